@@ -1,0 +1,59 @@
+# Halo Warga — one task file. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv/bin
+PYTEST_ARGS ?=
+
+# Local settings (see .env.example) apply to every target.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+.DEFAULT_GOAL := help
+.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+venv: ## Build .venv (project environment) if requirements/project.txt or pyproject.toml changed
+	@PYTHON=$(PYTHON) scripts/ensure-venv.sh project
+
+venv-rasa: ## Build .venv-rasa (Rasa 3.6 engine) if requirements/rasa.txt changed (cached)
+	@PYTHON=$(PYTHON) scripts/ensure-venv.sh rasa
+
+install: venv venv-rasa ## Both environments
+
+train: venv-rasa ## Train the model if bot/ or the training data changed (cached by content)
+	@scripts/train.sh
+
+run: install train ## Seed the demo database and start every process (Ctrl-C stops them)
+	@$(VENV)/python -m helpdesk.stack
+
+test: install train lint ## Lint, then the whole test suite (unit, data layer, rasa validate, end-to-end)
+	$(VENV)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: venv ## Tests without the engine (no e2e, no rasa validate)
+	$(VENV)/python -m pytest -m "not e2e and not rasa" $(PYTEST_ARGS)
+
+lint: venv ## ruff check, ruff format --check, mypy
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+	$(VENV)/mypy
+
+format: venv ## Apply ruff fixes and formatting
+	$(VENV)/ruff check --fix .
+	$(VENV)/ruff format .
+
+lock: venv ## Re-pin requirements/project.txt from the current .venv
+	@{ echo "# Pinned project environment (.venv): runtime + dev tools. Regenerate with 'make lock'."; \
+	   $(VENV)/pip freeze --exclude-editable; } > requirements/project.txt
+
+bench: install train ## Latency of the real stack (engine parse, web chat round trip)
+	$(VENV)/python -m tests.bench
+
+eval: install train ## NLU evaluation on the held-out set, report in reports/
+	@scripts/eval.sh
+
+clean: ## Remove local state (database, logs, models); caches stay
+	rm -rf var models/*.tar.gz models/LATEST reports

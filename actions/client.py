@@ -1,0 +1,298 @@
+"""The one typed client the actions use to reach the helpdesk REST API.
+
+The helpdesk owns the service catalog and the request database; the actions only read
+and write them over HTTP. The client is synchronous (call it through `asyncio.to_thread`)
+and takes its transport in the constructor, so tests pass `httpx.MockTransport` or
+`httpx.WSGITransport(app=create_app(...))`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, TypedDict
+from urllib.parse import quote
+
+import httpx
+
+from actions.settings import ActionSettings
+
+log = logging.getLogger(__name__)
+
+HandoffReason = Literal["citizen_request", "complaint", "fallback"]
+ServicePayload = dict[str, Any]
+"""One catalog entry as the helpdesk serves it (see `data/catalog/services/*.yml`)."""
+
+
+class HelpdeskUnavailable(Exception):
+    """The helpdesk could not answer: network error, timeout, 5xx, auth or bad payload."""
+
+    def __init__(
+        self, reason: str, *, status_code: int | None = None, error_code: str | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status_code = status_code
+        self.error_code = error_code
+
+
+class ServiceSummary(TypedDict):
+    """A catalog entry as listed by `GET /api/v1/services`."""
+
+    code: str
+    name: str
+    category: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ServiceList:
+    """The catalog of the helpdesk's region."""
+
+    region: str
+    items: list[ServiceSummary]
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One entry of a request's status history."""
+
+    status: str
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ServiceRequestStatus:
+    """A citizen's service request with its history (oldest first)."""
+
+    tracking_number: str
+    service: str
+    service_name: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    history: list[StatusChange]
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """The result of asking for a human agent."""
+
+    id: int
+    status: str
+    queue_position: int | None
+    expected_wait_minutes: int | None
+
+
+class HelpdeskClient:
+    """Typed access to the helpdesk API (`/api/v1`), authenticated with a Bearer token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 5.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        headers = {"Accept": "application/json", "User-Agent": "halo-warga-actions"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers=headers,
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> HelpdeskClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def list_services(self) -> ServiceList:
+        """All services of the region's catalog."""
+        body = self._request("GET", "/api/v1/services")
+        if body is None:
+            raise HelpdeskUnavailable("GET /api/v1/services: 404", status_code=404)
+        try:
+            items = [
+                ServiceSummary(
+                    code=str(item["code"]),
+                    name=str(item["name"]),
+                    category=str(item.get("category") or ""),
+                    summary=str(item.get("summary") or ""),
+                )
+                for item in body["items"]
+            ]
+            return ServiceList(region=str(body.get("region") or ""), items=items)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise HelpdeskUnavailable(f"unexpected service list: {exc!r}") from exc
+
+    def get_service(self, code: str) -> ServicePayload | None:
+        """One service's full payload, or None when the code is unknown."""
+        body = self._request("GET", f"/api/v1/services/{_segment(code)}")
+        if body is not None and not isinstance(body.get("code"), str):
+            raise HelpdeskUnavailable("unexpected service payload: no code")
+        return body
+
+    def get_request(self, tracking_number: str) -> ServiceRequestStatus | None:
+        """A service request's status, or None when the number is unknown."""
+        path = f"/api/v1/requests/{_segment(tracking_number)}"
+        body = self._request("GET", path)
+        if body is None:
+            return None
+        try:
+            history = [
+                StatusChange(
+                    status=str(entry["status"]),
+                    note=_optional_str(entry.get("note")),
+                    created_at=_timestamp(entry["created_at"]),
+                )
+                for entry in body.get("history") or []
+            ]
+            return ServiceRequestStatus(
+                tracking_number=str(body["tracking_number"]),
+                service=str(body["service"]),
+                service_name=_optional_str(body.get("service_name")),
+                status=str(body["status"]),
+                created_at=_timestamp(body["created_at"]),
+                updated_at=_timestamp(body.get("updated_at") or body["created_at"]),
+                history=history,
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise HelpdeskUnavailable(f"unexpected request payload: {exc!r}") from exc
+
+    def handoff(
+        self, conversation_id: str, reason: HandoffReason, note: str | None = None
+    ) -> Handoff | None:
+        """Put the conversation in the agents' queue; None when the conversation is unknown."""
+        payload: dict[str, Any] = {"reason": reason}
+        if note:
+            payload["note"] = note
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/handoff"
+        body = self._request("POST", path, json=payload)
+        if body is None:
+            return None
+        try:
+            return Handoff(
+                id=int(body["id"]),
+                status=str(body["status"]),
+                queue_position=_optional_int(body.get("queue_position")),
+                expected_wait_minutes=_optional_int(body.get("expected_wait_minutes")),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Send one request; the JSON object on 2xx, None on an API 404, else raise."""
+        try:
+            response = self._http.request(method, path, json=json)
+        except httpx.TimeoutException as exc:
+            raise HelpdeskUnavailable(f"{method} {path}: timed out") from exc
+        except httpx.HTTPError as exc:
+            raise HelpdeskUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        status = response.status_code
+        body = _json_object(response)
+        if 200 <= status < 300:
+            if body is None:
+                raise HelpdeskUnavailable(f"{method} {path}: {status} without a JSON object")
+            return body
+        error = body.get("error") if body is not None else None
+        error_code = error.get("code") if isinstance(error, dict) else None
+        if status == 404 and isinstance(error_code, str):
+            return None
+        if status in (401, 403):
+            log.error("helpdesk refused the action server's token (%s %s)", status, error_code)
+        raise HelpdeskUnavailable(
+            f"{method} {path}: HTTP {status} {error_code or ''}".rstrip(),
+            status_code=status,
+            error_code=error_code if isinstance(error_code, str) else None,
+        )
+
+
+def _segment(value: str) -> str:
+    """Quote a value for use as one URL path segment."""
+    return quote(value, safe="")
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The body as a JSON object, or None when it is not one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _timestamp(value: Any) -> datetime:
+    """Parse an ISO-8601 timestamp from the API (naive means UTC)."""
+    if not isinstance(value, str):
+        raise ValueError(f"not a timestamp: {value!r}")
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _optional_str(value: Any) -> str | None:
+    """A non-empty string, or None."""
+    return str(value) if value else None
+
+
+def _optional_int(value: Any) -> int | None:
+    """An int, or None for null."""
+    return None if value is None else int(value)
+
+
+def client_from_settings(settings: ActionSettings) -> HelpdeskClient:
+    """The real client, configured from the process settings."""
+    return HelpdeskClient(
+        settings.helpdesk_url, settings.api_token, timeout=settings.timeout_seconds
+    )
+
+
+ClientFactory = Callable[[], HelpdeskClient]
+
+_lock = threading.Lock()
+_factory: ClientFactory | None = None
+_client: HelpdeskClient | None = None
+
+
+def _default_factory() -> HelpdeskClient:
+    return client_from_settings(ActionSettings.from_env())
+
+
+def set_client_factory(factory: ClientFactory | None) -> None:
+    """Choose how `get_client()` builds the client (None: from the environment).
+
+    Drops (and closes) the client built so far; tests use this to inject a fake transport.
+    """
+    global _factory, _client
+    with _lock:
+        old, _client, _factory = _client, None, factory
+    if old is not None:
+        old.close()
+
+
+def get_client() -> HelpdeskClient:
+    """The process-wide client, built on first use."""
+    global _client
+    with _lock:
+        if _client is None:
+            _client = (_factory or _default_factory)()
+        return _client

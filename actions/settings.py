@@ -1,0 +1,42 @@
+"""Settings of the action server process, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_HELPDESK_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEOUT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ActionSettings:
+    """Where the helpdesk API lives and how the actions authenticate to it."""
+
+    helpdesk_url: str = DEFAULT_HELPDESK_URL
+    api_token: str = ""
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ActionSettings:
+        """Build settings from `HELPDESK_URL`, `HELPDESK_API_TOKEN`, `HELPDESK_TIMEOUT_SECONDS`.
+
+        Empty values fall back to the defaults; a timeout that is not a positive number
+        raises `ValueError` naming the variable.
+        """
+        env = os.environ if environ is None else environ
+        url = env.get("HELPDESK_URL", "").strip() or DEFAULT_HELPDESK_URL
+        token = env.get("HELPDESK_API_TOKEN", "").strip()
+        raw_timeout = env.get("HELPDESK_TIMEOUT_SECONDS", "").strip()
+        timeout = DEFAULT_TIMEOUT_SECONDS
+        if raw_timeout:
+            try:
+                timeout = float(raw_timeout)
+            except ValueError:
+                timeout = -1.0
+            if not timeout > 0:
+                raise ValueError(
+                    f"HELPDESK_TIMEOUT_SECONDS must be a positive number, got {raw_timeout!r}"
+                )
+        return cls(helpdesk_url=url.rstrip("/"), api_token=token, timeout_seconds=timeout)

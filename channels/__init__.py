@@ -1,0 +1,1 @@
+"""Citizen channels (web chat, Telegram, WhatsApp) and the router that decides who answers."""

@@ -1,0 +1,131 @@
+"""Web chat: the widget's JSON API, the widget files and a demo page."""
+
+from __future__ import annotations
+
+import math
+import secrets
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from sqlalchemy import select
+
+from channels.base import InboundMessage
+from channels.router import Router
+from channels.webchat.ratelimit import SlidingWindowLimiter
+from helpdesk.api.body import json_object, optional_str
+from helpdesk.api.serializers import message_json
+from helpdesk.errors import error_response
+from helpdesk.extensions import database, settings
+from helpdesk.models import Channel, Conversation
+from helpdesk.services import conversations as convs
+from helpdesk.services.errors import InvalidInput
+
+bp = Blueprint(
+    "webchat",
+    __name__,
+    static_folder="static",
+    static_url_path="/webchat",
+    template_folder="templates",
+)
+
+SUPPORTED_LANGUAGES = ("id", "en", "jv", "su")
+
+
+def _router() -> Router:
+    router: Router = current_app.extensions["router"]
+    return router
+
+
+def _limiter() -> SlidingWindowLimiter:
+    limiter: SlidingWindowLimiter = current_app.extensions["webchat_limiter"]
+    return limiter
+
+
+def _find_session(session_id: str) -> Conversation | None:
+    return (
+        database()
+        .request_session()
+        .scalar(
+            select(Conversation).where(
+                Conversation.channel == Channel.WEBCHAT, Conversation.channel_user_id == session_id
+            )
+        )
+    )
+
+
+@bp.get("/")
+def demo_page() -> str:
+    """A demo municipal page with the widget embedded by one script tag."""
+    widget_url = url_for("webchat.static", filename="widget.js", _external=True)
+    return render_template("webchat_demo.html", widget_url=widget_url, lang="id")
+
+
+@bp.post("/webchat/sessions")
+def create_session() -> tuple[Response, int]:
+    """Start a web-chat conversation."""
+    data = request.get_json(silent=True) or {}
+    language = data.get("language") if isinstance(data, dict) else None
+    if language not in SUPPORTED_LANGUAGES:
+        language = "id"
+    session_id = secrets.token_urlsafe(24)
+    session = database().request_session()
+    convs.get_or_create(session, Channel.WEBCHAT, session_id, language)
+    session.commit()
+    return jsonify({"session_id": session_id}), 201
+
+
+@bp.post("/webchat/sessions/<session_id>/messages")
+def post_message(session_id: str) -> tuple[Response, int]:
+    """A citizen's message; answers with the bot's replies ([] while an agent owns it)."""
+    conversation = _find_session(session_id)
+    if conversation is None:
+        return error_response(404, "session_not_found", "Unknown or expired chat session.")
+    data = json_object()
+    text = (optional_str(data, "text", max_length=100_000) or "").strip()
+    limit = settings().webchat_max_message_chars
+    if not text:
+        raise InvalidInput("text is required", code="empty_message")
+    if len(text) > limit:
+        return error_response(
+            413, "message_too_long", f"Messages are limited to {limit} characters."
+        )
+    wait = _limiter().check(session_id)
+    if wait is not None:
+        response, status = error_response(
+            429, "rate_limited", "Too many messages; please wait a moment."
+        )
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response, status
+    inbound = InboundMessage(
+        channel=Channel.WEBCHAT,
+        channel_user_id=session_id,
+        text=text,
+        payload=optional_str(data, "payload", 500),
+        client_message_id=optional_str(data, "client_message_id", 64),
+    )
+    result = _router().handle(database().request_session(), inbound)
+    return jsonify({"messages": [message_json(m) for m in result.replies]}), 200
+
+
+@bp.get("/webchat/sessions/<session_id>/messages")
+def list_messages(session_id: str) -> tuple[Response, int]:
+    """Messages after `?after=ID` (agent replies arrive this way)."""
+    conversation = _find_session(session_id)
+    if conversation is None:
+        return error_response(404, "session_not_found", "Unknown or expired chat session.")
+    try:
+        after = int(request.args.get("after", "0"))
+    except ValueError:
+        raise InvalidInput("after must be a message id") from None
+    messages = convs.messages_after(database().request_session(), conversation, after)
+    body = {"messages": [message_json(m) for m in messages], "status": conversation.status.value}
+    return jsonify(body), 200
+
+
+@bp.after_request
+def allow_embedding(response: Response) -> Response:
+    """The widget runs on the government's own site: allow cross-origin calls to this API."""
+    if request.path.startswith("/webchat/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    return response

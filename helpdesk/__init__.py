@@ -1,0 +1,51 @@
+"""Halo Warga helpdesk: the Flask app (REST API, web chat, webhooks) and its data."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from helpdesk.config import Settings
+
+if TYPE_CHECKING:
+    from channels.base import BotEngine
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None = None) -> Flask:
+    """Application factory: one app per settings object, nothing global.
+
+    `bot_engine` replaces the Rasa engine (tests pass a fake one).
+    """
+    from channels.rasa import RasaEngine
+    from channels.router import Router
+    from channels.webchat import bp as webchat_bp
+    from channels.webchat.ratelimit import SlidingWindowLimiter
+    from helpdesk.api import bp as api_bp
+    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.db import Database
+    from helpdesk.errors import register_error_handlers
+    from helpdesk.health import bp as health_bp
+
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    app.extensions["settings"] = settings
+    Database(settings.database_url).init_app(app)
+    app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
+    engine = bot_engine or RasaEngine(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    app.extensions["bot_engine"] = engine
+    app.extensions["router"] = Router(engine, settings.average_handle_minutes)
+    app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
+
+    register_error_handlers(app)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(webchat_bp)
+    app.register_blueprint(health_bp)
+    return app

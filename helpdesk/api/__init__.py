@@ -1,0 +1,9 @@
+"""REST API blueprint (`/api/v1`): JSON in and out, bearer-token auth."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from helpdesk.api import catalog, conversations, openapi, requests  # noqa: E402, F401

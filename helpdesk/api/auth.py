@@ -1,0 +1,49 @@
+"""Bearer-token authentication for the REST API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import g, request
+
+from helpdesk.extensions import database
+from helpdesk.services.errors import ServiceError
+from helpdesk.services.tokens import verify_token
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Unauthorized(ServiceError):
+    """Missing or wrong credentials."""
+
+    status = 401
+    code = "unauthorized"
+
+
+def require_token(view: Callable[P, R]) -> Callable[P, R]:
+    """Reject the request unless it carries a live `Authorization: Bearer <token>`."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("missing bearer token")
+        session = database().request_session()
+        record = verify_token(session, token.strip())
+        if record is None:
+            raise Unauthorized("invalid or revoked token")
+        g.api_actor = f"token:{record.name}"
+        session.commit()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def current_actor() -> str:
+    """Who is calling, for the audit trail."""
+    actor: str = g.get("api_actor", "anonymous")
+    return actor

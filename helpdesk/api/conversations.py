@@ -1,0 +1,99 @@
+"""`/api/v1/conversations`: the escalation queue, agent replies, handoff and resolve."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from sqlalchemy.orm import Session
+
+from helpdesk.api import bp
+from helpdesk.api.auth import current_actor, require_token
+from helpdesk.api.body import json_object, optional_str, required_str
+from helpdesk.api.serializers import conversation_json, message_json
+from helpdesk.extensions import database, settings
+from helpdesk.models import Conversation, ConversationStatus
+from helpdesk.services import audit
+from helpdesk.services import conversations as convs
+from helpdesk.services.errors import InvalidInput
+
+
+def _summary(session: Session, conversation: Conversation) -> dict[str, object]:
+    queue = convs.queue_info(session, conversation, settings().average_handle_minutes)
+    return conversation_json(conversation, queue)
+
+
+@bp.get("/conversations")
+@require_token
+def list_conversations() -> Response:
+    """Conversations, filtered by `?status=` (pending ones in queue order)."""
+    raw = request.args.get("status")
+    try:
+        status = ConversationStatus(raw) if raw else None
+    except ValueError:
+        allowed = ", ".join(s.value for s in ConversationStatus)
+        raise InvalidInput(f"status must be one of: {allowed}") from None
+    session = database().request_session()
+    items = [_summary(session, c) for c in convs.list_conversations(session, status)]
+    return jsonify({"items": items})
+
+
+@bp.get("/conversations/<int:conversation_id>")
+@require_token
+def get_conversation(conversation_id: int) -> Response:
+    """A conversation with all its messages."""
+    session = database().request_session()
+    conversation = convs.get_conversation(session, conversation_id)
+    body = _summary(session, conversation)
+    body["messages"] = [message_json(m) for m in conversation.messages]
+    audit.record(session, current_actor(), "conversation.read", "conversation", conversation.id)
+    session.commit()
+    return jsonify(body)
+
+
+@bp.post("/conversations/<int:conversation_id>/messages")
+@require_token
+def post_agent_message(conversation_id: int) -> tuple[Response, int]:
+    """An agent's reply, delivered on the citizen's channel."""
+    data = json_object()
+    session = database().request_session()
+    conversation = convs.get_conversation(session, conversation_id)
+    message = convs.agent_reply(session, conversation, required_str(data, "text"))
+    audit.record(session, current_actor(), "conversation.reply", "conversation", conversation.id)
+    session.commit()
+    return jsonify(message_json(message)), 201
+
+
+@bp.post("/conversations/<int:conversation_id>/handoff")
+@require_token
+def hand_off(conversation_id: int) -> Response:
+    """Put the conversation in the agents' queue (used by the bot's actions)."""
+    data = json_object()
+    session = database().request_session()
+    conversation = convs.get_conversation(session, conversation_id)
+    convs.hand_off(
+        session,
+        conversation,
+        required_str(data, "reason", 32),
+        optional_str(data, "note"),
+    )
+    body = _summary(session, conversation)
+    audit.record(
+        session,
+        current_actor(),
+        "conversation.handoff",
+        "conversation",
+        conversation.id,
+        conversation.handoff_reason,
+    )
+    session.commit()
+    return jsonify(body)
+
+
+@bp.post("/conversations/<int:conversation_id>/resolve")
+@require_token
+def resolve(conversation_id: int) -> Response:
+    """Close the agent's part; the bot answers the citizen's next message."""
+    session = database().request_session()
+    conversation = convs.resolve(session, convs.get_conversation(session, conversation_id))
+    audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
+    session.commit()
+    return jsonify(_summary(session, conversation))

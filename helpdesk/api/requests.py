@@ -1,0 +1,75 @@
+"""`/api/v1/requests`: citizens' service requests and their status."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from helpdesk.api import bp
+from helpdesk.api.auth import current_actor, require_token
+from helpdesk.api.body import json_object, optional_str, required_str
+from helpdesk.api.serializers import request_json
+from helpdesk.extensions import catalog, database
+from helpdesk.models import ServiceRequest
+from helpdesk.services import audit
+from helpdesk.services import requests as service_requests
+
+
+def _json(request: ServiceRequest) -> dict[str, object]:
+    service = catalog().get(request.service_code)
+    return request_json(request, service.name if service else None)
+
+
+@bp.post("/requests")
+@require_token
+def create_request() -> tuple[Response, int]:
+    """Register a service request; answers 201 with its tracking number."""
+    data = json_object()
+    session = database().request_session()
+    request = service_requests.create_request(
+        session,
+        service_code=required_str(data, "service", 40),
+        applicant_name=required_str(data, "applicant_name", 120),
+        nik=required_str(data, "nik", 16),
+        phone=optional_str(data, "phone", 20),
+        known_services=frozenset(catalog().services),
+        note=optional_str(data, "note"),
+    )
+    audit.record(
+        session, current_actor(), "request.create", "service_request", request.tracking_number
+    )
+    session.commit()
+    return jsonify(_json(request)), 201
+
+
+@bp.get("/requests/<tracking_number>")
+@require_token
+def get_request(tracking_number: str) -> Response:
+    """A request with its status history (any spelling of the number)."""
+    session = database().request_session()
+    request = service_requests.get_request(session, tracking_number)
+    audit.record(
+        session, current_actor(), "request.read", "service_request", request.tracking_number
+    )
+    session.commit()
+    return jsonify(_json(request))
+
+
+@bp.post("/requests/<tracking_number>/status")
+@require_token
+def change_status(tracking_number: str) -> Response:
+    """Move a request to its next status, with an optional note for the citizen."""
+    data = json_object()
+    session = database().request_session()
+    request = service_requests.change_status(
+        session, tracking_number, required_str(data, "status", 32), optional_str(data, "note")
+    )
+    audit.record(
+        session,
+        current_actor(),
+        "request.status",
+        "service_request",
+        request.tracking_number,
+        request.status.value,
+    )
+    session.commit()
+    return jsonify(_json(request))

@@ -1,0 +1,75 @@
+"""Settings for the helpdesk web app and its CLI, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "helpdesk.db"
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the helpdesk process needs to know; see `.env.example`."""
+
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = "dev-only-change-me"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 30.0
+    catalog_dir: Path | None = None
+    webchat_max_message_chars: int = 2000
+    webchat_rate_limit_per_minute: int = 20
+    average_handle_minutes: int = 5
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
+    whatsapp_access_token: str = ""
+    whatsapp_app_secret: str = ""
+    whatsapp_verify_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Build settings from environment variables, falling back to embedded defaults."""
+        env = os.environ.get
+        catalog = env("CATALOG_DIR", "").strip()
+        return cls(
+            database_url=env("DATABASE_URL", "").strip() or cls.database_url,
+            host=env("HELPDESK_HOST", cls.host),
+            port=_int("HELPDESK_PORT", cls.port),
+            secret_key=env("SECRET_KEY", cls.secret_key),
+            rasa_url=env("RASA_URL", cls.rasa_url).rstrip("/"),
+            rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
+            catalog_dir=Path(catalog) if catalog else None,
+            webchat_max_message_chars=_int(
+                "WEBCHAT_MAX_MESSAGE_CHARS", cls.webchat_max_message_chars
+            ),
+            webchat_rate_limit_per_minute=_int(
+                "WEBCHAT_RATE_LIMIT_PER_MINUTE", cls.webchat_rate_limit_per_minute
+            ),
+            average_handle_minutes=_int("AVERAGE_HANDLE_MINUTES", cls.average_handle_minutes),
+            telegram_bot_token=env("TELEGRAM_BOT_TOKEN", ""),
+            telegram_webhook_secret=env("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_api_base_url=env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
+            whatsapp_access_token=env("WHATSAPP_ACCESS_TOKEN", ""),
+            whatsapp_app_secret=env("WHATSAPP_APP_SECRET", ""),
+            whatsapp_verify_token=env("WHATSAPP_VERIFY_TOKEN", ""),
+            whatsapp_phone_number_id=env("WHATSAPP_PHONE_NUMBER_ID", ""),
+            whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
+        )

@@ -1,0 +1,208 @@
+"""Typed SQLAlchemy 2.0 models: service requests, conversations, agents, tokens, audit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now, the only clock the models use."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with timezone-aware timestamps."""
+
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Store enums by value as portable VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class RequestStatus(enum.StrEnum):
+    """Lifecycle of a citizen's service request (DESIGN.md contract)."""
+
+    SUBMITTED = "submitted"
+    VERIFYING = "verifying"
+    PROCESSING = "processing"
+    NEEDS_DOCUMENTS = "needs_documents"
+    READY = "ready"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+
+
+class ConversationStatus(enum.StrEnum):
+    """Who owns a conversation: the bot, the queue, an agent, or nobody (resolved)."""
+
+    BOT = "bot"
+    PENDING = "pending"
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Channel(enum.StrEnum):
+    """Where the citizen talks to us."""
+
+    WEBCHAT = "webchat"
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+
+
+class Sender(enum.StrEnum):
+    """Author of a message."""
+
+    CITIZEN = "citizen"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class AgentRole(enum.StrEnum):
+    """What a console user may do."""
+
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+
+
+class ServiceRequest(Base):
+    """A citizen's application for a public service, tracked by its number."""
+
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
+    service_code: Mapped[str] = mapped_column(String(40))
+    applicant_name: Mapped[str] = mapped_column(String(120))
+    nik: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[StatusChange]] = relationship(
+        back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+
+class StatusChange(Base):
+    """One step in a request's status history."""
+
+    __tablename__ = "status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[ServiceRequest] = relationship(back_populates="history")
+
+
+class Agent(Base):
+    """A helpdesk agent or supervisor who signs in to the console (password + TOTP)."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
+    department: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Conversation(Base):
+    """A citizen's thread on one channel; its status says who answers next."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    channel_user_id: Mapped[str] = mapped_column(String(128))
+    status: Mapped[ConversationStatus] = mapped_column(
+        _enum(ConversationStatus, "conversation_status"), default=ConversationStatus.BOT
+    )
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    handoff_reason: Mapped[str | None] = mapped_column(String(32))
+    handoff_note: Mapped[str | None] = mapped_column(Text)
+    assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    pending_since: Mapped[datetime | None] = mapped_column()
+    opened_at: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    messages: Mapped[list[Message]] = relationship(
+        back_populates="conversation", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    assigned_agent: Mapped[Agent | None] = relationship()
+
+
+Index("ix_conversations_status_pending", Conversation.status, Conversation.pending_since)
+
+
+class Message(Base):
+    """One message in a conversation, stored before anything else happens to it."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("conversation_id", "client_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    sender: Mapped[Sender] = mapped_column(_enum(Sender, "sender"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    buttons: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    payload: Mapped[str | None] = mapped_column(Text)
+    client_message_id: Mapped[str | None] = mapped_column(String(64))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class AuditEvent(Base):
+    """Who touched which personal data, when, and how (append-only)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,1 @@
+"""Workflows: small functions that take a session and do one multi-step job."""

@@ -1,0 +1,173 @@
+"""Service requests: create, look up by tracking number, change status."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
+from helpdesk.services.errors import InvalidInput, NotFound
+
+TRACKING_PREFIXES: dict[str, str] = {
+    "ktp_el": "KTP",
+    "kartu_keluarga": "KK",
+    "akta_kelahiran": "AKL",
+    "akta_kematian": "AKM",
+    "pindah_datang": "PDH",
+    "kia": "KIA",
+    "skck": "SKCK",
+    "nib": "NIB",
+    "pbg": "PBG",
+    "pajak_kendaraan": "PKB",
+    "pbb": "PBB",
+    "bpjs_kesehatan": "BPJS",
+    "sktm": "SKTM",
+    "surat_domisili": "SKD",
+    "kartu_kuning": "AK",
+    "paspor": "PSP",
+}
+
+_TRACKING_RE = re.compile(r"^\s*([A-Za-z]{2,5})[\s-]*(\d{4})[\s-]*(\d{6})\s*$")
+_NIK_RE = re.compile(r"^\d{16}$")
+_PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
+
+# Allowed moves; a request that is completed or rejected is closed.
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RequestStatus.SUBMITTED: frozenset(
+        {RequestStatus.VERIFYING, RequestStatus.PROCESSING, RequestStatus.REJECTED}
+    ),
+    RequestStatus.VERIFYING: frozenset(
+        {RequestStatus.PROCESSING, RequestStatus.NEEDS_DOCUMENTS, RequestStatus.REJECTED}
+    ),
+    RequestStatus.NEEDS_DOCUMENTS: frozenset(
+        {RequestStatus.VERIFYING, RequestStatus.PROCESSING, RequestStatus.REJECTED}
+    ),
+    RequestStatus.PROCESSING: frozenset(
+        {RequestStatus.NEEDS_DOCUMENTS, RequestStatus.READY, RequestStatus.REJECTED}
+    ),
+    RequestStatus.READY: frozenset({RequestStatus.COMPLETED}),
+    RequestStatus.COMPLETED: frozenset(),
+    RequestStatus.REJECTED: frozenset(),
+}
+
+
+def normalize_tracking_number(text: str) -> str | None:
+    """`ktp 2026 000123` → `KTP-2026-000123`; None when it is not a tracking number."""
+    match = _TRACKING_RE.match(text)
+    if match is None:
+        return None
+    letters, year, serial = match.groups()
+    return f"{letters.upper()}-{year}-{serial}"
+
+
+def normalize_phone(phone: str) -> str:
+    """Indonesian mobile number in +62 form; raises InvalidInput otherwise."""
+    compact = re.sub(r"[\s().-]", "", phone)
+    if not _PHONE_RE.match(compact):
+        raise InvalidInput("phone must be an Indonesian mobile number such as 0812xxxxxxx")
+    digits = compact.lstrip("+")
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    return "+" + digits
+
+
+def mask_nik(nik: str) -> str:
+    """Show only the region code and the last four digits of a NIK."""
+    return nik[:4] + "*" * 8 + nik[-4:]
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Show only the last three digits of a phone number."""
+    if not phone:
+        return None
+    return phone[:4] + "*" * (len(phone) - 7) + phone[-3:]
+
+
+def create_request(
+    session: Session,
+    *,
+    service_code: str,
+    applicant_name: str,
+    nik: str,
+    phone: str | None,
+    known_services: frozenset[str],
+    note: str | None = None,
+    created_at: datetime | None = None,
+) -> ServiceRequest:
+    """Register a new request in status `submitted` and give it a tracking number."""
+    problems = []
+    if service_code not in known_services:
+        problems.append(f"unknown service '{service_code}'")
+    if not applicant_name.strip():
+        problems.append("applicant_name is required")
+    if not _NIK_RE.match(nik):
+        problems.append("nik must be 16 digits")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    when = created_at or utcnow()
+    request = ServiceRequest(
+        tracking_number=f"TMP-{uuid.uuid4().hex[:16]}",
+        service_code=service_code,
+        applicant_name=applicant_name.strip(),
+        nik=nik,
+        phone=normalize_phone(phone) if phone else None,
+        status=RequestStatus.SUBMITTED,
+        created_at=when,
+        updated_at=when,
+    )
+    request.history.append(StatusChange(status=RequestStatus.SUBMITTED, note=note, created_at=when))
+    session.add(request)
+    session.flush()
+    prefix = TRACKING_PREFIXES.get(service_code, "SVC")
+    request.tracking_number = f"{prefix}-{when.year}-{request.id:06d}"
+    session.flush()
+    return request
+
+
+def get_request(session: Session, tracking_number: str) -> ServiceRequest:
+    """The request with this tracking number (any spelling), or NotFound."""
+    normalized = normalize_tracking_number(tracking_number)
+    if normalized is None:
+        raise InvalidInput(
+            "tracking number must look like KTP-2026-000123", code="invalid_tracking_number"
+        )
+    request = session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.tracking_number == normalized)
+        .options(selectinload(ServiceRequest.history))
+    )
+    if request is None:
+        raise NotFound(f"no request with tracking number {normalized}")
+    return request
+
+
+def change_status(
+    session: Session,
+    tracking_number: str,
+    new_status: str,
+    note: str | None = None,
+    *,
+    at: datetime | None = None,
+) -> ServiceRequest:
+    """Move a request to a new status along an allowed transition and record it."""
+    request = get_request(session, tracking_number)
+    try:
+        target = RequestStatus(new_status)
+    except ValueError:
+        allowed = ", ".join(s.value for s in RequestStatus)
+        raise InvalidInput(f"status must be one of: {allowed}") from None
+    if target not in TRANSITIONS[request.status]:
+        raise InvalidInput(
+            f"cannot move from {request.status.value} to {target.value}",
+            code="invalid_transition",
+        )
+    when = at or utcnow()
+    request.status = target
+    request.updated_at = when
+    request.history.append(StatusChange(status=target, note=note, created_at=when))
+    session.flush()
+    return request

@@ -1,0 +1,55 @@
+"""Build a seeded stack of real processes on free ports (end-to-end tests and benchmarks)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.config import REPO_ROOT
+from helpdesk.db import Database
+from helpdesk.migrate import upgrade
+from helpdesk.seed import seed_requests
+from helpdesk.services.tokens import create_token
+from helpdesk.stack import Stack, StackConfig, newest_model
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def engine_missing() -> str | None:
+    """Why the engine cannot start here, or None."""
+    if not (REPO_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        return ".venv-rasa missing (make venv-rasa)"
+    try:
+        newest_model(REPO_ROOT / "models")
+    except FileNotFoundError as exc:
+        return str(exc)
+    return None
+
+
+def seeded_stack(var_dir: Path) -> Stack:
+    """A stack (not started) over a fresh SQLite database holding the demo requests."""
+    database_url = f"sqlite:///{var_dir / 'helpdesk.db'}"
+    database = Database(database_url)
+    upgrade(database.engine)
+    catalog = load_catalog(default_catalog_dir())
+    with database.session() as session:
+        seed_requests(session, frozenset(catalog.services))
+        token = create_token(session, "action-server")
+        session.commit()
+    database.dispose()
+    config = StackConfig(
+        var_dir=var_dir,
+        database_url=database_url,
+        model=newest_model(REPO_ROOT / "models"),
+        helpdesk_port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+    )
+    return Stack(config, token)
