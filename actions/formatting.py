@@ -42,7 +42,7 @@ INTENT_FIELDS = {
     "ask_procedure": ("procedure",),
     "ask_fee": ("fee",),
     "ask_duration": ("duration", "validity"),
-    "ask_location_hours": ("office", "location", "hours", "online"),
+    "ask_location_hours": ("office",),
 }
 
 
@@ -143,7 +143,7 @@ def format_procedure(service: Payload) -> str:
 
 
 def format_fee(service: Payload) -> str:
-    """The fee, with its explanation and legal basis."""
+    """The fee and its explanation (which cites its own legal basis)."""
     name = _name(service)
     fee = _dict(service.get("fee"))
     amount = fee.get("amount_idr")
@@ -158,9 +158,6 @@ def format_fee(service: Payload) -> str:
         lines = [f"Maaf, informasi biaya {name} belum tersedia. Silakan tanyakan ke kantor."]
     if text:
         lines.append(text)
-    legal = _strings(service.get("legal_basis"))
-    if legal and fee:
-        lines.append(f"Dasar hukum: {'; '.join(legal)}")
     if fee.get("free") is True:
         lines += ["", "Jika ada yang meminta bayaran, Anda bisa melaporkannya di sini."]
     return "\n".join(lines + _regional_footer(service, "ask_fee"))

@@ -103,7 +103,9 @@ def resolve_tracking_number(tracker: Tracker) -> str | NoNumber:
 
 def format_status(request: ServiceRequestStatus) -> str:
     """The request's status in plain Indonesian, with the latest note and what to do next."""
-    latest = max(request.history, key=lambda change: change.created_at, default=None)
+    # Oldest first; a stable sort keeps the API's order for entries with equal timestamps.
+    history = sorted(request.history, key=lambda change: change.created_at)
+    latest = history[-1] if history else None
     updated = latest.created_at if latest else request.updated_at
     lines = [f"Status permohonan {request.tracking_number}"]
     if request.service_name:

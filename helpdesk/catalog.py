@@ -367,17 +367,23 @@ def _parse_service(r: _Reader, stem: str, offices: set[str] | None) -> Service |
     return Service(**v) if len(r.problems) == n else None
 
 
-def _alias_clashes(services: dict[str, Service]) -> list[str]:
-    """Problems for every code/name/alias that two services share (after normalising)."""
+def _lookup_keys(data: dict[Any, Any]) -> set[str]:
+    """The normalised code, name and aliases a service file declares (even if invalid)."""
+    aliases = data.get("aliases")
+    raw = [data.get("code"), data.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    return {_norm(value) for value in raw if isinstance(value, str) and _norm(value)}
+
+
+def _alias_clashes(keys_by_stem: dict[str, set[str]]) -> list[str]:
+    """Problems for every code/name/alias that two service files share (after normalising)."""
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for service in services.values():
-        for key in sorted({_norm(k) for k in (service.code, service.name, *service.aliases)}):
-            other = seen.setdefault(key, service.code)
-            if other != service.code:
+    for stem, keys in keys_by_stem.items():
+        for key in sorted(keys):
+            other = seen.setdefault(key, stem)
+            if other != stem:
                 problems.append(
-                    f"services/{service.code}.yml: aliases: '{key}' is also used by "
-                    f"services/{other}.yml"
+                    f"services/{stem}.yml: aliases: '{key}' is also used by services/{other}.yml"
                 )
     return problems
 
@@ -394,6 +400,7 @@ def load_catalog(directory: Path) -> Catalog:
     raw_offices = (office_data or {}).get("offices")
     known_offices = set(map(str, raw_offices)) if isinstance(raw_offices, dict) else None
     services: dict[str, Service] = {}
+    keys_by_stem: dict[str, set[str]] = {}
     paths = sorted((directory / "services").glob("*.yml"))
     for path in paths:
         where = f"services/{path.name}"
@@ -402,6 +409,7 @@ def load_catalog(directory: Path) -> Catalog:
         data = _load_yaml(path, where, problems)
         service = None
         if data is not None:
+            keys_by_stem[path.stem] = _lookup_keys(data)
             service = _parse_service(_Reader(where, data, problems), path.stem, known_offices)
         if service is not None:
             services[service.code] = service
@@ -411,7 +419,7 @@ def load_catalog(directory: Path) -> Catalog:
         for code in CONTRACT_SERVICE_CODES
         if code not in stems
     ]
-    problems += _alias_clashes(services)
+    problems += _alias_clashes(keys_by_stem)
     if problems:
         raise CatalogError(problems)
     return Catalog(region, note, offices, services)

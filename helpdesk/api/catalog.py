@@ -24,5 +24,5 @@ def get_service(code: str) -> Response:
     """One service in full, its office resolved."""
     payload = catalog().service_payload(code)
     if payload is None:
-        raise NotFound(f"no service '{code}'")
+        raise NotFound(f"no service '{code}'", code="service_not_found")
     return jsonify(payload)

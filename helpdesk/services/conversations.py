@@ -37,7 +37,7 @@ def get_conversation(session: Session, conversation_id: int) -> Conversation:
     """The conversation with this id, or NotFound."""
     conversation = session.get(Conversation, conversation_id)
     if conversation is None:
-        raise NotFound(f"no conversation {conversation_id}")
+        raise NotFound(f"no conversation {conversation_id}", code="conversation_not_found")
     return conversation
 
 

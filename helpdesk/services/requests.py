@@ -141,7 +141,7 @@ def get_request(session: Session, tracking_number: str) -> ServiceRequest:
         .options(selectinload(ServiceRequest.history))
     )
     if request is None:
-        raise NotFound(f"no request with tracking number {normalized}")
+        raise NotFound(f"no request with tracking number {normalized}", code="request_not_found")
     return request
 
 

@@ -6,7 +6,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from actions_fixtures import (
+from rasa_sdk.events import SlotSet
+
+from actions.catalog import ActionListServices, ActionServiceInfo
+from actions.formatting import ASK_INTENTS, HELPDESK_BUSY, format_service_answer
+from tests.unit.actions_fixtures import (
     SERVICE,
     SERVICE_LIST,
     FakeHelpdesk,
@@ -17,10 +21,6 @@ from actions_fixtures import (
     texts,
     user_event,
 )
-from rasa_sdk.events import SlotSet
-
-from actions.catalog import ActionListServices, ActionServiceInfo
-from actions.formatting import ASK_INTENTS, HELPDESK_BUSY, format_service_answer
 
 SERVICE_PATH = "/api/v1/services/ktp_el"
 LIST_PATH = "/api/v1/services"
@@ -62,9 +62,7 @@ def test_answers_each_intent_for_the_service(
 
 
 @pytest.mark.parametrize("intent", ASK_INTENTS)
-def test_without_a_service_asks_which_one_with_buttons(
-    helpdesk: FakeHelpdesk, intent: str
-) -> None:
+def test_without_a_service_asks_which_one_with_buttons(helpdesk: FakeHelpdesk, intent: str) -> None:
     events, messages = run_action(ActionServiceInfo(), make_tracker("berapa biayanya", intent))
     assert events == []
     assert helpdesk.paths() == [f"GET {LIST_PATH}"]
@@ -144,7 +142,9 @@ def test_helpdesk_trouble_gives_the_busy_reply(
 
 
 def test_list_services_grouped_by_category(helpdesk: FakeHelpdesk) -> None:
-    events, (message,) = run_action(ActionListServices(), make_tracker("layanan apa saja", "list_services"))
+    events, (message,) = run_action(
+        ActionListServices(), make_tracker("layanan apa saja", "list_services")
+    )
     assert events == []
     assert message["text"].splitlines() == [
         "Layanan yang bisa saya bantu di Kabupaten Contoh:",

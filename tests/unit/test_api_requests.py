@@ -81,7 +81,7 @@ def test_get_request_accepts_any_spelling_and_shows_history(
 def test_unknown_and_malformed_tracking_numbers(client: FlaskClient, auth: dict[str, str]) -> None:
     unknown = client.get("/api/v1/requests/KTP-2026-999999", headers=auth)
     assert unknown.status_code == 404
-    assert unknown.get_json()["error"]["code"] == "not_found"
+    assert unknown.get_json()["error"]["code"] == "request_not_found"
     malformed = client.get("/api/v1/requests/KTP-26-1", headers=auth)
     assert malformed.status_code == 422
     assert malformed.get_json()["error"]["code"] == "invalid_tracking_number"

@@ -9,7 +9,6 @@ from typing import Any
 
 import httpx
 import pytest
-from actions_fixtures import BASE_URL, SERVICE, SERVICE_LIST, TOKEN, FakeHelpdesk, error_body
 
 from actions import client as client_module
 from actions.client import (
@@ -22,6 +21,14 @@ from actions.client import (
     set_client_factory,
 )
 from actions.settings import ActionSettings
+from tests.unit.actions_fixtures import (
+    BASE_URL,
+    SERVICE,
+    SERVICE_LIST,
+    TOKEN,
+    FakeHelpdesk,
+    error_body,
+)
 
 REQUEST: dict[str, Any] = {
     "tracking_number": "KTP-2026-000123",

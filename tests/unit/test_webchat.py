@@ -152,8 +152,10 @@ def test_rate_limit_per_session(client: FlaskClient) -> None:
 
 
 def test_widget_files_and_demo_page_are_served(client: FlaskClient) -> None:
-    assert client.get("/webchat/widget.js").status_code == 200
-    assert client.get("/webchat/widget.css").status_code == 200
+    for name, kind in (("widget.js", "javascript"), ("widget.css", "text/css")):
+        with client.get(f"/webchat/{name}") as response:
+            assert response.status_code == 200
+            assert kind in response.content_type
     page = client.get("/")
     assert page.status_code == 200
     assert b"/webchat/widget.js" in page.data

@@ -1,0 +1,192 @@
+"""action_request_human and action_file_complaint against a fake helpdesk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from actions.handoff import ActionFileComplaint, ActionRequestHuman, format_wait
+from tests.unit.actions_fixtures import (
+    SERVICE,
+    TOKEN,
+    FakeHelpdesk,
+    error_body,
+    fake_helpdesk,
+    make_tracker,
+    run_action,
+    texts,
+)
+
+PATH = "/api/v1/conversations/conv-42/handoff"
+
+
+def handoff_payload(
+    position: int | None = 3, wait: int | None = 15, status: str = "pending"
+) -> Any:
+    return {"id": 12, "status": status, "queue_position": position, "expected_wait_minutes": wait}
+
+
+@pytest.fixture
+def helpdesk() -> Iterator[FakeHelpdesk]:
+    with fake_helpdesk() as fake:
+        fake.on("POST", PATH, handoff_payload())
+        yield fake
+
+
+def test_request_human_joins_the_queue(helpdesk: FakeHelpdesk) -> None:
+    events, (message,) = run_action(
+        ActionRequestHuman(), make_tracker("mau bicara dengan petugas", "request_human")
+    )
+    assert events == []
+    request = helpdesk.requests[0]
+    assert (request.method, request.url.path) == ("POST", PATH)
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert helpdesk.last_json() == {"reason": "citizen_request"}
+    assert message["text"].splitlines() == [
+        "Baik, Anda sedang kami hubungkan dengan petugas.",
+        "Posisi antrean Anda: 3.",
+        "Perkiraan waktu tunggu: sekitar 15 menit.",
+        "Petugas akan membalas di percakapan ini; tidak perlu mengirim ulang pesan.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "shown", "hidden"),
+    [
+        (handoff_payload(wait=None), "Posisi antrean Anda: 3.", "Perkiraan waktu tunggu"),
+        (handoff_payload(position=None, wait=None), "hubungkan dengan petugas", "antrean"),
+        (handoff_payload(status="open"), "sudah ditangani petugas", "antrean"),
+    ],
+    ids=["no-wait", "nothing-known", "already-open"],
+)
+def test_request_human_shows_only_what_is_known(
+    helpdesk: FakeHelpdesk, payload: Any, shown: str, hidden: str
+) -> None:
+    helpdesk.on("POST", PATH, payload)
+    _, messages = run_action(ActionRequestHuman(), make_tracker("petugas", "request_human"))
+    assert shown in texts(messages)
+    assert hidden not in texts(messages)
+
+
+def test_unknown_conversation_offers_the_office_of_the_current_service(
+    helpdesk: FakeHelpdesk,
+) -> None:
+    helpdesk.on("POST", PATH, error_body("conversation_not_found"), status=404)
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    tracker = make_tracker("petugas", "request_human", slots={"service": "ktp_el"})
+    _, (message,) = run_action(ActionRequestHuman(), tracker)
+    assert message["text"].splitlines() == [
+        "Maaf, saat ini kami belum bisa menghubungkan Anda dengan petugas.",
+        "Silakan coba lagi nanti, atau hubungi langsung kantor layanan: "
+        "Disdukcapil Kabupaten Contoh, telepon (0123) 456789.",
+    ]
+
+
+def test_unknown_conversation_without_a_service(helpdesk: FakeHelpdesk) -> None:
+    helpdesk.on("POST", PATH, error_body("not_found"), status=404)
+    _, messages = run_action(ActionRequestHuman(), make_tracker("petugas", "request_human"))
+    assert texts(messages).endswith("hubungi langsung kantor layanan.")
+    assert helpdesk.paths() == [f"POST {PATH}"]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        httpx.ConnectError("refused"),
+        httpx.Response(503, json=error_body("unavailable")),
+        httpx.Response(401, json=error_body("unauthorized")),
+    ],
+    ids=["down", "503", "401"],
+)
+def test_helpdesk_trouble_does_not_retry_and_points_to_the_office(
+    helpdesk: FakeHelpdesk, failure: Exception | httpx.Response
+) -> None:
+    helpdesk.routes[("POST", PATH)] = failure
+    tracker = make_tracker("petugas", "request_human", slots={"service": "ktp_el"})
+    events, messages = run_action(ActionRequestHuman(), tracker)
+    assert events == []
+    assert texts(messages).startswith("Maaf, saat ini kami belum bisa menghubungkan")
+    assert "kantor layanan" in texts(messages)
+    assert helpdesk.paths() == [f"POST {PATH}"]
+
+
+COMPLETE = "Jalan di depan SD Negeri 2 Desa Sukamaju berlubang besar sejak kemarin pagi"
+
+
+def test_complaint_forwards_the_message_as_note(helpdesk: FakeHelpdesk) -> None:
+    events, messages = run_action(ActionFileComplaint(), make_tracker(COMPLETE, "file_complaint"))
+    assert events == []
+    assert helpdesk.paths() == [f"POST {PATH}"]
+    assert helpdesk.last_json() == {"reason": "complaint", "note": COMPLETE}
+    (message,) = messages
+    assert message["text"].splitlines() == [
+        "Terima kasih, pengaduan Anda sudah kami teruskan ke petugas.",
+        "Posisi antrean Anda: 3.",
+        "Perkiraan waktu tunggu: sekitar 15 menit.",
+        "Petugas akan membalas di percakapan ini; tidak perlu mengirim ulang pesan.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "note", "asked"),
+    [
+        ("saya mau mengadu", "saya mau mengadu", ["apa yang terjadi", "lokasinya", "waktu"]),
+        ("/file_complaint", None, ["apa yang terjadi", "lokasinya", "waktu"]),
+        (
+            "Petugas loket meminta uang tambahan untuk mempercepat KTP saya",
+            "Petugas loket meminta uang tambahan untuk mempercepat KTP saya",
+            ["lokasinya", "waktu"],
+        ),
+    ],
+)
+def test_complaint_asks_for_missing_details(
+    helpdesk: FakeHelpdesk, text: str, note: str | None, asked: list[str]
+) -> None:
+    _, (confirmation, details) = run_action(
+        ActionFileComplaint(), make_tracker(text, "file_complaint")
+    )
+    sent = {"reason": "complaint"} | ({"note": note} if note else {})
+    assert helpdesk.last_json() == sent
+    assert "sudah kami teruskan" in confirmation["text"]
+    lines = details["text"].splitlines()
+    assert lines[0] == "Agar cepat ditindaklanjuti, mohon kirim juga:"
+    assert len(lines) == 1 + len(asked)
+    for line, prompt in zip(lines[1:], asked, strict=True):
+        assert line.startswith("• ") and prompt in line
+
+
+def test_long_complaint_note_is_capped(helpdesk: FakeHelpdesk) -> None:
+    run_action(ActionFileComplaint(), make_tracker("x" * 5000, "file_complaint"))
+    assert len(helpdesk.last_json()["note"]) == 2000
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [httpx.ConnectError("refused"), httpx.Response(404, json=error_body("not_found"))],
+    ids=["down", "unknown-conversation"],
+)
+def test_complaint_failure_says_it_was_not_recorded(
+    helpdesk: FakeHelpdesk, failure: Exception | httpx.Response
+) -> None:
+    helpdesk.routes[("POST", PATH)] = failure
+    _, (message,) = run_action(ActionFileComplaint(), make_tracker(COMPLETE, "file_complaint"))
+    assert message["text"].startswith("Maaf, pengaduan Anda belum bisa kami teruskan")
+    assert "belum tercatat" in message["text"]
+    assert "lapor.go.id" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (0, "kurang dari 1 menit"),
+        (1, "sekitar 1 menit"),
+        (15, "sekitar 15 menit"),
+        (60, "sekitar 1 jam"),
+        (135, "sekitar 2 jam 15 menit"),
+    ],
+)
+def test_format_wait(minutes: int, text: str) -> None:
+    assert format_wait(minutes) == text
