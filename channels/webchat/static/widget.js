@@ -14,7 +14,7 @@ const MAX = 2000, KEY = 'haloWarga.session', LKEY = 'haloWarga.lang';
 // UI strings, Indonesian first
 const STR = {
   id: {
-    title: 'Halo Warga — Layanan Informasi Publik', launcher: 'Obrolan Halo Warga', unread: 'pesan baru',
+    title: 'Halo Warga — Layanan Informasi Publik', sub: 'Layanan Informasi Publik', launcher: 'Obrolan Halo Warga', unread: 'pesan baru',
     close: 'Tutup', lang: 'Bahasa', log: 'Percakapan', label: 'Pesan Anda', ph: 'Tulis pesan…', send: 'Kirim',
     intro: 'Halo! Ada yang bisa kami bantu? Tulis pertanyaan Anda tentang layanan publik.',
     bot: 'Asisten', agent: 'Petugas', citizen: 'Anda', options: 'Pilihan jawaban',
@@ -24,7 +24,7 @@ const STR = {
     long: 'Pesan terlalu panjang. Persingkat, lalu kirim lagi.'
   },
   en: {
-    title: 'Halo Warga — Public Information Service', launcher: 'Halo Warga chat', unread: 'new messages',
+    title: 'Halo Warga — Public Information Service', sub: 'Public Information Service', launcher: 'Halo Warga chat', unread: 'new messages',
     close: 'Close', lang: 'Language', log: 'Conversation', label: 'Your message', ph: 'Type a message…', send: 'Send',
     intro: 'Hello! How can we help? Type your question about public services.',
     bot: 'Assistant', agent: 'Officer', citizen: 'You', options: 'Reply options',
@@ -106,8 +106,9 @@ const panel = h('div', '#hw-panel', {
   onkeydown: e => { if (e.key === 'Escape') { e.stopPropagation(); close(); } }
 }, [
   h('div', 'hw-head', {}, [
-    h('h2', '#hw-title', { 'data-t': 'title' }), sel,
-    h('button', '#hw-close', { type: 'button', 'data-tl': 'close', onclick: () => close() }, [icon('M6 6l12 12M18 6L6 18')])
+    h('h2', '#hw-title', { text: TITLE }, [h('span', 'hw-sub', { 'data-t': 'sub' })]),
+    h('div', 'hw-tools', {}, [sel,
+      h('button', '#hw-close', { type: 'button', 'data-tl': 'close', onclick: () => close() }, [icon('M6 6l12 12M18 6L6 18')])])
   ]),
   log,
   h('form', '#hw-form', { onsubmit: e => { e.preventDefault(); submit(); } }, [
