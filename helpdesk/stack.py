@@ -125,15 +125,15 @@ class Stack:
         for name, command in self.commands().items():
             if names and name not in names:
                 continue
-            log = (self.logs / f"{name}.log").open("ab")
-            self.processes[name] = subprocess.Popen(
-                command,
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            with (self.logs / f"{name}.log").open("ab") as log:
+                self.processes[name] = subprocess.Popen(
+                    command,
+                    cwd=REPO_ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
 
     def checks(self) -> dict[str, Callable[[], bool]]:
         """One readiness probe per process."""

@@ -7,7 +7,7 @@ const S = document.currentScript || document.querySelector('script[src*="widget.
 if (!S) return;
 const SRC = new URL(S.src, location.href);
 const cut = SRC.pathname.lastIndexOf('/webchat/');
-const API = (S.dataset.api || SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '')) + '/webchat/sessions';
+const API = (SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '')) + '/webchat/sessions';
 const TITLE = S.dataset.title || 'Halo Warga';
 const MAX = 2000, KEY = 'haloWarga.session', LKEY = 'haloWarga.lang';
 
@@ -17,7 +17,7 @@ const STR = {
     title: 'Halo Warga — Layanan Informasi Publik', sub: 'Layanan Informasi Publik', launcher: 'Obrolan Halo Warga', unread: 'pesan baru',
     close: 'Tutup', lang: 'Bahasa', log: 'Percakapan', label: 'Pesan Anda', ph: 'Tulis pesan…', send: 'Kirim',
     intro: 'Halo! Ada yang bisa kami bantu? Tulis pertanyaan Anda tentang layanan publik.',
-    bot: 'Asisten', agent: 'Petugas', citizen: 'Anda', options: 'Pilihan jawaban',
+    bot: 'Asisten', agent: 'Petugas', citizen: 'Anda', system: 'Info', options: 'Pilihan jawaban',
     typing: 'Asisten sedang mengetik…', sending: 'Mengirim…', retry: 'Coba lagi',
     failed: 'Pesan gagal terkirim. Periksa koneksi Anda, lalu coba lagi.',
     limited: 'Terlalu banyak pesan. Tunggu sebentar, lalu coba lagi.',
@@ -27,7 +27,7 @@ const STR = {
     title: 'Halo Warga — Public Information Service', sub: 'Public Information Service', launcher: 'Halo Warga chat', unread: 'new messages',
     close: 'Close', lang: 'Language', log: 'Conversation', label: 'Your message', ph: 'Type a message…', send: 'Send',
     intro: 'Hello! How can we help? Type your question about public services.',
-    bot: 'Assistant', agent: 'Officer', citizen: 'You', options: 'Reply options',
+    bot: 'Assistant', agent: 'Officer', citizen: 'You', system: 'Info', options: 'Reply options',
     typing: 'Assistant is typing…', sending: 'Sending…', retry: 'Try again',
     failed: 'Message not sent. Check your connection, then try again.',
     limited: 'Too many messages. Please wait a moment, then try again.',
@@ -49,9 +49,10 @@ const pending = []; // own messages without a server id yet
 let isOpen = false, unread = 0, busy = 0;
 let chain = Promise.resolve(), timer = 0, errs = 0, polling = false;
 
-// h(tag, '#id-and-class' | 'class', {attr, text, onevent}, children)
+// h(tag, '#id-and-class' | 'class', {attr, text, onevent} | 'data-t key', children)
 function h(tag, cls, props, kids) {
   const el = document.createElement(tag);
+  if (typeof props === 'string') props = { 'data-t': props };
   if (cls) el.className = cls[0] === '#' ? (el.id = cls.slice(1)) : cls;
   Object.keys(props || {}).forEach(k => {
     const v = props[k];
@@ -81,7 +82,7 @@ const badgeEl = h('span', '#hw-badge', { 'aria-hidden': 'true', hidden: '' });
 const launcher = h('button', '#hw-launcher', {
   type: 'button', 'aria-expanded': 'false', 'aria-controls': 'hw-panel', onclick: () => (isOpen ? close() : open())
 }, [icon('M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H10l-5 4v-4H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z'),
-  h('span', 'hw-sr', { 'data-t': 'launcher' }), unreadSr, badgeEl]);
+  h('span', 'hw-sr', 'launcher'), unreadSr, badgeEl]);
 const sel = h('select', '#hw-lang', { 'data-tl': 'lang', onchange: () => setLang(sel.value, true) }, [
   h('option', '', { value: 'id', lang: 'id', text: 'Indonesia' }),
   h('option', '', { value: 'en', lang: 'en', text: 'English' })
@@ -89,10 +90,10 @@ const sel = h('select', '#hw-lang', { 'data-tl': 'lang', onchange: () => setLang
 const list = h('ol', '#hw-messages');
 const typingEl = h('div', '#hw-typing', { hidden: '' }, [
   h('span', 'hw-dots', { 'aria-hidden': 'true' }, [h('span'), h('span'), h('span')]),
-  h('span', 'hw-sr', { 'data-t': 'typing' })
+  h('span', 'hw-sr', 'typing')
 ]);
 const log = h('div', '#hw-log', { role: 'log', 'aria-live': 'polite', tabindex: '0', 'data-tl': 'log' },
-  [h('p', 'hw-intro', { 'data-t': 'intro' }), list, typingEl]);
+  [h('p', 'hw-intro', 'intro'), list, typingEl]);
 const notice = h('p', '#hw-notice', { role: 'alert', hidden: '' });
 const input = h('textarea', '#hw-input', {
   rows: '1', maxlength: MAX, 'aria-describedby': 'hw-count', oninput: count,
@@ -106,7 +107,7 @@ const panel = h('div', '#hw-panel', {
   onkeydown: e => { if (e.key === 'Escape') { e.stopPropagation(); close(); } }
 }, [
   h('div', 'hw-head', {}, [
-    h('h2', '#hw-title', { text: TITLE }, [h('span', 'hw-sub', { 'data-t': 'sub' })]),
+    h('h2', '#hw-title', { text: TITLE }, [h('span', 'hw-sub', 'sub')]),
     h('div', 'hw-tools', {}, [sel,
       h('button', '#hw-close', { type: 'button', 'data-tl': 'close', onclick: () => close() }, [icon('M6 6l12 12M18 6L6 18')])])
   ]),
@@ -137,10 +138,10 @@ function badge() {
 }
 
 function renderMsg(sender, text, buttons) {
-  const who = sender === 'citizen' || sender === 'agent' ? sender : 'bot';
+  const who = ['citizen', 'agent', 'system'].includes(sender) ? sender : 'bot';
   const li = h('li', 'hw-msg hw-msg--' + who, { 'data-sender': who }, [
     h('span', 'hw-sr', { 'data-tp': who }),
-    who !== 'citizen' && h('span', 'hw-name', { 'aria-hidden': 'true', 'data-t': who }),
+    (who === 'bot' || who === 'agent') && h('span', 'hw-name', { 'aria-hidden': 'true', 'data-t': who }),
     text && h('div', 'hw-text', { text }) // pre-wrap: newlines, "•" bullets
   ]);
   const btns = (buttons || []).filter(b => b && b.title);
@@ -179,7 +180,7 @@ function setState(p, st, wait) {
 
 // POST replies, polls and history, deduped by id
 function receive(msgs) {
-  let added = 0;
+  let added = 0, shown = 0;
   (msgs || []).filter(Boolean).sort((a, b) => a.id - b.id).forEach(m => {
     const id = +m.id || 0;
     let el = byId.get(id);
@@ -192,6 +193,7 @@ function receive(msgs) {
       el = p.el;
     } else {
       el = renderMsg(m.sender, m.text == null ? '' : String(m.text), m.buttons);
+      shown++;
       if (m.sender !== 'citizen' && id > seen && !isOpen) added++;
     }
     if (id) { byId.set(id, el); el.dataset.id = id; }
@@ -200,7 +202,7 @@ function receive(msgs) {
   if (isOpen && lastId > seen) seen = lastId;
   save();
   badge();
-  scrollEnd();
+  if (shown) scrollEnd(); // leave a reader scrolled up alone when polls bring nothing
 }
 
 async function api(method, path, data) {
