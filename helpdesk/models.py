@@ -166,6 +166,10 @@ class Conversation(Base):
         _enum(ConversationStatus, "conversation_status"), default=ConversationStatus.BOT
     )
     language: Mapped[str] = mapped_column(String(8), default="id")
+    language_explicit: Mapped[bool] = mapped_column(default=False)
+    detected_language: Mapped[str | None] = mapped_column(String(8))
+    fallback_count: Mapped[int] = mapped_column(default=0)
+    last_inbound_at: Mapped[datetime | None] = mapped_column()
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handoff_note: Mapped[str | None] = mapped_column(Text)
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
@@ -198,9 +202,60 @@ class Message(Base):
     payload: Mapped[str | None] = mapped_column(Text)
     client_message_id: Mapped[str | None] = mapped_column(String(64))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+
+
+class JobStatus(enum.StrEnum):
+    """State of a stored inbound event or outbound delivery."""
+
+    QUEUED = "queued"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class InboundEvent(Base):
+    """A channel webhook delivery, stored verbatim before it is processed (idempotent)."""
+
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    external_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[JobStatus] = mapped_column(
+        _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxItem(Base):
+    """One message to deliver on a citizen's channel, retried with backoff by the worker."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    recipient: Mapped[str] = mapped_column(String(128))
+    status: Mapped[JobStatus] = mapped_column(
+        _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    message: Mapped[Message] = relationship()
 
 
 class ApiToken(Base):

@@ -1,0 +1,67 @@
+"""Inbound webhook deliveries: stored verbatim and at most once, processed later by the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from helpdesk.models import Channel, InboundEvent, JobStatus, utcnow
+
+MAX_ATTEMPTS = 8
+
+
+def store_inbound_event(
+    session: Session, channel: Channel, external_id: str, payload: dict[str, Any]
+) -> InboundEvent | None:
+    """Store one delivery and commit; None when this channel id was stored before (a retry)."""
+    event = InboundEvent(channel=channel, external_id=external_id, payload=payload)
+    session.add(event)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        return None
+    return event
+
+
+def due_events(
+    session: Session, limit: int = 20, now: datetime | None = None
+) -> Sequence[InboundEvent]:
+    """Queued events whose time has come, oldest first."""
+    return session.scalars(
+        select(InboundEvent)
+        .where(
+            InboundEvent.status == JobStatus.QUEUED,
+            InboundEvent.next_attempt_at <= (now or utcnow()),
+        )
+        .order_by(InboundEvent.id)
+        .limit(limit)
+    ).all()
+
+
+def mark_done(event: InboundEvent) -> None:
+    """Processed."""
+    event.status = JobStatus.DONE
+    event.last_error = None
+
+
+def mark_failed_attempt(event: InboundEvent, error: str, now: datetime | None = None) -> None:
+    """Retry later with exponential backoff; give up after MAX_ATTEMPTS."""
+    event.attempts += 1
+    event.last_error = error[:2000]
+    if event.attempts >= MAX_ATTEMPTS:
+        event.status = JobStatus.FAILED
+    else:
+        event.next_attempt_at = (now or utcnow()) + timedelta(
+            seconds=backoff_seconds(event.attempts)
+        )
+
+
+def backoff_seconds(attempts: int) -> float:
+    """1, 2, 4, 8 ... seconds, capped at 5 minutes."""
+    return float(min(2 ** (attempts - 1), 300))

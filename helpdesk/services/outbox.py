@@ -1,0 +1,80 @@
+"""Outbound deliveries on Telegram and WhatsApp: queued with the message, sent by the worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpdesk.models import Channel, Conversation, JobStatus, Message, OutboxItem, utcnow
+from helpdesk.services.inbox import backoff_seconds
+
+MAX_ATTEMPTS = 8
+PUSH_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WHATSAPP})
+
+
+def enqueue(session: Session, conversation: Conversation, message: Message) -> OutboxItem | None:
+    """Queue `message` for delivery when its channel needs a push (web chat is polled)."""
+    if conversation.channel not in PUSH_CHANNELS:
+        message.delivery_status = "delivered"
+        return None
+    message.delivery_status = "queued"
+    item = OutboxItem(
+        message_id=message.id, channel=conversation.channel, recipient=conversation.channel_user_id
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def due_items(
+    session: Session, limit: int = 20, now: datetime | None = None
+) -> Sequence[OutboxItem]:
+    """Queued deliveries whose time has come, oldest first."""
+    return session.scalars(
+        select(OutboxItem)
+        .where(
+            OutboxItem.status == JobStatus.QUEUED, OutboxItem.next_attempt_at <= (now or utcnow())
+        )
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    ).all()
+
+
+def mark_sent(item: OutboxItem, provider_message_id: str | None) -> None:
+    """The channel API accepted the message."""
+    item.status = JobStatus.DONE
+    item.provider_message_id = provider_message_id
+    item.last_error = None
+    item.message.delivery_status = "sent"
+
+
+def mark_failed_attempt(
+    item: OutboxItem, error: str, *, retryable: bool = True, now: datetime | None = None
+) -> None:
+    """Retry later with backoff, or give up (not retryable, or out of attempts)."""
+    item.attempts += 1
+    item.last_error = error[:2000]
+    if not retryable or item.attempts >= MAX_ATTEMPTS:
+        item.status = JobStatus.FAILED
+        item.message.delivery_status = "failed"
+    else:
+        item.next_attempt_at = (now or utcnow()) + timedelta(seconds=backoff_seconds(item.attempts))
+
+
+def update_delivery_status(session: Session, provider_message_id: str, status: str) -> bool:
+    """A channel's status callback (sent, delivered, read, failed); False if unknown id."""
+    item = session.scalar(
+        select(OutboxItem).where(OutboxItem.provider_message_id == provider_message_id)
+    )
+    if item is None:
+        return False
+    order = ["queued", "sent", "delivered", "read"]
+    current = item.message.delivery_status or "queued"
+    if status == "failed" or (
+        status in order and current in order and order.index(status) > order.index(current)
+    ):
+        item.message.delivery_status = status
+    return True
