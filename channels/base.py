@@ -18,6 +18,7 @@ class InboundMessage:
     payload: str | None = None
     client_message_id: str | None = None
     language: str | None = None
+    attachments: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)

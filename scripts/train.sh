@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Train the Rasa model only when bot/, the training data or the engine pins changed.
-# The model is named after that content hash and cached outside the clone.
+# The model is named after that content hash (config, domain, training data, engine pins)
+# and cached outside the clone; endpoints and credentials are runtime-only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CACHE=${HALO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/halo-warga}
 TRAINING_DATA="data/nlu data/rules data/stories"
-hash=$(find bot $TRAINING_DATA requirements/rasa.txt -type f | LC_ALL=C sort \
+hash=$(find bot/config.yml bot/domain.yml $TRAINING_DATA requirements/rasa.txt -type f | LC_ALL=C sort \
     | xargs sha256sum | sha256sum | cut -c1-16)
 name="halo-warga-$hash"
 model="models/$name.tar.gz"
