@@ -1,4 +1,8 @@
-"""Service catalog actions: answer ask_* questions about a service, list the services."""
+"""Service catalog actions: answer ask_* questions about a service, list the services.
+
+Both answer in the conversation's language: the helpdesk translates the catalog (`?lang=`),
+`actions.i18n` the rest.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,13 @@ from actions.client import (
 )
 from actions.formatting import (
     ASK_INTENTS,
-    BULLET,
-    HELPDESK_BUSY,
     Button,
     button,
     follow_up_buttons,
     follow_up_offer,
     format_service_answer,
 )
+from actions.i18n import BULLET, DEFAULT_LANGUAGE, language_of, t
 from actions.parsing import normalize_service_code
 
 log = logging.getLogger(__name__)
@@ -35,24 +38,9 @@ DEFAULT_INTENT = "ask_requirements"
 # Offered first when the citizen did not say which service they mean.
 COMMON_SERVICES = ("ktp_el", "kartu_keluarga", "akta_kelahiran", "kia", "skck", "pajak_kendaraan")
 MAX_CHOICES = 6
-CATEGORY_LABELS = {
-    "kependudukan": "Kependudukan",
-    "kepolisian": "Kepolisian",
-    "perizinan": "Perizinan",
-    "pajak": "Pajak",
-    "kesehatan": "Kesehatan",
-    "sosial": "Sosial",
-    "ketenagakerjaan": "Ketenagakerjaan",
-    "keimigrasian": "Keimigrasian",
-}
-
-ASK_WHICH_SERVICE = "Layanan apa yang Anda maksud?"
-TYPE_SERVICE_HINT = "Ketik nama layanannya, misalnya KTP, Kartu Keluarga, atau SKCK."
-UNKNOWN_SERVICE = (
-    "Maaf, layanan itu belum ada di katalog kami. Mau saya tampilkan daftar layanan yang ada?"
+CATEGORIES = frozenset(
+    "kependudukan kepolisian perizinan pajak kesehatan sosial ketenagakerjaan keimigrasian".split()
 )
-SHOW_LIST = "Lihat daftar layanan"
-EMPTY_CATALOG = "Maaf, daftar layanan belum tersedia saat ini."
 
 
 def asked_intent(tracker: Tracker) -> str:
@@ -78,12 +66,16 @@ def requested_service(tracker: Tracker) -> str | None:
     return normalize_service_code(tracker.get_slot("service"))
 
 
-def category_label(category: str) -> str:
-    """`kependudukan` → `Kependudukan`; unknown categories are title-cased."""
-    return CATEGORY_LABELS.get(category) or category.replace("_", " ").capitalize() or "Lainnya"
+def category_label(category: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """`kependudukan` → `Kependudukan` (in `language`); unknown categories are capitalised."""
+    if category in CATEGORIES:
+        return t(f"category.{category}", language)
+    return category.replace("_", " ").capitalize() or t("category.other", language)
 
 
-def service_choice_buttons(catalog: ServiceList, intent: str) -> list[Button]:
+def service_choice_buttons(
+    catalog: ServiceList, intent: str, language: str = DEFAULT_LANGUAGE
+) -> list[Button]:
     """The most common services (then others) as buttons re-asking `intent`."""
     rank = {code: n for n, code in enumerate(COMMON_SERVICES)}
     items = sorted(catalog.items, key=lambda item: rank.get(item["code"], len(rank)))
@@ -91,40 +83,46 @@ def service_choice_buttons(catalog: ServiceList, intent: str) -> list[Button]:
         button(item["name"], intent, {"service": item["code"]}) for item in items[:MAX_CHOICES]
     ]
     if len(items) > MAX_CHOICES:
-        buttons.append(button("Layanan lainnya", "list_services"))
+        buttons.append(button(t("catalog.more", language), "list_services"))
     return buttons
 
 
-def format_service_list(catalog: ServiceList) -> tuple[str, list[Button]]:
+def format_service_list(
+    catalog: ServiceList, language: str = DEFAULT_LANGUAGE
+) -> tuple[str, list[Button]]:
     """The catalog grouped by category, and one button per service."""
     groups: dict[str, list[ServiceSummary]] = {}
     for item in catalog.items:
         groups.setdefault(item["category"], []).append(item)
-    region = f" di {catalog.region}" if catalog.region else ""
-    lines = [f"Layanan yang bisa saya bantu{region}:"]
+    if catalog.region:
+        title = t("catalog.list_title_region", language, region=catalog.region)
+    else:
+        title = t("catalog.list_title", language)
+    lines = [title]
     buttons: list[Button] = []
     for category, items in groups.items():
-        lines += ["", category_label(category)]
+        lines += ["", category_label(category, language)]
         for item in items:
             lines.append(f"{BULLET} {item['name']}")
             buttons.append(button(item["name"], DEFAULT_INTENT, {"service": item["code"]}))
-    lines += ["", "Pilih layanan untuk melihat persyaratannya, atau tanyakan langsung."]
+    lines += ["", t("catalog.list_footer", language)]
     return "\n".join(lines), buttons
 
 
 async def _ask_which_service(
-    dispatcher: CollectingDispatcher, client: HelpdeskClient, intent: str
+    dispatcher: CollectingDispatcher, client: HelpdeskClient, intent: str, language: str
 ) -> None:
     """Ask which service is meant, offering buttons when the catalog answers."""
+    ask = t("catalog.ask_which", language)
+    with_hint = f"{ask}\n{t('catalog.type_hint', language)}"
     try:
-        catalog = await asyncio.to_thread(client.list_services)
+        catalog = await asyncio.to_thread(client.list_services, language)
     except HelpdeskUnavailable as exc:
         log.warning("service list unavailable: %s", exc.reason)
-        dispatcher.utter_message(text=f"{ASK_WHICH_SERVICE}\n{TYPE_SERVICE_HINT}")
+        dispatcher.utter_message(text=with_hint)
         return
-    buttons = service_choice_buttons(catalog, intent)
-    text = ASK_WHICH_SERVICE if buttons else f"{ASK_WHICH_SERVICE}\n{TYPE_SERVICE_HINT}"
-    dispatcher.utter_message(text=text, buttons=buttons)
+    buttons = service_choice_buttons(catalog, intent, language)
+    dispatcher.utter_message(text=ask if buttons else with_hint, buttons=buttons)
 
 
 class ActionServiceInfo(Action):
@@ -136,26 +134,26 @@ class ActionServiceInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        intent = asked_intent(tracker)
+        intent, language = asked_intent(tracker), language_of(tracker)
         code = requested_service(tracker)
         client = get_client()
         if code is None:
-            await _ask_which_service(dispatcher, client, intent)
+            await _ask_which_service(dispatcher, client, intent, language)
             return []
         try:
-            service = await asyncio.to_thread(client.get_service, code)
+            service = await asyncio.to_thread(client.get_service, code, language)
         except HelpdeskUnavailable as exc:
             log.warning("service %s unavailable: %s", code, exc.reason)
-            dispatcher.utter_message(text=HELPDESK_BUSY)
+            dispatcher.utter_message(text=t("helpdesk_busy", language))
             return []
         if service is None:
-            dispatcher.utter_message(
-                text=UNKNOWN_SERVICE, buttons=[button(SHOW_LIST, "list_services")]
-            )
+            show_list = button(t("catalog.show_list", language), "list_services")
+            dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])
             return [SlotSet("service", None)]
-        dispatcher.utter_message(text=format_service_answer(intent, service))
+        dispatcher.utter_message(text=format_service_answer(intent, service, language))
         dispatcher.utter_message(
-            text=follow_up_offer(service), buttons=follow_up_buttons(service["code"], intent)
+            text=follow_up_offer(service, language),
+            buttons=follow_up_buttons(service["code"], intent, language),
         )
         return [SlotSet("service", service["code"])]
 
@@ -169,15 +167,16 @@ class ActionListServices(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
         try:
-            catalog = await asyncio.to_thread(get_client().list_services)
+            catalog = await asyncio.to_thread(get_client().list_services, language)
         except HelpdeskUnavailable as exc:
             log.warning("service list unavailable: %s", exc.reason)
-            dispatcher.utter_message(text=HELPDESK_BUSY)
+            dispatcher.utter_message(text=t("helpdesk_busy", language))
             return []
         if not catalog.items:
-            dispatcher.utter_message(text=EMPTY_CATALOG)
+            dispatcher.utter_message(text=t("catalog.empty", language))
             return []
-        text, buttons = format_service_list(catalog)
+        text, buttons = format_service_list(catalog, language)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []

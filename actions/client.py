@@ -50,10 +50,11 @@ class ServiceSummary(TypedDict):
 
 @dataclass(frozen=True)
 class ServiceList:
-    """The catalog of the helpdesk's region."""
+    """The catalog of the helpdesk's region, in one language."""
 
     region: str
     items: list[ServiceSummary]
+    language: str = "id"
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,9 @@ class HelpdeskClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def list_services(self) -> ServiceList:
-        """All services of the region's catalog."""
-        body = self._request("GET", "/api/v1/services")
+    def list_services(self, language: str = "id") -> ServiceList:
+        """All services of the region's catalog, named in `language` (id, jv, su, en)."""
+        body = self._request("GET", "/api/v1/services", params={"lang": language})
         if body is None:
             raise HelpdeskUnavailable("GET /api/v1/services: 404", status_code=404)
         try:
@@ -135,13 +136,15 @@ class HelpdeskClient:
                 )
                 for item in body["items"]
             ]
-            return ServiceList(region=str(body.get("region") or ""), items=items)
+            region, shown = str(body.get("region") or ""), str(body.get("language") or language)
+            return ServiceList(region=region, items=items, language=shown)
         except (KeyError, TypeError, AttributeError) as exc:
             raise HelpdeskUnavailable(f"unexpected service list: {exc!r}") from exc
 
-    def get_service(self, code: str) -> ServicePayload | None:
-        """One service's full payload, or None when the code is unknown."""
-        body = self._request("GET", f"/api/v1/services/{_segment(code)}")
+    def get_service(self, code: str, language: str = "id") -> ServicePayload | None:
+        """One service's full payload in `language`, or None when the code is unknown."""
+        path = f"/api/v1/services/{_segment(code)}"
+        body = self._request("GET", path, params={"lang": language})
         if body is not None and not isinstance(body.get("code"), str):
             raise HelpdeskUnavailable("unexpected service payload: no code")
         return body
@@ -194,16 +197,26 @@ class HelpdeskClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc
 
+    def set_language(self, conversation_id: str, language: str, *, explicit: bool = True) -> bool:
+        """Record the conversation's language in the helpdesk; False for an unknown one.
+
+        `explicit` marks the citizen's own choice, which language detection must not undo.
+        """
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/language"
+        body = self._request("POST", path, json={"language": language, "explicit": explicit})
+        return body is not None
+
     def _request(
         self,
         method: str,
         path: str,
         *,
         json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
         """Send one request; the JSON object on 2xx, None on an API 404, else raise."""
         try:
-            response = self._http.request(method, path, json=json)
+            response = self._http.request(method, path, json=json, params=params)
         except httpx.TimeoutException as exc:
             raise HelpdeskUnavailable(f"{method} {path}: timed out") from exc
         except httpx.HTTPError as exc:

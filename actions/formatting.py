@@ -1,26 +1,19 @@
-"""Pure functions turning helpdesk payloads into short Indonesian chat messages."""
+"""Pure functions turning helpdesk payloads into short chat messages in the citizen's language.
+
+The service payload is already translated by the helpdesk (`?lang=`); these functions add
+the headings, labels and bullets from `actions.i18n`.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from actions.i18n import BULLET, DEFAULT_LANGUAGE, localize_hours, t
 
 Payload = Mapping[str, Any]
 Button = dict[str, str]
-
-BULLET = "•"
-# Dates are shown in WIB; regions in WITA/WIT would need the zone from the helpdesk.
-DISPLAY_TZ = timezone(timedelta(hours=7), "WIB")
-MONTHS = (
-    "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember"
-).split()
-
-HELPDESK_BUSY = (
-    "Maaf, sistem kami sedang sibuk sehingga belum bisa mengambil data. "
-    "Silakan coba lagi beberapa saat lagi, atau hubungi langsung kantor layanan terdekat."
-)
 
 ASK_INTENTS = (
     "ask_requirements",
@@ -29,13 +22,6 @@ ASK_INTENTS = (
     "ask_duration",
     "ask_location_hours",
 )
-INTENT_TITLES = {
-    "ask_requirements": "Persyaratan",
-    "ask_procedure": "Alur pengurusan",
-    "ask_fee": "Biaya",
-    "ask_duration": "Lama proses",
-    "ask_location_hours": "Lokasi & jam",
-}
 # Which `varies_by_region` entries concern the answer to each intent.
 INTENT_FIELDS = {
     "ask_requirements": ("requirements",),
@@ -52,14 +38,8 @@ def button(title: str, intent: str, entities: Mapping[str, str] | None = None) -
     return {"title": title, "payload": f"/{intent}{suffix}"}
 
 
-def format_date(value: datetime) -> str:
-    """`2026-11-20T09:15:00+00:00` → `20 November 2026` (in WIB)."""
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(DISPLAY_TZ)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
-
-
 def format_rupiah(amount: int) -> str:
-    """`50000` → `Rp50.000`."""
+    """`50000` → `Rp50.000` (the Indonesian way, in every language)."""
     return f"Rp{amount:,}".replace(",", ".")
 
 
@@ -79,21 +59,21 @@ def _dict(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _name(service: Payload) -> str:
-    return _str(service.get("name")) or _str(service.get("code")) or "layanan ini"
+def _name(service: Payload, language: str) -> str:
+    return _str(service.get("name")) or _str(service.get("code")) or t("this_service", language)
 
 
 def _bullets(items: list[str]) -> list[str]:
     return [f"{BULLET} {item}" for item in items]
 
 
-def _regional_footer(service: Payload, intent: str) -> list[str]:
+def _regional_footer(service: Payload, intent: str, language: str) -> list[str]:
     """The regional caveat when the asked field is set by each region."""
     varies = set(_strings(service.get("varies_by_region")))
     if not varies.intersection(INTENT_FIELDS[intent]):
         return []
-    note = _str(service.get("regional_note"))
-    return ["", f"Catatan: {note or 'ketentuan ini bisa berbeda di tiap daerah.'}"]
+    note = _str(service.get("regional_note")) or t("regional.generic", language)
+    return ["", t("regional.note", language, note=note)]
 
 
 def _grouped(service: Payload, key: str, inner: str, numbered: bool) -> list[str]:
@@ -116,109 +96,112 @@ def _grouped(service: Payload, key: str, inner: str, numbered: bool) -> list[str
     return lines
 
 
-def format_requirements(service: Payload) -> str:
+def format_requirements(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """What to bring, one heading per case."""
-    name = _name(service)
+    name = _name(service, language)
     body = _grouped(service, "requirements", "items", numbered=False)
     if not body:
-        lines = [f"Maaf, daftar persyaratan {name} belum tersedia. Silakan tanyakan ke kantor."]
+        lines = [t("requirements.none", language, name=name)]
     else:
-        lines = [f"Persyaratan {name}:"]
+        lines = [t("requirements.title", language, name=name)]
         who = _str(service.get("who"))
         if who:
-            lines.append(f"Untuk: {who}")
+            lines.append(t("requirements.who", language, who=who))
         lines.extend(body)
-    return "\n".join(lines + _regional_footer(service, "ask_requirements"))
+    return "\n".join(lines + _regional_footer(service, "ask_requirements", language))
 
 
-def format_procedure(service: Payload) -> str:
+def format_procedure(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """The steps, numbered, one heading per case."""
-    name = _name(service)
+    name = _name(service, language)
     body = _grouped(service, "procedure", "steps", numbered=True)
     if not body:
-        lines = [f"Maaf, alur pengurusan {name} belum tersedia. Silakan tanyakan ke kantor."]
+        lines = [t("procedure.none", language, name=name)]
     else:
-        lines = [f"Alur pengurusan {name}:", *body]
-    return "\n".join(lines + _regional_footer(service, "ask_procedure"))
+        lines = [t("procedure.title", language, name=name), *body]
+    return "\n".join(lines + _regional_footer(service, "ask_procedure", language))
 
 
-def format_fee(service: Payload) -> str:
+def format_fee(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """The fee and its explanation (which cites its own legal basis)."""
-    name = _name(service)
+    name = _name(service, language)
     fee = _dict(service.get("fee"))
     amount = fee.get("amount_idr")
     text = _str(fee.get("text"))
     if fee.get("free") is True:
-        lines = [f"Biaya {name}: Gratis."]
+        lines = [t("fee.free", language, name=name)]
     elif isinstance(amount, int) and amount > 0:
-        lines = [f"Biaya {name}: {format_rupiah(amount)}."]
+        lines = [t("fee.amount", language, name=name, amount=format_rupiah(amount))]
     elif text:
-        lines = [f"Biaya {name}:"]
+        lines = [t("fee.title", language, name=name)]
     else:
-        lines = [f"Maaf, informasi biaya {name} belum tersedia. Silakan tanyakan ke kantor."]
+        lines = [t("fee.none", language, name=name)]
     if text:
         lines.append(text)
     if fee.get("free") is True:
-        lines += ["", "Jika ada yang meminta bayaran, Anda bisa melaporkannya di sini."]
-    return "\n".join(lines + _regional_footer(service, "ask_fee"))
+        lines += ["", t("fee.report", language)]
+    return "\n".join(lines + _regional_footer(service, "ask_fee", language))
 
 
-def format_duration(service: Payload) -> str:
+def format_duration(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """How long it takes, and how long the document is valid."""
-    name = _name(service)
+    name = _name(service, language)
     duration = _str(_dict(service.get("duration")).get("text"))
     if duration:
-        lines = [f"Lama proses {name}:", duration]
+        lines = [t("duration.title", language, name=name), duration]
     else:
-        lines = [f"Maaf, lama proses {name} belum tersedia. Silakan tanyakan ke kantor."]
+        lines = [t("duration.none", language, name=name)]
     validity = _str(service.get("validity"))
     if validity:
-        lines.append(f"Masa berlaku: {validity}")
-    return "\n".join(lines + _regional_footer(service, "ask_duration"))
+        lines.append(t("duration.validity", language, validity=validity))
+    return "\n".join(lines + _regional_footer(service, "ask_duration", language))
 
 
-def format_location_hours(service: Payload) -> str:
+def format_location_hours(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """Where and when to go, the online option, and which region the data is for."""
-    name = _name(service)
+    name = _name(service, language)
     office = _dict(service.get("office"))
-    lines = [f"Tempat pengurusan {name}:"]
+    lines = [t("location.title", language, name=name)]
     office_name = _str(office.get("name")) or _str(service.get("agency"))
     if office_name:
         lines.append(office_name)
     address = _str(office.get("address"))
     if address:
-        lines.append(f"Alamat: {address}")
-    hours = _strings(office.get("hours"))
+        lines.append(t("location.address", language, address=address))
+    hours = [localize_hours(line, language) for line in _strings(office.get("hours"))]
     if hours:
-        lines += ["Jam layanan:", *_bullets(hours)]
-    for label, key in (("Telepon", "phone"), ("Situs", "website")):
+        lines += [t("location.hours", language), *_bullets(hours)]
+    for key in ("phone", "website"):
         value = _str(office.get(key))
         if value:
-            lines.append(f"{label}: {value}")
+            lines.append(t(f"location.{key}", language, **{key: value}))
     if len(lines) == 1:
-        lines.append("Maaf, data kantornya belum tersedia.")
+        lines.append(t("location.none", language))
     online = _dict(service.get("online"))
     online_parts = [_str(online.get(k)) for k in ("name", "text", "url")]
     online_text = " — ".join(part for part in online_parts if part)
     if online_text:
-        lines += ["", f"Bisa juga online: {online_text}"]
+        lines += ["", t("location.online", language, online=online_text)]
     region = _str(service.get("region"))
     if region:
-        lines += ["", f"Data kantor ini untuk {region}."]
-    return "\n".join(lines + _regional_footer(service, "ask_location_hours"))
+        lines += ["", t("location.region", language, region=region)]
+    return "\n".join(lines + _regional_footer(service, "ask_location_hours", language))
 
 
-def office_contact(service: Payload) -> str | None:
+def office_contact(service: Payload, language: str = DEFAULT_LANGUAGE) -> str | None:
     """The office's name and phone (or address) as one line, if the payload has them."""
     office = _dict(service.get("office"))
     parts = [_str(office.get("name")) or _str(service.get("agency"))]
     phone = _str(office.get("phone"))
-    parts.append(f"telepon {phone}" if phone else _str(office.get("address")))
+    if phone:
+        parts.append(t("contact.phone", language, phone=phone))
+    else:
+        parts.append(_str(office.get("address")))
     text = ", ".join(part for part in parts if part)
     return text or None
 
 
-FORMATTERS: dict[str, Callable[[Payload], str]] = {
+FORMATTERS: dict[str, Callable[[Payload, str], str]] = {
     "ask_requirements": format_requirements,
     "ask_procedure": format_procedure,
     "ask_fee": format_fee,
@@ -227,20 +210,22 @@ FORMATTERS: dict[str, Callable[[Payload], str]] = {
 }
 
 
-def format_service_answer(intent: str, service: Payload) -> str:
-    """The answer to one ask_* intent about a service."""
-    return FORMATTERS[intent](service)
+def format_service_answer(intent: str, service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
+    """The answer to one ask_* intent about a service, in `language`."""
+    return FORMATTERS[intent](service, language)
 
 
-def follow_up_offer(service: Payload) -> str:
+def follow_up_offer(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """A short line offering more about the same service."""
-    return f"Ada lagi yang ingin Anda ketahui tentang {_name(service)}?"
+    return t("follow_up", language, name=_name(service, language))
 
 
-def follow_up_buttons(code: str, answered_intent: str) -> list[Button]:
+def follow_up_buttons(
+    code: str, answered_intent: str, language: str = DEFAULT_LANGUAGE
+) -> list[Button]:
     """Buttons for the other ask_* intents about the same service."""
     return [
-        button(INTENT_TITLES[intent], intent, {"service": code})
+        button(t(f"intent.{intent}", language), intent, {"service": code})
         for intent in ASK_INTENTS
         if intent != answered_intent
     ]

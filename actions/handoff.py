@@ -10,49 +10,41 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.client import Handoff, HandoffReason, HelpdeskClient, HelpdeskUnavailable, get_client
-from actions.formatting import BULLET, office_contact
+from actions.formatting import office_contact
+from actions.i18n import BULLET, DEFAULT_LANGUAGE, language_of, t
 from actions.parsing import is_command, missing_complaint_details, normalize_service_code
 
 log = logging.getLogger(__name__)
 
 MAX_NOTE_CHARS = 2000
-CONNECTED = "Baik, Anda sedang kami hubungkan dengan petugas."
-ALREADY_WITH_OFFICER = "Percakapan Anda sudah ditangani petugas."
-OFFICER_REPLIES_HERE = "Petugas akan membalas di percakapan ini; tidak perlu mengirim ulang pesan."
-HANDOFF_FAILED = "Maaf, saat ini kami belum bisa menghubungkan Anda dengan petugas."
-COMPLAINT_FORWARDED = "Terima kasih, pengaduan Anda sudah kami teruskan ke petugas."
-COMPLAINT_FAILED = "Maaf, pengaduan Anda belum bisa kami teruskan saat ini, jadi belum tercatat."
-CONTACT_OFFICE = "Silakan coba lagi nanti, atau hubungi langsung kantor layanan"
-LAPOR = "Pengaduan juga bisa disampaikan lewat SP4N-LAPOR! di lapor.go.id."
-DETAILS_INTRO = "Agar cepat ditindaklanjuti, mohon kirim juga:"
-DETAIL_PROMPTS = {
-    "details": "apa yang terjadi, secara singkat",
-    "location": "lokasinya (alamat, desa/kelurahan)",
-    "time": "waktu kejadiannya (tanggal dan jam)",
-}
 
 
-def queue_lines(handoff: Handoff) -> list[str]:
+def queue_lines(handoff: Handoff, language: str = DEFAULT_LANGUAGE) -> list[str]:
     """Queue position and expected wait, when the helpdesk knows them."""
     if handoff.status == "open":
-        return [ALREADY_WITH_OFFICER]
+        return [t("handoff.already_open", language)]
     lines = []
     if handoff.queue_position is not None:
-        lines.append(f"Posisi antrean Anda: {handoff.queue_position}.")
+        lines.append(t("handoff.queue_position", language, position=handoff.queue_position))
     minutes = handoff.expected_wait_minutes
     if minutes is not None:
-        lines.append(f"Perkiraan waktu tunggu: {format_wait(minutes)}.")
+        lines.append(t("handoff.expected_wait", language, wait=format_wait(minutes, language)))
     return lines
 
 
-def format_wait(minutes: int) -> str:
-    """`15` → `sekitar 15 menit`; `90` → `sekitar 1 jam 30 menit`."""
-    if minutes <= 1:
-        return "kurang dari 1 menit" if minutes < 1 else "sekitar 1 menit"
+def format_wait(minutes: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """`15` → `sekitar 15 menit`; `90` → `sekitar 1 jam 30 menit` (in `language`)."""
+    if minutes < 1:
+        return t("wait.under_minute", language)
+
+    def unit(n: int, one: str, many: str) -> str:
+        return t(one, language) if n == 1 else t(many, language, n=n)
+
     hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"sekitar {minutes} menit"
-    return f"sekitar {hours} jam" + (f" {rest} menit" if rest else "")
+    parts = [unit(hours, "wait.hour_one", "wait.hours")] if hours else []
+    if rest:
+        parts.append(unit(rest, "wait.minute_one", "wait.minutes"))
+    return t("wait.about", language, duration=" ".join(parts))
 
 
 def complaint_note(tracker: Tracker) -> str | None:
@@ -63,12 +55,13 @@ def complaint_note(tracker: Tracker) -> str | None:
     return text[:MAX_NOTE_CHARS]
 
 
-def detail_request(note: str | None) -> str | None:
+def detail_request(note: str | None, language: str = DEFAULT_LANGUAGE) -> str | None:
     """Ask for the details a complaint does not seem to give yet."""
     missing = missing_complaint_details(note or "")
     if not missing:
         return None
-    return "\n".join([DETAILS_INTRO, *(f"{BULLET} {DETAIL_PROMPTS[key]}" for key in missing)])
+    prompts = [f"{BULLET} {t(f'complaint.detail.{key}', language)}" for key in missing]
+    return "\n".join([t("complaint.details_intro", language), *prompts])
 
 
 async def _request_handoff(
@@ -82,17 +75,18 @@ async def _request_handoff(
         return exc
 
 
-async def _contact_line(client: HelpdeskClient, tracker: Tracker) -> str:
+async def _contact_line(client: HelpdeskClient, tracker: Tracker, language: str) -> str:
     """How to reach the office: the one for the service being discussed, if known."""
     code = normalize_service_code(tracker.get_slot("service"))
     contact = None
     if code:
         try:
-            service = await asyncio.to_thread(client.get_service, code)
+            service = await asyncio.to_thread(client.get_service, code, language)
         except HelpdeskUnavailable:
             service = None
-        contact = office_contact(service) if service else None
-    return f"{CONTACT_OFFICE}: {contact}." if contact else f"{CONTACT_OFFICE}."
+        contact = office_contact(service, language) if service else None
+    office = t("contact.office", language)
+    return f"{office}: {contact}." if contact else f"{office}."
 
 
 class ActionRequestHuman(Action):
@@ -104,14 +98,19 @@ class ActionRequestHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
         client = get_client()
         result = await _request_handoff(client, tracker, "citizen_request")
         if isinstance(result, Handoff):
-            lines = [CONNECTED, *queue_lines(result), OFFICER_REPLIES_HERE]
+            lines = [
+                t("handoff.connected", language),
+                *queue_lines(result, language),
+                t("handoff.replies_here", language),
+            ]
         elif result is None:
-            lines = [HANDOFF_FAILED, await _contact_line(client, tracker)]
+            lines = [t("handoff.failed", language), await _contact_line(client, tracker, language)]
         else:
-            lines = [HANDOFF_FAILED, f"{CONTACT_OFFICE}."]
+            lines = [t("handoff.failed", language), f"{t('contact.office', language)}."]
         dispatcher.utter_message(text="\n".join(lines))
         return []
 
@@ -125,15 +124,24 @@ class ActionFileComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
         note = complaint_note(tracker)
         result = await _request_handoff(get_client(), tracker, "complaint", note)
         if not isinstance(result, Handoff):
-            lines = [COMPLAINT_FAILED, f"{CONTACT_OFFICE}.", LAPOR]
+            lines = [
+                t("complaint.failed", language),
+                f"{t('contact.office', language)}.",
+                t("complaint.lapor", language),
+            ]
             dispatcher.utter_message(text="\n".join(lines))
             return []
-        lines = [COMPLAINT_FORWARDED, *queue_lines(result), OFFICER_REPLIES_HERE]
+        lines = [
+            t("complaint.forwarded", language),
+            *queue_lines(result, language),
+            t("handoff.replies_here", language),
+        ]
         dispatcher.utter_message(text="\n".join(lines))
-        details = detail_request(note)
+        details = detail_request(note, language)
         if details:
             dispatcher.utter_message(text=details)
         return []

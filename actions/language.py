@@ -1,21 +1,26 @@
-"""The citizen's language choice (the bot answers in Bahasa Indonesia for now)."""
+"""The conversation's language: kept up to date after every message, changed on request.
+
+`action_detect_language` is the custom mapping of the `language` slot (run by Rasa's
+`action_extract_slots` after every user message); `action_change_language` answers the
+`change_language` intent and records the citizen's explicit choice in the helpdesk.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.client import HelpdeskUnavailable, get_client
 from actions.formatting import button
+from actions.i18n import LANGUAGE_NAMES, language_of, supported_language, t
 
-LANGUAGE_NAMES = {
-    "id": "Bahasa Indonesia",
-    "jv": "Basa Jawa",
-    "su": "Basa Sunda",
-    "en": "English",
-}
+log = logging.getLogger(__name__)
+
 # What an entity extractor may hand over instead of the ISO code.
 LANGUAGE_ALIASES = {
     "indonesia": "id",
@@ -33,12 +38,6 @@ LANGUAGE_ALIASES = {
     "bahasa inggris": "en",
     "english": "en",
 }
-ASK_LANGUAGE = "Anda ingin memakai bahasa apa?"
-CONFIRM_INDONESIAN = "Baik, kita lanjutkan dalam Bahasa Indonesia."
-NOTED_INDONESIAN_ONLY = (
-    "Terima kasih, pilihan {name} sudah kami catat. Untuk saat ini asisten kami baru bisa "
-    "menjawab dalam Bahasa Indonesia. Silakan tetap bertanya, kami akan membantu."
-)
 
 
 def normalize_language(value: object) -> str | None:
@@ -46,11 +45,46 @@ def normalize_language(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     key = " ".join(value.lower().split())
-    return key if key in LANGUAGE_NAMES else LANGUAGE_ALIASES.get(key)
+    return supported_language(key) or LANGUAGE_ALIASES.get(key)
+
+
+def requested_language(tracker: Tracker) -> str | None:
+    """The supported language named by the latest message's `language` entity, if any."""
+    codes = (normalize_language(v) for v in tracker.get_latest_entity_values("language"))
+    return next((code for code in codes if code), None)
+
+
+def detected_language(tracker: Tracker) -> str:
+    """The language to answer in after the latest message.
+
+    In order: the language the citizen just asked for (`change_language` with a supported
+    `language` entity); the helpdesk's decision in the message metadata; the current slot;
+    Indonesian.
+    """
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "change_language":
+        asked = requested_language(tracker)
+        if asked:
+            return asked
+    metadata = tracker.latest_message.get("metadata")
+    from_helpdesk = metadata.get("language") if isinstance(metadata, dict) else None
+    return supported_language(from_helpdesk) or language_of(tracker)
+
+
+class ActionDetectLanguage(Action):
+    """Custom slot mapping of `language`: set it after every user message, say nothing."""
+
+    def name(self) -> str:
+        return "action_detect_language"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [SlotSet("language", detected_language(tracker))]
 
 
 class ActionChangeLanguage(Action):
-    """Record the language the citizen asked for, or ask which one."""
+    """Switch to the language the citizen named (and tell the helpdesk), or ask which one."""
 
     def name(self) -> str:
         return "action_change_language"
@@ -58,17 +92,20 @@ class ActionChangeLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        codes = (normalize_language(v) for v in tracker.get_latest_entity_values("language"))
-        code = next((c for c in codes if c), None)
+        code = requested_language(tracker)
         if code is None:
             buttons = [
                 button(name, "change_language", {"language": lang})
                 for lang, name in LANGUAGE_NAMES.items()
             ]
-            dispatcher.utter_message(text=ASK_LANGUAGE, buttons=buttons)
+            dispatcher.utter_message(text=t("language.ask", language_of(tracker)), buttons=buttons)
             return []
-        if code == "id":
-            dispatcher.utter_message(text=CONFIRM_INDONESIAN)
+        try:
+            recorded = await asyncio.to_thread(get_client().set_language, tracker.sender_id, code)
+        except HelpdeskUnavailable as exc:
+            log.warning("language choice %s not recorded: %s", code, exc.reason)
         else:
-            dispatcher.utter_message(text=NOTED_INDONESIAN_ONLY.format(name=LANGUAGE_NAMES[code]))
+            if not recorded:
+                log.info("language choice %s not recorded: unknown conversation", code)
+        dispatcher.utter_message(text=t("language.confirm", code))
         return [SlotSet("language", code)]

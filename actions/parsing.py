@@ -93,7 +93,11 @@ def missing_complaint_details(text: str) -> list[str]:
     return missing
 
 
-def redact_personal_data(text: str) -> str:
+def redact_personal_data(
+    text: str,
+    nik_mask: str = "[NIK disembunyikan]",
+    phone_mask: str = "[nomor telepon disembunyikan]",
+) -> str:
     """Hide NIKs and phone numbers before a text is shown back in the chat."""
-    text = _NIK.sub("[NIK disembunyikan]", text)
-    return _PHONE.sub("[nomor telepon disembunyikan]", text)
+    text = _NIK.sub(lambda _: nik_mask, text)
+    return _PHONE.sub(lambda _: phone_mask, text)

@@ -11,8 +11,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.client import HelpdeskUnavailable, ServiceRequestStatus, get_client
-from actions.formatting import HELPDESK_BUSY, button, format_date
+from actions.client import (
+    HelpdeskClient,
+    HelpdeskUnavailable,
+    ServiceRequestStatus,
+    get_client,
+)
+from actions.formatting import button
+from actions.i18n import DEFAULT_LANGUAGE, format_date, language_of, t
 from actions.parsing import (
     TRACKING_EXAMPLE,
     contains_nik,
@@ -24,46 +30,26 @@ from actions.parsing import (
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {
-    "submitted": "Diterima",
-    "verifying": "Sedang diverifikasi",
-    "processing": "Sedang diproses",
-    "needs_documents": "Perlu melengkapi dokumen",
-    "ready": "Sudah jadi, siap diambil",
-    "completed": "Selesai",
-    "rejected": "Ditolak",
-}
-NEXT_STEPS = {
-    "needs_documents": (
-        "Langkah berikutnya: lengkapi dokumen yang diminta di catatan petugas, lalu bawa "
-        "ke kantor layanan dengan menyebutkan nomor permohonan ini."
-    ),
-    "ready": (
-        "Langkah berikutnya: ambil dokumen Anda di kantor layanan pada jam kerja. "
-        "Bawa bukti permohonan dan kartu identitas Anda."
-    ),
-    "rejected": (
-        "Langkah berikutnya: baca alasan penolakan di catatan petugas. Anda bisa mengajukan "
-        "ulang setelah memperbaikinya, atau bertanya langsung ke petugas."
-    ),
-}
-FORMAT_HINT = (
-    f"Formatnya: kode layanan (2–5 huruf), tahun, lalu 6 angka, misalnya {TRACKING_EXAMPLE}."
+STATUSES = (
+    "submitted",
+    "verifying",
+    "processing",
+    "needs_documents",
+    "ready",
+    "completed",
+    "rejected",
 )
-ASK_NUMBER = f"Boleh sebutkan nomor permohonan Anda?\n{FORMAT_HINT}"
-MALFORMED_NUMBER = (
-    f"Maaf, nomor permohonan itu belum sesuai format.\n{FORMAT_HINT}\n"
-    "Nomornya ada di bukti permohonan Anda."
-)
-NIK_GIVEN = (
-    "Demi keamanan data Anda, mohon jangan mengirim NIK di sini. "
-    f"Untuk cek status cukup kirim nomor permohonan.\n{FORMAT_HINT}"
-)
-NOT_FOUND = (
-    "Maaf, permohonan dengan nomor {number} tidak ditemukan. Mohon cek kembali nomornya "
-    "pada bukti permohonan Anda. Jika sudah benar, Anda bisa bertanya ke petugas."
-)
-ASK_OFFICER = "Hubungi petugas"
+# Statuses that come with a "what to do next" line.
+NEXT_STEP_STATUSES = frozenset({"needs_documents", "ready", "rejected"})
+
+
+def status_label(status: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """The status in plain words (`processing` → `Sedang diproses`); unknown ones as is."""
+    return t(f"status.{status}", language) if status in STATUSES else status
+
+
+STATUS_LABELS = {status: status_label(status) for status in STATUSES}
+"""The Indonesian labels, for tests and tools that look for them in the bot's replies."""
 
 
 class NoNumber(Enum):
@@ -74,11 +60,14 @@ class NoNumber(Enum):
     NIK = "nik"
 
 
-NO_NUMBER_REPLIES = {
-    NoNumber.MISSING: ASK_NUMBER,
-    NoNumber.MALFORMED: MALFORMED_NUMBER,
-    NoNumber.NIK: NIK_GIVEN,
-}
+def no_number_reply(reason: NoNumber, language: str = DEFAULT_LANGUAGE) -> str:
+    """Ask for the number, explain its format, or warn about a NIK, in `language`."""
+    hint = t("tracking.format_hint", language, example=TRACKING_EXAMPLE)
+    if reason is NoNumber.MALFORMED:
+        return "\n".join([t("tracking.malformed", language), hint, t("tracking.where", language)])
+    if reason is NoNumber.NIK:
+        return f"{t('tracking.nik', language)}\n{hint}"
+    return f"{t('tracking.ask', language)}\n{hint}"
 
 
 def resolve_tracking_number(tracker: Tracker) -> str | NoNumber:
@@ -101,26 +90,49 @@ def resolve_tracking_number(tracker: Tracker) -> str | NoNumber:
     return remembered or NoNumber.MISSING
 
 
-def format_status(request: ServiceRequestStatus) -> str:
-    """The request's status in plain Indonesian, with the latest note and what to do next."""
+def format_status(
+    request: ServiceRequestStatus,
+    language: str = DEFAULT_LANGUAGE,
+    service_name: str | None = None,
+) -> str:
+    """The request's status in plain words, with the latest note and what to do next.
+
+    `service_name` (the catalog's name in `language`) replaces the helpdesk's one.
+    """
     # Oldest first; a stable sort keeps the API's order for entries with equal timestamps.
     history = sorted(request.history, key=lambda change: change.created_at)
     latest = history[-1] if history else None
     updated = latest.created_at if latest else request.updated_at
-    lines = [f"Status permohonan {request.tracking_number}"]
-    if request.service_name:
-        lines.append(f"Layanan: {request.service_name}")
+    lines = [t("request.heading", language, number=request.tracking_number)]
+    name = service_name or request.service_name
+    if name:
+        lines.append(t("request.service", language, name=name))
     lines += [
-        f"Status: {STATUS_LABELS.get(request.status, request.status)}",
-        f"Diajukan: {format_date(request.created_at)}",
-        f"Pembaruan terakhir: {format_date(updated)}",
+        t("request.status", language, label=status_label(request.status, language)),
+        t("request.submitted", language, date=format_date(request.created_at, language)),
+        t("request.updated", language, date=format_date(updated, language)),
     ]
     if latest and latest.note:
-        lines.append(f"Catatan petugas: {redact_personal_data(latest.note)}")
-    next_step = NEXT_STEPS.get(request.status)
-    if next_step:
-        lines += ["", next_step]
+        masks = t("redacted.nik", language), t("redacted.phone", language)
+        lines.append(t("request.note", language, note=redact_personal_data(latest.note, *masks)))
+    if request.status in NEXT_STEP_STATUSES:
+        lines += ["", t(f"next.{request.status}", language)]
     return "\n".join(lines)
+
+
+async def _service_name(
+    client: HelpdeskClient, request: ServiceRequestStatus, language: str
+) -> str | None:
+    """The requested service's name in `language`, when the catalog has a translation."""
+    if language == DEFAULT_LANGUAGE:
+        return None
+    try:
+        service = await asyncio.to_thread(client.get_service, request.service, language)
+    except HelpdeskUnavailable as exc:
+        log.info("service name for %s unavailable: %s", request.service, exc.reason)
+        return None
+    name = service.get("name") if service else None
+    return name if isinstance(name, str) and name else None
 
 
 class ActionCheckStatus(Action):
@@ -132,21 +144,24 @@ class ActionCheckStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
         number = resolve_tracking_number(tracker)
         if isinstance(number, NoNumber):
-            dispatcher.utter_message(text=NO_NUMBER_REPLIES[number])
+            dispatcher.utter_message(text=no_number_reply(number, language))
             return []
+        client = get_client()
         try:
-            request = await asyncio.to_thread(get_client().get_request, number)
+            request = await asyncio.to_thread(client.get_request, number)
         except HelpdeskUnavailable as exc:
             log.warning("status lookup unavailable: %s", exc.reason)
-            dispatcher.utter_message(text=HELPDESK_BUSY)
+            dispatcher.utter_message(text=t("helpdesk_busy", language))
             return [SlotSet("tracking_number", number)]
         if request is None:
             dispatcher.utter_message(
-                text=NOT_FOUND.format(number=number),
-                buttons=[button(ASK_OFFICER, "request_human")],
+                text=t("tracking.not_found", language, number=number),
+                buttons=[button(t("tracking.ask_officer", language), "request_human")],
             )
             return [SlotSet("tracking_number", None)]
-        dispatcher.utter_message(text=format_status(request))
+        name = await _service_name(client, request, language)
+        dispatcher.utter_message(text=format_status(request, language, name))
         return [SlotSet("tracking_number", request.tracking_number)]

@@ -27,6 +27,12 @@ class BotReply:
 
     text: str
     buttons: list[dict[str, Any]] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_fallback_marker(self) -> bool:
+        """The domain's `utter_default` carries `{"fallback": true}` so the router can count."""
+        return bool(self.custom.get("fallback"))
 
 
 class BotEngine(Protocol):

@@ -55,4 +55,7 @@ def _to_reply(item: dict[str, Any]) -> BotReply:
     text = item.get("text")
     if not text and item.get("image"):
         text = str(item["image"])
-    return BotReply(text=str(text or ""), buttons=buttons)
+    custom = item.get("custom")
+    return BotReply(
+        text=str(text or ""), buttons=buttons, custom=custom if isinstance(custom, dict) else {}
+    )

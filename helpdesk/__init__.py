@@ -22,13 +22,16 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     """
     from channels.rasa import RasaEngine
     from channels.router import Router
+    from channels.telegram.views import telegram_bp
     from channels.webchat import bp as webchat_bp
     from channels.webchat.ratelimit import SlidingWindowLimiter
+    from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.db import Database
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
+    from helpdesk.jobs import make_signal
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -41,11 +44,15 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
     engine = bot_engine or RasaEngine(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
     app.extensions["bot_engine"] = engine
-    app.extensions["router"] = Router(engine, settings.average_handle_minutes)
+    signal = make_signal(settings.redis_url)
+    app.extensions["job_signal"] = signal
+    app.extensions["router"] = Router(engine, settings.average_handle_minutes, signal.notify)
     app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(webchat_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(telegram_bp)
+    app.register_blueprint(whatsapp_bp)
     return app

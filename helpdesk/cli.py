@@ -75,6 +75,42 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
+    """Run the worker: process webhook deliveries, deliver the outbox, retry with backoff."""
+    import signal
+    import threading
+
+    from channels.adapters import build_adapters
+    from helpdesk import create_app
+    from helpdesk.worker import Worker
+
+    database = _database(settings)
+    app = create_app(settings)
+    worker = Worker(
+        database,
+        app.extensions["router"],
+        build_adapters(settings),
+        app.extensions["job_signal"],
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print("worker running", flush=True)
+    with app.app_context():
+        worker.run_forever(stop)
+    return 0
+
+
+def cmd_langid(_settings: Settings, _args: argparse.Namespace) -> int:
+    """Read lines on stdin, print LANG<TAB>CONFIDENCE for each (no conversation context)."""
+    from helpdesk.language import detect
+
+    for line in sys.stdin:
+        detection = detect(line.rstrip("\r\n"))
+        print(f"{detection.language}\t{detection.confidence:.4f}", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -84,9 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("create-token", help=cmd_create_token.__doc__)
     token.add_argument("name")
     token.set_defaults(func=cmd_create_token)
+    sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--threads", type=int, default=16)
     serve.set_defaults(func=cmd_serve)
+    sub.add_parser("langid", help=cmd_langid.__doc__).set_defaults(func=cmd_langid)
     return parser
 
 

@@ -42,6 +42,8 @@ class Settings:
     whatsapp_verify_token: str = ""
     whatsapp_phone_number_id: str = ""
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_template_name: str = "halo_warga_update"
+    redis_url: str = ""
     testing: bool = False
 
     @classmethod
@@ -72,4 +74,6 @@ class Settings:
             whatsapp_verify_token=env("WHATSAPP_VERIFY_TOKEN", ""),
             whatsapp_phone_number_id=env("WHATSAPP_PHONE_NUMBER_ID", ""),
             whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
+            whatsapp_template_name=env("WHATSAPP_TEMPLATE_NAME", cls.whatsapp_template_name),
+            redis_url=env("REDIS_URL", ""),
         )

@@ -203,6 +203,7 @@ class Message(Base):
     client_message_id: Mapped[str | None] = mapped_column(String(64))
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    language: Mapped[str | None] = mapped_column(String(8))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -57,7 +57,7 @@ class StackConfig:
 
 
 class Stack:
-    """The three long-running processes, with logs in `var_dir/logs`."""
+    """The long-running processes (engine, actions, web, worker), with logs in `var_dir/logs`."""
 
     def __init__(self, config: StackConfig, api_token: str) -> None:
         self.config = config
@@ -116,6 +116,7 @@ class Stack:
                 str(c.actions_port),
             ],
             "helpdesk": [str(venv_bin / "helpdesk"), "serve"],
+            "worker": [str(venv_bin / "helpdesk"), "worker"],
         }
 
     def start(self, *names: str) -> None:
@@ -125,7 +126,7 @@ class Stack:
         for name, command in self.commands().items():
             if names and name not in names:
                 continue
-            with (self.logs / f"{name}.log").open("ab") as log:
+            with (self.logs / f"{name}.log").open("wb") as log:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
@@ -142,6 +143,7 @@ class Stack:
             "rasa": lambda: _get_ok(f"{c.rasa_url}/status", model_loaded=True),
             "actions": lambda: _get_ok(f"{c.actions_url}/health"),
             "helpdesk": lambda: _get_ok(f"{c.helpdesk_url}/healthz"),
+            "worker": lambda: "worker running" in self.log_tail("worker", 5),
         }
 
     def wait_ready(self, timeout: float = 180.0, *names: str) -> None:

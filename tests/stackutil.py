@@ -33,7 +33,7 @@ def engine_missing() -> str | None:
     return None
 
 
-def seeded_stack(var_dir: Path) -> Stack:
+def seeded_stack(var_dir: Path, env: dict[str, str] | None = None) -> Stack:
     """A stack (not started) over a fresh SQLite database holding the demo requests."""
     database_url = f"sqlite:///{var_dir / 'helpdesk.db'}"
     database = Database(database_url)
@@ -51,5 +51,6 @@ def seeded_stack(var_dir: Path) -> Stack:
         helpdesk_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
+        env=env or {},
     )
     return Stack(config, token)

@@ -15,6 +15,7 @@ from helpdesk.api.body import json_object, optional_str
 from helpdesk.api.serializers import message_json
 from helpdesk.errors import error_response
 from helpdesk.extensions import database, settings
+from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Channel, Conversation
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
@@ -27,7 +28,7 @@ bp = Blueprint(
     template_folder="templates",
 )
 
-SUPPORTED_LANGUAGES = ("id", "en", "jv", "su")
+SUPPORTED_LANGUAGES = SPOKEN_LANGUAGES
 
 
 def _router() -> Router:
@@ -63,14 +64,36 @@ def demo_page() -> str:
 def create_session() -> tuple[Response, int]:
     """Start a web-chat conversation."""
     data = request.get_json(silent=True) or {}
-    language = data.get("language") if isinstance(data, dict) else None
-    if language not in SUPPORTED_LANGUAGES:
-        language = "id"
+    if not isinstance(data, dict):
+        data = {}
+    language = data.get("language")
+    explicit = language in SUPPORTED_LANGUAGES and data.get("explicit") is True
     session_id = secrets.token_urlsafe(24)
     session = database().request_session()
-    convs.get_or_create(session, Channel.WEBCHAT, session_id, language)
+    conversation = convs.get_or_create(
+        session,
+        Channel.WEBCHAT,
+        session_id,
+        language if language in SUPPORTED_LANGUAGES else "id",
+    )
+    conversation.language_explicit = explicit
     session.commit()
     return jsonify({"session_id": session_id}), 201
+
+
+@bp.post("/webchat/sessions/<session_id>/language")
+def set_language(session_id: str) -> tuple[Response, int]:
+    """The citizen picked a language in the widget's menu: it beats detection from now on."""
+    conversation = _find_session(session_id)
+    if conversation is None:
+        return error_response(404, "session_not_found", "Unknown or expired chat session.")
+    language = json_object().get("language")
+    if language not in SUPPORTED_LANGUAGES:
+        raise InvalidInput(f"language must be one of: {', '.join(SUPPORTED_LANGUAGES)}")
+    conversation.language = language
+    conversation.language_explicit = True
+    database().request_session().commit()
+    return jsonify({"language": language}), 200
 
 
 @bp.post("/webchat/sessions/<session_id>/messages")

@@ -1,28 +1,41 @@
-"""`/api/v1/services`: the public-service catalog the bot answers from."""
+"""`/api/v1/services`: the public-service catalog the bot answers from, in four languages."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 from helpdesk.api import bp
 from helpdesk.api.auth import require_token
+from helpdesk.catalog import CATALOG_LANGUAGES, SOURCE_LANGUAGE
 from helpdesk.extensions import catalog
-from helpdesk.services.errors import NotFound
+from helpdesk.services.errors import InvalidInput, NotFound
+
+
+def _language() -> str:
+    """The `?lang=` query parameter (default Indonesian); 422 for a language we lack."""
+    raw = request.args.get("lang", "").strip().lower()
+    if not raw:
+        return SOURCE_LANGUAGE
+    if raw not in CATALOG_LANGUAGES:
+        allowed = ", ".join(CATALOG_LANGUAGES)
+        raise InvalidInput(f"lang must be one of: {allowed}", code="unsupported_language")
+    return raw
 
 
 @bp.get("/services")
 @require_token
 def list_services() -> Response:
-    """Every service, short form."""
+    """Every service, short form, in `?lang=` (id, jv, su, en)."""
+    language = _language()
     cat = catalog()
-    return jsonify({"region": cat.region, "items": cat.summaries()})
+    return jsonify({"region": cat.region, "language": language, "items": cat.summaries(language)})
 
 
 @bp.get("/services/<code>")
 @require_token
 def get_service(code: str) -> Response:
-    """One service in full, its office resolved."""
-    payload = catalog().service_payload(code)
+    """One service in full in `?lang=`, its office resolved."""
+    payload = catalog().service_payload(code, _language())
     if payload is None:
         raise NotFound(f"no service '{code}'", code="service_not_found")
     return jsonify(payload)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
@@ -12,7 +12,9 @@ from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import database, settings
 from helpdesk.models import Conversation, ConversationStatus
 from helpdesk.services import audit
+from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.services import conversations as convs
+from helpdesk.services import outbox
 from helpdesk.services.errors import InvalidInput
 
 
@@ -57,9 +59,31 @@ def post_agent_message(conversation_id: int) -> tuple[Response, int]:
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
     message = convs.agent_reply(session, conversation, required_str(data, "text"))
+    queued = outbox.enqueue(session, conversation, message)
     audit.record(session, current_actor(), "conversation.reply", "conversation", conversation.id)
     session.commit()
+    if queued is not None:
+        current_app.extensions["job_signal"].notify()
     return jsonify(message_json(message)), 201
+
+
+@bp.post("/conversations/<int:conversation_id>/language")
+@require_token
+def set_language(conversation_id: int) -> Response:
+    """Record the language the citizen chose (explicit choices beat detection)."""
+    data = json_object()
+    language = required_str(data, "language", 8)
+    if language not in SPOKEN_LANGUAGES:
+        raise InvalidInput(f"language must be one of: {', '.join(SPOKEN_LANGUAGES)}")
+    explicit = data.get("explicit", True)
+    if not isinstance(explicit, bool):
+        raise InvalidInput("explicit must be true or false")
+    session = database().request_session()
+    conversation = convs.get_conversation(session, conversation_id)
+    conversation.language = language
+    conversation.language_explicit = explicit
+    session.commit()
+    return jsonify(_summary(session, conversation))
 
 
 @bp.post("/conversations/<int:conversation_id>/handoff")

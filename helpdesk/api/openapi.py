@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from helpdesk.api import bp
+from helpdesk.catalog import CATALOG_LANGUAGES
 
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -52,6 +53,13 @@ _TN = {
     "example": "KTP-2026-000123",
 }
 _CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Language of the citizen-facing texts (Indonesian when omitted)",
+    "schema": {"enum": list(CATALOG_LANGUAGES), "default": "id"},
+}
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -101,6 +109,7 @@ SPEC: dict[str, Any] = {
         "/services": {
             "get": {
                 "summary": "The service catalog, short form",
+                "parameters": [_LANG],
                 "responses": {
                     **_ok(
                         "Services",
@@ -108,11 +117,12 @@ SPEC: dict[str, Any] = {
                             "type": "object",
                             "properties": {
                                 "region": {"type": "string"},
+                                "language": {"enum": list(CATALOG_LANGUAGES)},
                                 "items": {"type": "array", "items": _ref("ServiceSummary")},
                             },
                         },
                     ),
-                    **_errors("401"),
+                    **_errors("401", "422"),
                 },
             }
         },
@@ -126,9 +136,13 @@ SPEC: dict[str, Any] = {
                         "required": True,
                         "schema": {"type": "string"},
                         "example": "ktp_el",
-                    }
+                    },
+                    _LANG,
                 ],
-                "responses": {**_ok("The service", {"type": "object"}), **_errors("401", "404")},
+                "responses": {
+                    **_ok("The service", {"type": "object"}),
+                    **_errors("401", "404", "422"),
+                },
             }
         },
         "/conversations": {
@@ -201,6 +215,26 @@ SPEC: dict[str, Any] = {
                 ),
                 "responses": {
                     **_ok("Queued", _ref("Conversation")),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/conversations/{conversation_id}/language": {
+            "post": {
+                "summary": "Record the language the citizen chose (beats detection)",
+                "parameters": [_CID],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["language"],
+                        "properties": {
+                            "language": {"enum": ["id", "jv", "su", "en"]},
+                            "explicit": {"type": "boolean", "default": True},
+                        },
+                    }
+                ),
+                "responses": {
+                    **_ok("The conversation", _ref("Conversation")),
                     **_errors("401", "404", "422"),
                 },
             }

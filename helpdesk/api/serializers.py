@@ -41,6 +41,9 @@ def message_json(message: Message) -> dict[str, Any]:
         "sender": message.sender.value,
         "text": message.text,
         "buttons": message.buttons or [],
+        "attachments": message.attachments or [],
+        "client_message_id": message.client_message_id,
+        "delivery_status": message.delivery_status,
         "created_at": iso(message.created_at),
     }
 
@@ -52,6 +55,7 @@ def conversation_json(conversation: Conversation, queue: QueueInfo) -> dict[str,
         "channel": conversation.channel.value,
         "status": conversation.status.value,
         "language": conversation.language,
+        "language_explicit": conversation.language_explicit,
         "handoff_reason": conversation.handoff_reason,
         "handoff_note": conversation.handoff_note,
         "assigned_agent_id": conversation.assigned_agent_id,

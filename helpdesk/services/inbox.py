@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,21 +25,6 @@ def store_inbound_event(
         session.rollback()
         return None
     return event
-
-
-def due_events(
-    session: Session, limit: int = 20, now: datetime | None = None
-) -> Sequence[InboundEvent]:
-    """Queued events whose time has come, oldest first."""
-    return session.scalars(
-        select(InboundEvent)
-        .where(
-            InboundEvent.status == JobStatus.QUEUED,
-            InboundEvent.next_attempt_at <= (now or utcnow()),
-        )
-        .order_by(InboundEvent.id)
-        .limit(limit)
-    ).all()
 
 
 def mark_done(event: InboundEvent) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -27,20 +26,6 @@ def enqueue(session: Session, conversation: Conversation, message: Message) -> O
     session.add(item)
     session.flush()
     return item
-
-
-def due_items(
-    session: Session, limit: int = 20, now: datetime | None = None
-) -> Sequence[OutboxItem]:
-    """Queued deliveries whose time has come, oldest first."""
-    return session.scalars(
-        select(OutboxItem)
-        .where(
-            OutboxItem.status == JobStatus.QUEUED, OutboxItem.next_attempt_at <= (now or utcnow())
-        )
-        .order_by(OutboxItem.id)
-        .limit(limit)
-    ).all()
 
 
 def mark_sent(item: OutboxItem, provider_message_id: str | None) -> None:

@@ -40,11 +40,29 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.stop()
 
 
+OPEN_CLIENTS: list[httpx.Client] = []
+
+
+@pytest.fixture(autouse=True)
+def close_clients() -> Iterator[None]:
+    """Close every HTTP client a test opened."""
+    yield
+    while OPEN_CLIENTS:
+        OPEN_CLIENTS.pop().close()
+
+
+def http_client(**kwargs: Any) -> httpx.Client:
+    """An httpx client closed after the test."""
+    client = httpx.Client(timeout=60, **kwargs)
+    OPEN_CLIENTS.append(client)
+    return client
+
+
 class Citizen:
     """A web-chat user talking to the running helpdesk."""
 
     def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=60)
+        self.http = http_client(base_url=base_url)
         response = self.http.post("/webchat/sessions", json={"language": "id"})
         assert response.status_code == 201
         self.session_id: str = response.json()["session_id"]
@@ -97,10 +115,9 @@ def test_escalation_reaches_the_queue_and_an_agent_reply_reaches_the_citizen(
     citizen = Citizen(stack.config.helpdesk_url)
     replies = citizen.say("saya mau bicara dengan petugas")
     assert "petugas" in joined(replies).lower()
-    api = httpx.Client(
+    api = http_client(
         base_url=f"{stack.config.helpdesk_url}/api/v1",
         headers={"Authorization": f"Bearer {stack.api_token}"},
-        timeout=30,
     )
     pending = api.get("/conversations", params={"status": "pending"}).json()["items"]
     mine = [c for c in pending if c["channel"] == "webchat"]

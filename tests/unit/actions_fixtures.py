@@ -16,6 +16,7 @@ from actions.client import HelpdeskClient, set_client_factory
 
 BASE_URL = "http://helpdesk.test"
 TOKEN = "test-token"
+LANGUAGES = ("id", "jv", "su", "en")
 
 SERVICE: dict[str, Any] = {
     "code": "ktp_el",
@@ -89,10 +90,12 @@ class FakeHelpdesk:
         self.routes[(method, path)] = error
 
     def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer by method and raw path; the query string (`?lang=`) does not select a route."""
         self.requests.append(request)
         if self.failure is not None:
             raise self.failure
-        answer = self.routes.get((request.method, request.url.raw_path.decode()))
+        path = request.url.raw_path.decode().partition("?")[0]
+        answer = self.routes.get((request.method, path))
         if isinstance(answer, Exception):
             raise answer
         return answer if answer is not None else httpx.Response(404, json=error_body("not_found"))
@@ -101,6 +104,7 @@ class FakeHelpdesk:
         return HelpdeskClient(BASE_URL, TOKEN, transport=httpx.MockTransport(self.handle))
 
     def paths(self) -> list[str]:
+        """`METHOD /raw/path?query` of every request, in order."""
         return [f"{r.method} {r.url.raw_path.decode()}" for r in self.requests]
 
     def last_json(self) -> Any:
@@ -125,14 +129,16 @@ def make_tracker(
     slots: Mapping[str, Any] | None = None,
     earlier: Sequence[dict[str, Any]] = (),
     sender_id: str = "conv-42",
+    metadata: Mapping[str, Any] | None = None,
 ) -> Tracker:
-    """A real tracker whose latest user message has `text`, `intent` and `entities`."""
+    """A real tracker whose latest user message has `text`, `intent`, `entities`, `metadata`."""
     pairs = list(entities.items()) if isinstance(entities, Mapping) else list(entities)
     parse_data: dict[str, Any] = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.98} if intent else {},
         "intent_ranking": [{"name": intent, "confidence": 0.98}] if intent else [],
         "entities": [{"entity": name, "value": value} for name, value in pairs],
+        "metadata": dict(metadata or {}),
     }
     events = [
         *earlier,

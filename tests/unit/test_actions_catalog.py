@@ -9,8 +9,10 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.catalog import ActionListServices, ActionServiceInfo
-from actions.formatting import ASK_INTENTS, HELPDESK_BUSY, format_service_answer
+from actions.formatting import ASK_INTENTS, format_service_answer
+from actions.i18n import t
 from tests.unit.actions_fixtures import (
+    LANGUAGES,
     SERVICE,
     SERVICE_LIST,
     FakeHelpdesk,
@@ -24,6 +26,7 @@ from tests.unit.actions_fixtures import (
 
 SERVICE_PATH = "/api/v1/services/ktp_el"
 LIST_PATH = "/api/v1/services"
+HELPDESK_BUSY = t("helpdesk_busy", "id")
 
 
 @pytest.fixture
@@ -51,7 +54,7 @@ def test_answers_each_intent_for_the_service(
     tracker = make_tracker("tanya ktp", intent, entities, slots)
     events, messages = run_action(ActionServiceInfo(), tracker)
     assert events == [SlotSet("service", "ktp_el")]
-    assert helpdesk.paths() == [f"GET {SERVICE_PATH}"]
+    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang=id"]
     answer, offer = messages
     assert answer["text"] == format_service_answer(intent, SERVICE)
     assert answer["buttons"] == []
@@ -65,7 +68,7 @@ def test_answers_each_intent_for_the_service(
 def test_without_a_service_asks_which_one_with_buttons(helpdesk: FakeHelpdesk, intent: str) -> None:
     events, messages = run_action(ActionServiceInfo(), make_tracker("berapa biayanya", intent))
     assert events == []
-    assert helpdesk.paths() == [f"GET {LIST_PATH}"]
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id"]
     (message,) = messages
     assert message["text"] == "Layanan apa yang Anda maksud?"
     assert message["buttons"] == [  # the common services first, in the catalog's names
@@ -176,3 +179,101 @@ def test_list_services_empty_and_down(helpdesk: FakeHelpdesk) -> None:
     helpdesk.fail("GET", LIST_PATH, httpx.ConnectError("refused"))
     _, messages = run_action(ActionListServices(), make_tracker("daftar", "list_services"))
     assert texts(messages) == HELPDESK_BUSY
+
+
+# --- every action answers in the conversation's language ------------------------------
+
+FOLLOW_UP = {
+    "id": "Ada lagi yang ingin Anda ketahui tentang KTP Elektronik (KTP-el)?",
+    "jv": "Wonten malih ingkang panjenengan kersakaken pirsa babagan KTP Elektronik (KTP-el)?",
+    "su": "Aya deui anu palay diuninga ngeunaan KTP Elektronik (KTP-el)?",
+    "en": "Is there anything else you would like to know about the KTP Elektronik (KTP-el)?",
+}
+FEE_HEADING = {
+    "id": "Biaya KTP Elektronik (KTP-el): Gratis.",
+    "jv": "Wragad KTP Elektronik (KTP-el): Gratis.",
+    "su": "Waragad KTP Elektronik (KTP-el): Gratis.",
+    "en": "Fee for the KTP Elektronik (KTP-el): free.",
+}
+ASK_WHICH = {
+    "id": "Layanan apa yang Anda maksud?",
+    "jv": "Layanan punapa ingkang panjenengan karsakaken?",
+    "su": "Layanan naon anu dimaksad ku Sadérék?",
+    "en": "Which service do you mean?",
+}
+UNKNOWN = {
+    "id": "belum ada di katalog kami",
+    "jv": "dereng wonten ing katalog kula",
+    "su": "teu acan aya dina katalog kami",
+    "en": "not in our catalogue yet",
+}
+LIST_TITLE = {
+    "id": "Layanan yang bisa saya bantu di Kabupaten Contoh:",
+    "jv": "Layanan ingkang saged kula biyantu ing Kabupaten Contoh:",
+    "su": "Layanan anu tiasa dibantos ku abdi di Kabupaten Contoh:",
+    "en": "Services I can help you with in Kabupaten Contoh:",
+}
+POLICE = {"id": "Kepolisian", "jv": "Kapolisian", "su": "Kapulisian", "en": "Police"}
+BUSY = {
+    "id": "sistem kami sedang sibuk",
+    "jv": "sistem kula saweg repot",
+    "su": "sistem kami nuju sibuk",
+    "en": "our system is busy",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_service_answer_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
+    tracker = make_tracker("biaya ktp", "ask_fee", {"service": "ktp_el"}, {"language": language})
+    events, (answer, offer) = run_action(ActionServiceInfo(), tracker)
+    assert events == [SlotSet("service", "ktp_el")]
+    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang={language}"]
+    assert answer["text"].startswith(FEE_HEADING[language])
+    assert answer["text"] == format_service_answer("ask_fee", SERVICE, language)
+    assert offer["text"] == FOLLOW_UP[language]
+    titles = {b["title"] for b in offer["buttons"]}
+    assert titles == {t(f"intent.{i}", language) for i in ASK_INTENTS if i != "ask_fee"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_asks_which_service_in_the_conversation_language(
+    helpdesk: FakeHelpdesk, language: str
+) -> None:
+    tracker = make_tracker("syaratnya?", "ask_requirements", slots={"language": language})
+    _, (message,) = run_action(ActionServiceInfo(), tracker)
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang={language}"]
+    assert message["text"] == ASK_WHICH[language]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_unknown_service_and_busy_in_the_conversation_language(
+    helpdesk: FakeHelpdesk, language: str
+) -> None:
+    helpdesk.on("GET", "/api/v1/services/sim", error_body("service_not_found"), status=404)
+    slots = {"language": language}
+    tracker = make_tracker("syarat sim", "ask_requirements", {"service": "sim"}, slots)
+    _, (message,) = run_action(ActionServiceInfo(), tracker)
+    assert UNKNOWN[language] in message["text"]
+    assert message["buttons"][0]["title"] == t("catalog.show_list", language)
+    helpdesk.fail("GET", SERVICE_PATH, httpx.ConnectError("refused"))
+    tracker = make_tracker("syarat ktp", "ask_requirements", {"service": "ktp_el"}, slots)
+    _, messages = run_action(ActionServiceInfo(), tracker)
+    assert BUSY[language] in texts(messages)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_list_services_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
+    tracker = make_tracker("layanan apa saja", "list_services", slots={"language": language})
+    _, (message,) = run_action(ActionListServices(), tracker)
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang={language}"]
+    lines = message["text"].splitlines()
+    assert lines[0] == LIST_TITLE[language]
+    assert lines[2] == POLICE[language]
+    assert lines[-1] == t("catalog.list_footer", language)
+
+
+def test_unknown_slot_language_falls_back_to_indonesian(helpdesk: FakeHelpdesk) -> None:
+    tracker = make_tracker("biaya ktp", "ask_fee", {"service": "ktp_el"}, {"language": "fr"})
+    _, (answer, offer) = run_action(ActionServiceInfo(), tracker)
+    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang=id"]
+    assert offer["text"] == FOLLOW_UP["id"]

@@ -14,9 +14,11 @@ from flask import Flask
 from rasa_sdk.events import SlotSet
 from sqlalchemy import select
 
+from actions.catalog import ActionServiceInfo
 from actions.client import HelpdeskClient, HelpdeskUnavailable, set_client_factory
 from actions.formatting import ASK_INTENTS, format_service_answer
 from actions.handoff import ActionFileComplaint
+from actions.language import ActionChangeLanguage
 from actions.status import ActionCheckStatus
 from helpdesk.extensions import database
 from helpdesk.models import Conversation
@@ -123,3 +125,60 @@ def test_action_file_complaint_end_to_end(wired: Flask) -> None:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
         assert (conversation.handoff_reason, conversation.handoff_note) == ("complaint", text)
+
+
+@pytest.mark.parametrize("language", ["id", "jv", "su", "en"])
+def test_contract_catalog_in_every_language(live: HelpdeskClient, language: str) -> None:
+    catalog = live.list_services(language)
+    assert catalog.language == language
+    assert [item["code"] for item in catalog.items][:2] == ["ktp_el", "kartu_keluarga"]
+    service = live.get_service("skck", language)
+    assert service is not None and service["language"] == language
+    for intent in ASK_INTENTS:
+        text = format_service_answer(intent, service, language)
+        assert "SKCK" in text and "None" not in text
+    assert "Rp30.000" in format_service_answer("ask_fee", service, language)
+    assert live.get_service("tidak_ada", language) is None
+
+
+def test_contract_unsupported_catalog_language_is_unavailable(live: HelpdeskClient) -> None:
+    with pytest.raises(HelpdeskUnavailable) as caught:
+        live.get_service("skck", "fr")
+    assert (caught.value.status_code, caught.value.error_code) == (422, "unsupported_language")
+
+
+def test_contract_set_language(app: Flask, live: HelpdeskClient) -> None:
+    conversation_id = _conversation_id(app)
+    assert live.set_language(str(conversation_id), "su") is True
+    with app.app_context(), database().session() as session:
+        conversation = session.get(Conversation, conversation_id)
+        assert conversation is not None
+        assert (conversation.language, conversation.language_explicit) == ("su", True)
+    assert live.set_language("999999", "jv") is False
+    assert live.set_language("default", "jv") is False  # e.g. `rasa shell`
+    with pytest.raises(HelpdeskUnavailable) as caught:
+        live.set_language(str(conversation_id), "fr")
+    assert caught.value.status_code == 422
+
+
+def test_action_change_language_end_to_end(wired: Flask) -> None:
+    conversation_id = _conversation_id(wired)
+    tracker = make_tracker(
+        "pakai bahasa Jawa", "change_language", {"language": "jv"}, sender_id=str(conversation_id)
+    )
+    events, messages = run_action(ActionChangeLanguage(), tracker)
+    assert events == [SlotSet("language", "jv")]
+    assert "Basa Jawa" in texts(messages)
+    with wired.app_context(), database().session() as session:
+        conversation = session.get(Conversation, conversation_id)
+        assert conversation is not None and conversation.language == "jv"
+
+
+def test_action_service_info_in_english_end_to_end(wired: Flask) -> None:
+    slots = {"language": "en"}
+    tracker = make_tracker("passport fee", "ask_fee", {"service": "paspor"}, slots)
+    events, (answer, offer) = run_action(ActionServiceInfo(), tracker)
+    assert events == [SlotSet("service", "paspor")]
+    assert answer["text"].startswith("Fee for the Passport (Standard and Electronic):")
+    assert "Rp350.000" in answer["text"] and "PP 45/2024" in answer["text"]
+    assert offer["text"].startswith("Is there anything else")

@@ -1,7 +1,8 @@
-"""Service payload → Indonesian chat messages."""
+"""Service payload → chat messages, in Indonesian and the other three languages."""
 
 from __future__ import annotations
 
+import string
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -12,7 +13,6 @@ from actions.formatting import (
     button,
     follow_up_buttons,
     follow_up_offer,
-    format_date,
     format_duration,
     format_fee,
     format_location_hours,
@@ -22,6 +22,11 @@ from actions.formatting import (
     format_service_answer,
     office_contact,
 )
+from actions.i18n import LANGUAGES, format_date, localize_hours, t
+from actions.messages_en import MESSAGES as EN
+from actions.messages_id import MESSAGES as ID
+from actions.messages_jv import MESSAGES as JV
+from actions.messages_su import MESSAGES as SU
 from tests.unit.actions_fixtures import SERVICE
 
 REGIONAL = "Catatan: Lama proses ditetapkan tiap Disdukcapil."
@@ -181,3 +186,148 @@ def test_format_rupiah_and_office_contact() -> None:
     assert format_rupiah(1250000) == "Rp1.250.000"
     assert office_contact(SERVICE) == "Disdukcapil Kabupaten Contoh, telepon (0123) 456789"
     assert office_contact({"code": "x"}) is None
+
+
+# --- the other languages ----------------------------------------------------------------
+
+HEADINGS = {
+    "ask_requirements": {
+        "id": "Persyaratan KTP Elektronik (KTP-el):",
+        "jv": "Sarat-sarat KTP Elektronik (KTP-el):",
+        "su": "Sarat-sarat KTP Elektronik (KTP-el):",
+        "en": "Requirements for the KTP Elektronik (KTP-el):",
+    },
+    "ask_procedure": {
+        "id": "Alur pengurusan KTP Elektronik (KTP-el):",
+        "jv": "Tata cara ngurus KTP Elektronik (KTP-el):",
+        "su": "Tata cara ngurus KTP Elektronik (KTP-el):",
+        "en": "How to apply for the KTP Elektronik (KTP-el):",
+    },
+    "ask_fee": {
+        "id": "Biaya KTP Elektronik (KTP-el): Gratis.",
+        "jv": "Wragad KTP Elektronik (KTP-el): Gratis.",
+        "su": "Waragad KTP Elektronik (KTP-el): Gratis.",
+        "en": "Fee for the KTP Elektronik (KTP-el): free.",
+    },
+    "ask_duration": {
+        "id": "Lama proses KTP Elektronik (KTP-el):",
+        "jv": "Dangunipun proses KTP Elektronik (KTP-el):",
+        "su": "Lamina prosés KTP Elektronik (KTP-el):",
+        "en": "Processing time for the KTP Elektronik (KTP-el):",
+    },
+    "ask_location_hours": {
+        "id": "Tempat pengurusan KTP Elektronik (KTP-el):",
+        "jv": "Papan ngurus KTP Elektronik (KTP-el):",
+        "su": "Tempat ngurus KTP Elektronik (KTP-el):",
+        "en": "Where to apply for the KTP Elektronik (KTP-el):",
+    },
+}
+REGIONAL_LABEL = {"id": "Catatan:", "jv": "Cathetan:", "su": "Catetan:", "en": "Note:"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("intent", ASK_INTENTS)
+def test_answers_are_headed_in_the_language(intent: str, language: str) -> None:
+    text = format_service_answer(intent, SERVICE, language)
+    assert text.splitlines()[0] == HEADINGS[intent][language]
+    assert "None" not in text and "{" not in text
+    if intent == "ask_duration":
+        assert f"\n\n{REGIONAL_LABEL[language]} Lama proses ditetapkan" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "id",
+            ["• Senin–Kamis 08.00–15.00 WIB", "• Jumat 08.00–11.00 WIB", "Telepon: (0123) 456789"],
+        ),
+        (
+            "jv",
+            ["• Senen–Kemis 08.00–15.00 WIB", "• Jumuwah 08.00–11.00 WIB", "Telpon: (0123) 456789"],
+        ),
+        (
+            "su",
+            ["• Senén–Kemis 08.00–15.00 WIB", "• Jumaah 08.00–11.00 WIB", "Telepon: (0123) 456789"],
+        ),
+        (
+            "en",
+            [
+                "• Monday–Thursday 08.00–15.00 WIB",
+                "• Friday 08.00–11.00 WIB",
+                "Phone: (0123) 456789",
+            ],
+        ),
+    ],
+)
+def test_opening_hours_name_the_days_in_the_language(language: str, lines: list[str]) -> None:
+    text = format_location_hours(SERVICE, language).splitlines()
+    for line in lines:
+        assert line in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Senin–Jumat 08.00–14.00 WIB", "Monday–Friday 08.00–14.00 WIB"),
+        ("senin - kamis, Jum'at pagi", "Monday - Thursday, Friday pagi"),
+        (
+            "Sabtu 08.00–12.00 WITA; Minggu/Ahad tutup",
+            "Saturday 08.00–12.00 WITA; Sunday/Sunday tutup",
+        ),
+        ("Seninan", "Seninan"),  # whole words only
+    ],
+)
+def test_localize_hours(text: str, expected: str) -> None:
+    assert localize_hours(text, "en") == expected
+    assert localize_hours(text, "id") == text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("id", "1 Mei 2026"), ("jv", "1 Mei 2026"), ("su", "1 Méi 2026"), ("en", "1 May 2026")],
+)
+def test_format_date_names_the_month_in_the_language(language: str, expected: str) -> None:
+    assert format_date(datetime(2026, 5, 1, 3, 0, tzinfo=UTC), language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "offer", "titles"),
+    [
+        ("id", "Ada lagi yang ingin Anda ketahui", ["Persyaratan", "Alur pengurusan"]),
+        ("jv", "Wonten malih ingkang panjenengan kersakaken pirsa", ["Sarat-sarat", "Tata cara"]),
+        ("su", "Aya deui anu palay diuninga", ["Sarat-sarat", "Tata cara"]),
+        ("en", "anything else you would like to know", ["Requirements", "Procedure"]),
+    ],
+)
+def test_follow_up_in_the_language(language: str, offer: str, titles: list[str]) -> None:
+    assert offer in follow_up_offer(SERVICE, language)
+    buttons = follow_up_buttons("ktp_el", "ask_fee", language)
+    assert [b["title"] for b in buttons[:2]] == titles
+    assert buttons[0]["payload"] == '/ask_requirements{"service":"ktp_el"}'
+
+
+def test_sparse_payload_is_polite_in_every_language() -> None:
+    for language, sorry in (("jv", "Nyuwun pangapunten"), ("su", "Hapunten"), ("en", "Sorry")):
+        for intent in ("ask_requirements", "ask_procedure", "ask_fee", "ask_duration"):
+            text = format_service_answer(intent, MINIMAL, language)
+            assert text.startswith(sorry) and "SKTM" in text, (language, intent)
+
+
+def test_unknown_language_falls_back_to_indonesian() -> None:
+    assert format_requirements(SERVICE, "fr") == format_requirements(SERVICE)
+    assert t("follow_up", "fr", name="X") == "Ada lagi yang ingin Anda ketahui tentang X?"
+
+
+@pytest.mark.parametrize("catalogue", [JV, SU, EN], ids=["jv", "su", "en"])
+def test_every_language_has_every_message_with_the_same_placeholders(
+    catalogue: dict[str, str],
+) -> None:
+    assert set(catalogue) == set(ID)
+    for key, text in ID.items():
+        assert catalogue[key].strip(), key
+        assert _fields(catalogue[key]) == _fields(text), key
+
+
+def _fields(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}

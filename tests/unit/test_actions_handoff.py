@@ -10,6 +10,7 @@ import pytest
 
 from actions.handoff import ActionFileComplaint, ActionRequestHuman, format_wait
 from tests.unit.actions_fixtures import (
+    LANGUAGES,
     SERVICE,
     TOKEN,
     FakeHelpdesk,
@@ -75,7 +76,7 @@ def test_unknown_conversation_offers_the_office_of_the_current_service(
     helpdesk: FakeHelpdesk,
 ) -> None:
     helpdesk.on("POST", PATH, error_body("conversation_not_found"), status=404)
-    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)  # also answers `?lang=id`
     tracker = make_tracker("petugas", "request_human", slots={"service": "ktp_el"})
     _, (message,) = run_action(ActionRequestHuman(), tracker)
     assert message["text"].splitlines() == [
@@ -190,3 +191,84 @@ def test_complaint_failure_says_it_was_not_recorded(
 )
 def test_format_wait(minutes: int, text: str) -> None:
     assert format_wait(minutes) == text
+
+
+CONNECTED = {
+    "id": ["Baik, Anda sedang kami hubungkan dengan petugas.", "Posisi antrean Anda: 3."],
+    "jv": [
+        "Inggih, panjenengan saweg kula sambungaken kaliyan petugas.",
+        "Urutan antrean panjenengan: 3.",
+    ],
+    "su": ["Mangga, Sadérék nuju disambungkeun sareng patugas.", "Posisi antrian Sadérék: 3."],
+    "en": ["All right, we are connecting you with an officer.", "Your place in the queue: 3."],
+}
+WAIT = {
+    "id": "sekitar 15 menit",
+    "jv": "watawis 15 menit",
+    "su": "sakitar 15 menit",
+    "en": "about 15 minutes",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_request_human_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
+    tracker = make_tracker("petugas", "request_human", slots={"language": language})
+    _, (message,) = run_action(ActionRequestHuman(), tracker)
+    lines = message["text"].splitlines()
+    assert lines[:2] == CONNECTED[language]
+    assert WAIT[language] in lines[2]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_unknown_conversation_names_the_office_in_the_language(
+    helpdesk: FakeHelpdesk, language: str
+) -> None:
+    helpdesk.on("POST", PATH, error_body("conversation_not_found"), status=404)
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    slots = {"service": "ktp_el", "language": language}
+    _, (message,) = run_action(
+        ActionRequestHuman(), make_tracker("petugas", "request_human", slots=slots)
+    )
+    assert f"GET /api/v1/services/ktp_el?lang={language}" in helpdesk.paths()
+    phone = {"id": "telepon", "jv": "telpon", "su": "telepon", "en": "phone"}[language]
+    assert f"Disdukcapil Kabupaten Contoh, {phone} (0123) 456789." in message["text"]
+
+
+COMPLAINT = {
+    "id": ("sudah kami teruskan", "Agar cepat ditindaklanjuti", "lokasinya"),
+    "jv": ("sampun kula aturaken", "Supados enggal dipuntindaklanjuti", "papanipun"),
+    "su": ("parantos kami teraskeun", "Supados gancang ditindaklajutan", "lokasina"),
+    "en": ("passed your complaint on", "So that we can follow it up quickly", "where it happened"),
+}
+COMPLAINT_FAILED = {
+    "id": "belum tercatat",
+    "jv": "dereng kacathet",
+    "su": "teu acan kacatet",
+    "en": "has not been recorded",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_complaint_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
+    tracker = make_tracker("saya mau mengadu", "file_complaint", slots={"language": language})
+    _, (confirmation, details) = run_action(ActionFileComplaint(), tracker)
+    forwarded, intro, location = COMPLAINT[language]
+    assert forwarded in confirmation["text"]
+    assert details["text"].startswith(intro) and location in details["text"]
+    helpdesk.fail("POST", PATH, httpx.ConnectError("refused"))
+    _, (message,) = run_action(ActionFileComplaint(), tracker)
+    assert COMPLAINT_FAILED[language] in message["text"] and "lapor.go.id" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("language", "texts_by_minutes"),
+    [
+        ("jv", {0: "kirang saking 1 menit", 1: "watawis 1 menit", 135: "watawis 2 jam 15 menit"}),
+        ("su", {0: "kirang ti 1 menit", 60: "sakitar 1 jam", 61: "sakitar 1 jam 1 menit"}),
+        ("en", {0: "less than 1 minute", 1: "about 1 minute", 60: "about 1 hour"}),
+        ("en", {75: "about 1 hour 15 minutes", 121: "about 2 hours 1 minute"}),
+    ],
+)
+def test_format_wait_in_other_languages(language: str, texts_by_minutes: dict[int, str]) -> None:
+    for minutes, text in texts_by_minutes.items():
+        assert format_wait(minutes, language) == text

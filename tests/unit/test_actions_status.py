@@ -9,9 +9,11 @@ import httpx
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.formatting import HELPDESK_BUSY
-from actions.status import ActionCheckStatus
+from actions.i18n import t
+from actions.status import STATUS_LABELS, ActionCheckStatus
 from tests.unit.actions_fixtures import (
+    LANGUAGES,
+    SERVICE,
     TOKEN,
     FakeHelpdesk,
     error_body,
@@ -23,6 +25,7 @@ from tests.unit.actions_fixtures import (
 
 NUMBER = "KTP-2026-000123"
 PATH = f"/api/v1/requests/{NUMBER}"
+HELPDESK_BUSY = t("helpdesk_busy", "id")
 
 
 def request_payload(status: str = "processing", note: str | None = "Sedang dicetak.") -> Any:
@@ -55,6 +58,7 @@ def helpdesk() -> Iterator[FakeHelpdesk]:
 
 
 def check(tracker_text: str = "", entities: Any = (), slots: Any = None) -> Any:
+    """Run action_check_status on one message."""
     tracker = make_tracker(tracker_text, "check_status", entities, slots)
     return run_action(ActionCheckStatus(), tracker)
 
@@ -195,3 +199,89 @@ def test_helpdesk_trouble_gives_the_busy_reply(
     events, messages = check(NUMBER, {"tracking_number": NUMBER})
     assert texts(messages) == HELPDESK_BUSY
     assert events == [SlotSet("tracking_number", NUMBER)]  # kept for a retry
+
+
+def test_indonesian_labels_are_exported_for_end_to_end_tests() -> None:
+    assert STATUS_LABELS["processing"] == "Sedang diproses"
+    assert STATUS_LABELS["ready"] == "Sudah jadi, siap diambil"
+
+
+ENGLISH_SERVICE = {**SERVICE, "name": "Electronic ID Card (KTP-el)", "language": "en"}
+STATUS_IN = {
+    "id": ["Status permohonan", "Status: Perlu melengkapi dokumen", "Diajukan: 20 November 2026"],
+    "jv": [
+        "Status panyuwunan",
+        "Status: Dokumen kedah dipunjangkepi",
+        "Dipunaturaken: 20 November 2026",
+    ],
+    "su": ["Status permohonan", "Status: Dokumén kedah dilengkepan", "Diajukeun: 20 Nopémber 2026"],
+    "en": ["Status of application", "Status: Documents needed", "Submitted: 20 November 2026"],
+}
+NEXT_STEP = {
+    "id": "Langkah berikutnya: lengkapi dokumen",
+    "jv": "Lajengipun: mangga jangkepi dokumen",
+    "su": "Léngkah salajengna: mangga lengkepan dokumén",
+    "en": "Next step: complete the documents",
+}
+MASKED_NIK = {
+    "id": "[NIK disembunyikan]",
+    "jv": "[NIK dipunsingidaken]",
+    "su": "[NIK disumputkeun]",
+    "en": "[NIK hidden]",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_status_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
+    note = "NIK 3201234567890001 belum cocok."
+    helpdesk.on("GET", PATH, request_payload("needs_documents", note=note))
+    helpdesk.on("GET", "/api/v1/services/ktp_el", ENGLISH_SERVICE)
+    _, (message,) = check(NUMBER, {"tracking_number": NUMBER}, {"language": language})
+    for line in STATUS_IN[language]:
+        assert line in message["text"], line
+    assert NEXT_STEP[language] in message["text"]
+    assert MASKED_NIK[language] in message["text"]
+    assert "3201234567890001" not in message["text"]
+    if language == "id":  # the request already names the service in Indonesian
+        assert helpdesk.paths() == [f"GET {PATH}"]
+        assert "Layanan: KTP Elektronik (KTP-el)" in message["text"]
+    else:  # the catalog names it in the conversation's language
+        assert helpdesk.paths() == [f"GET {PATH}", f"GET /api/v1/services/ktp_el?lang={language}"]
+        assert ": Electronic ID Card (KTP-el)" in message["text"]
+
+
+def test_service_name_falls_back_when_the_catalog_is_down(helpdesk: FakeHelpdesk) -> None:
+    helpdesk.fail("GET", "/api/v1/services/ktp_el", httpx.ConnectError("refused"))
+    _, (message,) = check(NUMBER, {"tracking_number": NUMBER}, {"language": "en"})
+    assert "Service: KTP Elektronik (KTP-el)" in message["text"]
+    assert "Status: Being processed" in message["text"]
+
+
+ASK_NUMBER = {
+    "id": "Boleh sebutkan nomor permohonan Anda?",
+    "jv": "Nyuwun pirsa, pinten nomer panyuwunan panjenengan?",
+    "su": "Tiasa disebatkeun nomer permohonan Sadérék?",
+    "en": "Could you tell me your application number?",
+}
+NOT_FOUND = {
+    "id": "tidak ditemukan",
+    "jv": "boten kapanggih",
+    "su": "teu kapendak",
+    "en": "was found",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_asking_and_not_found_in_the_conversation_language(
+    helpdesk: FakeHelpdesk, language: str
+) -> None:
+    slots = {"language": language}
+    _, (message,) = check("mau cek status", slots=slots)
+    assert message["text"].startswith(ASK_NUMBER[language])
+    assert "KTP-2026-000123" in message["text"]
+    helpdesk.on("GET", "/api/v1/requests/KK-2026-999999", error_body("not_found"), status=404)
+    _, (message,) = check("KK-2026-999999", {"tracking_number": "KK-2026-999999"}, slots)
+    assert NOT_FOUND[language] in message["text"] and "KK-2026-999999" in message["text"]
+    assert message["buttons"] == [
+        {"title": t("tracking.ask_officer", language), "payload": "/request_human"}
+    ]

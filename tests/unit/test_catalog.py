@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
+from flask.testing import FlaskClient
 
 from helpdesk.catalog import (
+    CATALOG_LANGUAGES,
     CONTRACT_SERVICE_CODES,
     Catalog,
     CatalogError,
@@ -21,6 +23,7 @@ from helpdesk.catalog import (
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "data" / "catalog"
 ADMINDUK = ("ktp_el", "kartu_keluarga", "akta_kelahiran", "akta_kematian", "pindah_datang", "kia")
+TRANSLATED = ("jv", "su", "en")
 FACT_SHEET_TAGS = re.compile(r"^S(?:[1-9]|1\d|2[0-4])[a-z]?$")  # S1 … S24 in catalog-facts.md
 
 
@@ -307,7 +310,250 @@ def test_extra_services_are_listed_after_the_contract_ones(copy_dir: Path) -> No
     (copy_dir / "services" / "izin_keramaian.yml").write_text(
         yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8"
     )
+    for lang in TRANSLATED:
+        folder = copy_dir / "i18n" / lang
+        shutil.copy(folder / "sktm.yml", folder / "izin_keramaian.yml")
     loaded = load_catalog(copy_dir)
     assert [s["code"] for s in loaded.summaries()][-1] == "izin_keramaian"
     found = loaded.find("izin acara")
     assert found is not None and found.code == "izin_keramaian"
+    assert loaded.service_payload("izin_keramaian", "en") is not None
+
+
+def test_extra_service_without_translations_is_rejected(copy_dir: Path) -> None:
+    shutil.copy(copy_dir / "services" / "sktm.yml", copy_dir / "services" / "izin_keramaian.yml")
+    edit(copy_dir, "izin_keramaian", {"code": "izin_keramaian", "name": "Izin Keramaian"})
+    edit(copy_dir, "izin_keramaian", {"aliases": ["izin acara", "keramaian"]})
+    problems = problems_of(copy_dir)
+    assert sorted(problems) == [
+        f"i18n/{lang}/izin_keramaian.yml: missing (every service needs a '{lang}' translation)"
+        for lang in sorted(TRANSLATED)
+    ]
+
+
+# --- translations: i18n/<lang>/<code>.yml ---------------------------------------------
+
+AMOUNT = re.compile(r"Rp\d+(?:[.,]\d+)*|\d+(?:[.,/]\d+)*%?")
+
+
+def numbers(text: str | None) -> set[str]:
+    """Every amount, date part, count and citation number in a text."""
+    return set(AMOUNT.findall(text or ""))
+
+
+def text_fields(payload: dict[str, Any]) -> dict[str, str | None]:
+    """Every translatable text of a service payload, by a path-like key."""
+    fields: dict[str, str | None] = {
+        key: payload[key] for key in ("name", "summary", "who", "validity", "regional_note")
+    }
+    fields |= {"fee.text": payload["fee"]["text"], "duration.text": payload["duration"]["text"]}
+    fields |= {f"notes[{i}]": note for i, note in enumerate(payload["notes"])}
+    online = payload["online"] or {}
+    fields |= {"online.name": online.get("name"), "online.text": online.get("text")}
+    for key, inner in (("requirements", "items"), ("procedure", "steps")):
+        for i, group in enumerate(payload[key]):
+            fields[f"{key}[{i}].case"] = group["case"]
+            fields |= {f"{key}[{i}].{inner}[{j}]": e for j, e in enumerate(group[inner])}
+    return fields
+
+
+def test_every_service_is_translated_into_every_language(catalog: Catalog) -> None:
+    assert CATALOG_LANGUAGES == ("id", "jv", "su", "en")
+    assert set(catalog.translations) == set(TRANSLATED)
+    for lang in TRANSLATED:
+        assert set(catalog.translations[lang]) == set(CONTRACT_SERVICE_CODES), lang
+    for path in (CATALOG_DIR / "i18n").rglob("*.yml"):
+        assert path.parent.name in TRANSLATED and path.stem in CONTRACT_SERVICE_CODES
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("code", CONTRACT_SERVICE_CODES)
+def test_translation_keeps_structure_and_facts(catalog: Catalog, code: str, lang: str) -> None:
+    source, payload = catalog.service_payload(code), catalog.service_payload(code, lang)
+    assert source is not None and payload is not None
+    assert (source["language"], payload["language"]) == ("id", lang)
+    original, translated = text_fields(source), text_fields(payload)
+    assert original.keys() == translated.keys()
+    for key, text in original.items():
+        assert (text is None) == (translated[key] is None), key
+        # Amounts, dates, counts and citation numbers are exactly those of the source.
+        assert numbers(translated[key]) == numbers(text), (key, translated[key])
+    untranslated = set(source) - {"name", "summary", "who", "requirements", "procedure"}
+    untranslated -= {"fee", "duration", "validity", "online", "regional_note", "notes", "language"}
+    for key in untranslated:  # code, category, office, legal_basis, sources, ...
+        assert payload[key] == source[key], key
+    assert payload["fee"]["amount_idr"] == source["fee"]["amount_idr"]
+    assert payload["fee"]["free"] == source["fee"]["free"]
+    if source["online"]:
+        assert payload["online"]["url"] == source["online"]["url"]
+
+
+@pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
+def test_key_facts_survive_translation(catalog: Catalog, lang: str) -> None:
+    def fee(code: str) -> str:
+        payload = catalog.service_payload(code, lang)
+        assert payload is not None
+        return str(payload["fee"]["text"])
+
+    assert "30.000" in fee("skck") and "PP 76/2020" in fee("skck")
+    for needle in ("PP 45/2024", "350.000", "650.000", "950.000", "1.000.000", "500.000"):
+        assert needle in fee("paspor"), needle
+    for code in ADMINDUK:
+        assert "Pasal 79A" in fee(code) and "UU 23/2006" in fee(code), code
+        assert "UU 24/2013" in fee(code), code
+    for needle in ("150.000", "100.000", "42.000", "35.000", "Perpres 64/2020"):
+        assert needle in fee("bpjs_kesehatan"), needle
+    assert "66%" in fee("pajak_kendaraan") and "UU 1/2022" in fee("pajak_kendaraan")
+    assert "MBR" in fee("pbg") and "2024" in fee("pbg")
+    nib = catalog.service_payload("nib", lang)
+    assert nib is not None and any("PP 28/2025" in note for note in nib["notes"])
+    assert nib["online"]["url"] == "https://oss.go.id"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("id", "Surat Keterangan Catatan Kepolisian (SKCK)"),
+        ("jv", "Surat Keterangan Catatan Kepolisian (SKCK)"),
+        ("su", "Surat Keterangan Catatan Kepolisian (SKCK)"),
+        ("en", "Police Clearance Certificate (SKCK)"),
+    ],
+)
+def test_summaries_and_payloads_in_each_language(catalog: Catalog, lang: str, name: str) -> None:
+    summaries = catalog.summaries(lang)
+    assert [item["code"] for item in summaries] == list(CONTRACT_SERVICE_CODES)
+    assert {item["code"]: item["name"] for item in summaries}["skck"] == name
+    assert summaries == [
+        {k: p[k] for k in ("code", "name", "category", "summary")}
+        for p in (catalog.service_payload(code, lang) for code in CONTRACT_SERVICE_CODES)
+        if p is not None
+    ]
+    payload, source = catalog.service_payload("skck", lang), catalog.service_payload("skck")
+    assert payload is not None and source is not None
+    assert payload["office"] == source["office"]  # names and addresses are not translated
+
+
+def test_language_defaults_and_unknown_languages(catalog: Catalog) -> None:
+    assert catalog.summaries() == catalog.summaries("id")
+    assert catalog.service_payload("kia") == catalog.service_payload("kia", "id")
+    with pytest.raises(ValueError, match="language"):
+        catalog.service_payload("kia", "fr")
+    with pytest.raises(ValueError, match="language"):
+        catalog.summaries("xx")
+    assert catalog.service_payload("sim_a", "en") is None
+    bare = Catalog(catalog.region, catalog.note, catalog.offices, catalog.services)
+    payload = bare.service_payload("kia", "jv")  # a hand-built catalog without overlays
+    assert payload is not None and payload["language"] == "id"
+
+
+def edit_translation(directory: Path, lang: str, code: str, change: dict[str, Any]) -> None:
+    """Apply `change` to one overlay (a None value deletes the key)."""
+    path = directory / "i18n" / lang / f"{code}.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in change.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_broken_translations_are_all_reported(copy_dir: Path) -> None:
+    skck = yaml.safe_load((copy_dir / "i18n" / "en" / "skck.yml").read_text(encoding="utf-8"))
+    skck["requirements"][0]["items"].pop()
+    skck["procedure"].pop()
+    skck["online"]["url"] = "https://skck.polri.go.id"
+    (copy_dir / "i18n" / "en" / "skck.yml").write_text(
+        yaml.safe_dump(skck, allow_unicode=True), encoding="utf-8"
+    )
+    edit_translation(copy_dir, "jv", "kia", {"colour": "ijo", "summary": None})
+    edit_translation(copy_dir, "su", "nib", {"validity": "Salamina.", "regional_note": "x"})
+    edit_translation(copy_dir, "jv", "sktm", {"notes": ["Mung siji."], "fee": {"text": ""}})
+    edit_translation(copy_dir, "en", "paspor", {"fee": {"text": "x", "amount_idr": 1}})
+    (copy_dir / "i18n" / "su" / "pbb.yml").unlink()
+    (copy_dir / "i18n" / "jv" / "sim_a.yml").write_text("name: SIM A\n", encoding="utf-8")
+    (copy_dir / "i18n" / "fr").mkdir()
+    (copy_dir / "i18n" / "en" / "kk_typo.yml").write_text("name: [broken\n", encoding="utf-8")
+    problems = "\n".join(problems_of(copy_dir))
+    for needle in (
+        "i18n/en/skck.yml: requirements[0].items: has 6 items, the Indonesian file has 7",
+        "i18n/en/skck.yml: procedure: has 1 cases, the Indonesian file has 2",
+        "i18n/en/skck.yml: online.url: unknown field",
+        "i18n/jv/kia.yml: colour: unknown field",
+        "i18n/jv/kia.yml: summary: missing required field",
+        "i18n/su/nib.yml: validity: not in the Indonesian file (services/nib.yml)",
+        "i18n/su/nib.yml: regional_note: not in the Indonesian file",
+        "i18n/jv/sktm.yml: notes: has 1 notes, the Indonesian file has 2",
+        "i18n/jv/sktm.yml: fee.text: must be a non-empty string",
+        "i18n/en/paspor.yml: fee.amount_idr: unknown field",
+        "i18n/su/pbb.yml: missing (every service needs a 'su' translation)",
+        "i18n/jv/sim_a.yml: no such service (services/sim_a.yml)",
+        "i18n/fr: not a catalog language (expected one of jv, su, en)",
+        "i18n/en/kk_typo.yml: no such service",
+    ):
+        assert needle in problems, needle
+
+
+def test_overlay_must_be_a_mapping_and_follow_the_source_shape(copy_dir: Path) -> None:
+    (copy_dir / "i18n" / "jv" / "kia.yml").write_text("- just a list\n", encoding="utf-8")
+    edit_translation(copy_dir, "en", "akta_kematian", {"online": {"text": "x"}})
+    edit_translation(copy_dir, "su", "skck", {"requirements": "Sarat"})
+    problems = problems_of(copy_dir)
+    assert "i18n/jv/kia.yml: must be a YAML mapping" in problems
+    assert any(
+        p.startswith("i18n/en/akta_kematian.yml: online: not in the Indonesian") for p in problems
+    )
+    assert any(
+        p.startswith("i18n/su/skck.yml: requirements: must be a non-empty list") for p in problems
+    )
+
+
+def test_a_broken_source_is_not_reported_again_by_its_translations(copy_dir: Path) -> None:
+    edit(copy_dir, "kia", {"summary": None})
+    assert problems_of(copy_dir) == ["services/kia.yml: summary: missing required field"]
+
+
+# --- the API: ?lang= --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", CATALOG_LANGUAGES)
+def test_api_serves_the_catalog_in_each_language(
+    client: FlaskClient, auth: dict[str, str], catalog: Catalog, lang: str
+) -> None:
+    listed = client.get(f"/api/v1/services?lang={lang}", headers=auth)
+    assert listed.status_code == 200
+    body = listed.get_json()
+    assert body["language"] == lang and body["region"] == catalog.region
+    assert body["items"] == catalog.summaries(lang)
+    one = client.get(f"/api/v1/services/skck?lang={lang}", headers=auth)
+    assert one.status_code == 200
+    assert one.get_json() == catalog.service_payload("skck", lang)
+
+
+def test_api_language_defaults_to_indonesian_and_ignores_case(
+    client: FlaskClient, auth: dict[str, str], catalog: Catalog
+) -> None:
+    assert client.get("/api/v1/services", headers=auth).get_json()["language"] == "id"
+    assert client.get("/api/v1/services?lang=", headers=auth).get_json()["language"] == "id"
+    english = client.get("/api/v1/services/kia?lang=EN", headers=auth).get_json()
+    assert english == catalog.service_payload("kia", "en")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services", "/api/v1/services/kia"])
+@pytest.mark.parametrize("lang", ["fr", "jawa", "id-ID"])
+def test_api_rejects_an_unknown_language(
+    client: FlaskClient, auth: dict[str, str], path: str, lang: str
+) -> None:
+    response = client.get(f"{path}?lang={lang}", headers=auth)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "unsupported_language"
+    assert "id, jv, su, en" in error["message"]
+
+
+def test_api_unknown_service_in_another_language_is_404(
+    client: FlaskClient, auth: dict[str, str]
+) -> None:
+    response = client.get("/api/v1/services/sim_a?lang=jv", headers=auth)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "service_not_found"

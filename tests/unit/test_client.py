@@ -68,7 +68,7 @@ def test_list_services_sends_token_and_reads_items(
     assert [item["code"] for item in catalog.items] == ["skck", "ktp_el", "kartu_keluarga", "nib"]
     assert catalog.items[2]["summary"] == ""
     (request,) = fake.requests
-    assert (request.method, str(request.url)) == ("GET", f"{BASE_URL}/api/v1/services")
+    assert (request.method, str(request.url)) == ("GET", f"{BASE_URL}/api/v1/services?lang=id")
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["Accept"] == "application/json"
 
@@ -92,17 +92,22 @@ def test_get_service_found_and_unknown(fake: FakeHelpdesk, client: HelpdeskClien
     fake.on("GET", "/api/v1/services/nope", error_body("service_not_found"), status=404)
     assert client.get_service("ktp_el") == SERVICE
     assert client.get_service("nope") is None
-    assert fake.paths() == ["GET /api/v1/services/ktp_el", "GET /api/v1/services/nope"]
+    assert fake.paths() == [
+        "GET /api/v1/services/ktp_el?lang=id",
+        "GET /api/v1/services/nope?lang=id",
+    ]
 
 
 def test_path_parameters_are_quoted(fake: FakeHelpdesk, client: HelpdeskClient) -> None:
     assert client.get_service("a/b c?d") is None
     assert client.get_request("../admin") is None
     assert client.handoff("x/y#z", "fallback") is None
+    assert client.set_language("x/y", "jv") is False
     assert fake.paths() == [
-        "GET /api/v1/services/a%2Fb%20c%3Fd",
+        "GET /api/v1/services/a%2Fb%20c%3Fd?lang=id",
         "GET /api/v1/requests/..%2Fadmin",
         "POST /api/v1/conversations/x%2Fy%23z/handoff",
+        "POST /api/v1/conversations/x%2Fy/language",
     ]
 
 
@@ -159,6 +164,7 @@ def test_auth_and_server_errors_carry_status_and_code(
         lambda c: c.get_service("ktp_el"),
         lambda c: c.get_request("KTP-2026-000123"),
         lambda c: c.handoff("conv-42", "citizen_request"),
+        lambda c: c.set_language("conv-42", "jv"),
     ],
 )
 def test_transport_errors_are_unavailable(
@@ -299,3 +305,52 @@ def test_get_client_is_lazy_cached_and_overridable(monkeypatch: pytest.MonkeyPat
     finally:
         set_client_factory(None)
     assert client_module._client is None
+
+
+@pytest.mark.parametrize("language", ["id", "jv", "su", "en"])
+def test_catalog_calls_pass_the_language(
+    fake: FakeHelpdesk, client: HelpdeskClient, language: str
+) -> None:
+    fake.on("GET", "/api/v1/services", {**SERVICE_LIST, "language": language})
+    fake.on("GET", "/api/v1/services/ktp_el", {**SERVICE, "language": language})
+    catalog = client.list_services(language)
+    service = client.get_service("ktp_el", language)
+    assert catalog.language == language
+    assert service is not None and service["language"] == language
+    assert fake.paths() == [
+        f"GET /api/v1/services?lang={language}",
+        f"GET /api/v1/services/ktp_el?lang={language}",
+    ]
+
+
+def test_service_list_without_a_language_field_keeps_the_one_asked(
+    fake: FakeHelpdesk, client: HelpdeskClient
+) -> None:
+    fake.on("GET", "/api/v1/services", SERVICE_LIST)
+    assert client.list_services("su").language == "su"
+
+
+LANGUAGE_PATH = "/api/v1/conversations/conv-42/language"
+
+
+@pytest.mark.parametrize("explicit", [True, False])
+def test_set_language_posts_the_choice(
+    fake: FakeHelpdesk, client: HelpdeskClient, explicit: bool
+) -> None:
+    fake.on("POST", LANGUAGE_PATH, {"id": 42, "language": "jv", "status": "bot"})
+    assert client.set_language("conv-42", "jv", explicit=explicit) is True
+    request = fake.requests[-1]
+    assert (request.method, request.url.path) == ("POST", LANGUAGE_PATH)
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert json.loads(request.content) == {"language": "jv", "explicit": explicit}
+
+
+def test_set_language_unknown_conversation_and_refusals(
+    fake: FakeHelpdesk, client: HelpdeskClient
+) -> None:
+    fake.on("POST", LANGUAGE_PATH, error_body("conversation_not_found"), status=404)
+    assert client.set_language("conv-42", "su") is False
+    fake.on("POST", LANGUAGE_PATH, error_body("invalid_input"), status=422)
+    with pytest.raises(HelpdeskUnavailable) as caught:
+        client.set_language("conv-42", "fr")
+    assert (caught.value.status_code, caught.value.error_code) == (422, "invalid_input")

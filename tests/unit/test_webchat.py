@@ -32,7 +32,7 @@ def test_bot_replies_are_returned_and_stored(client: FlaskClient, fake_engine: F
     assert body["messages"][1]["buttons"] == [{"title": "Biaya", "payload": "/ask_fee"}]
     sender_id, text, metadata = fake_engine.calls[0]
     assert sender_id.isdigit() and text == "Apa saja syarat membuat KTP?"
-    assert metadata == {"channel": "webchat", "language": "id"}
+    assert metadata == {"channel": "webchat", "language": "id", "detected_language": "id"}
     history = client.get(f"/webchat/sessions/{session_id}/messages?after=0").get_json()
     assert [m["sender"] for m in history["messages"]] == ["citizen", "bot", "bot"]
     after = history["messages"][0]["id"]

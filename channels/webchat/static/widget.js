@@ -123,7 +123,10 @@ const root = h('div', '#hw-root', { hidden: '' }, [launcher, panel]); // until w
 
 function setLang(v, remember) {
   lang = okLang(v) || 'id';
-  if (remember) keep(LKEY, lang);
+  if (remember) {
+    keep(LKEY, lang); // an explicit choice: the bot answers in it from now on
+    if (sid) api('POST', '/' + encodeURIComponent(sid) + '/language', { language: lang }).catch(() => {});
+  }
   root.lang = panel.lang = sel.value = lang;
   input.placeholder = t('ph');
   tr(root);
@@ -263,7 +266,7 @@ async function post(p) {
     for (let tries = 0; !d; tries++) {
       try {
         if (!sid) {
-          const s = await api('POST', '', { language: lang });
+          const s = await api('POST', '', { language: lang, explicit: !!load(LKEY) });
           if (!s.session_id) throw new Error('no session_id');
           reset();
           sid = String(s.session_id);

@@ -1,0 +1,1 @@
+"""Telegram: webhook blueprint, Bot API adapter and a development poller."""

@@ -1,0 +1,1 @@
+"""WhatsApp Cloud API: webhook blueprint, signature check and adapter."""

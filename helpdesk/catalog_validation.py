@@ -1,0 +1,305 @@
+"""Parsing and checking the catalog files into `helpdesk.catalog`'s dataclasses.
+
+Every function records problems (`"<file>: <field>: <what is wrong>"`) in a list instead of
+raising, so `load_catalog()` can report all of them at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpdesk.catalog import (
+    CATEGORIES,
+    OFFICE_KEYS,
+    REGIONAL_FIELDS,
+    SERVICE_KEYS,
+    TRANSLATION_KEYS,
+    Fee,
+    Office,
+    Online,
+    ProcedureCase,
+    RequirementCase,
+    Service,
+    normalize_key,
+)
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SOURCE_RE = re.compile(r"^S\d+[a-z]?$")
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_REQUIRED_TEXT = ("code", "name", "category", "agency", "office", "summary", "last_verified")
+_NOT_IN_SOURCE = "not in the Indonesian file (services/{code})"
+
+
+class Reader:
+    """Typed access to one YAML mapping that records problems instead of raising."""
+
+    def __init__(
+        self, where: str, data: dict[Any, Any], problems: list[str], prefix: str = ""
+    ) -> None:
+        self.where, self.data, self.problems, self.prefix = where, data, problems, prefix
+
+    def fail(self, key: str, message: str) -> None:
+        """Record a problem with one field."""
+        self.problems.append(f"{self.where}: {self.prefix}{key}: {message}")
+
+    def _get(self, key: str, required: bool) -> Any:
+        value = self.data.get(key)
+        if value is None and required:
+            self.fail(key, "missing required field")
+        return value
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        """A non-empty string field."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "must be a non-empty string")
+            return None
+        return value.strip()
+
+    def texts(self, key: str, required: bool = True) -> tuple[str, ...]:
+        """A list of non-empty strings (at least one item when required)."""
+        value = self._get(key, required)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(key, "must be a list of non-empty strings")
+            return ()
+        if required and not value:
+            self.fail(key, "must not be empty")
+        return tuple(v.strip() for v in value)
+
+    def child(self, key: str, required: bool = True) -> Reader | None:
+        """A nested mapping."""
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.fail(key, "must be a mapping")
+            return None
+        return Reader(self.where, value, self.problems, f"{self.prefix}{key}.")
+
+    def cases(self, key: str, inner: str) -> list[tuple[str, tuple[str, ...]]]:
+        """A non-empty list of `{case, <inner>}` mappings."""
+        value = self._get(key, True)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.fail(key, f"must be a non-empty list of {{case, {inner}}}")
+            return []
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for i, raw in enumerate(value):
+            if not isinstance(raw, dict):
+                self.fail(f"{key}[{i}]", "must be a mapping")
+                continue
+            sub = Reader(self.where, raw, self.problems, f"{self.prefix}{key}[{i}].")
+            sub.unknown({"case", inner})
+            case, items = sub.text("case"), sub.texts(inner)
+            if case and items:
+                out.append((case, items))
+        return out
+
+    def unknown(self, allowed: set[str] | frozenset[str]) -> None:
+        """Reject keys that are not in `allowed`."""
+        for key in sorted(str(k) for k in self.data if k not in allowed):
+            self.fail(key, "unknown field")
+
+
+def load_yaml(path: Path, where: str, problems: list[str]) -> dict[Any, Any] | None:
+    """The YAML mapping in `path`, or None (with a problem recorded)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.append(f"{where}: cannot read: {' '.join(str(exc).split())}")
+        return None
+    if not isinstance(data, dict):
+        problems.append(f"{where}: must be a YAML mapping")
+        return None
+    return data
+
+
+def parse_offices(data: dict[Any, Any], problems: list[str]) -> tuple[str, str, dict[str, Office]]:
+    """Region, note and offices from `offices.yml`."""
+    top = Reader("offices.yml", data, problems)
+    top.unknown({"region", "note", "offices"})
+    region, note = top.text("region") or "", top.text("note") or ""
+    offices: dict[str, Office] = {}
+    raw = data.get("offices")
+    if not isinstance(raw, dict) or not raw:
+        top.fail("offices", "must be a non-empty mapping of office key to office")
+        return region, note, offices
+    for key, value in raw.items():
+        if not isinstance(value, dict):
+            top.fail(f"offices.{key}", "must be a mapping")
+            continue
+        o = Reader("offices.yml", value, problems, f"offices.{key}.")
+        o.unknown(OFFICE_KEYS)
+        name, address, hours = o.text("name"), o.text("address"), o.texts("hours")
+        phone, website = o.text("phone", False), o.text("website", False)
+        if name and address and hours:
+            offices[str(key)] = Office(str(key), name, address, hours, phone, website)
+    return region, note, offices
+
+
+def _parse_fee(r: Reader | None) -> Fee | None:
+    """The `fee` mapping, or None when it is missing or invalid."""
+    if r is None:
+        return None
+    r.unknown({"free", "amount_idr", "text"})
+    free, amount, text = r.data.get("free"), r.data.get("amount_idr"), r.text("text")
+    n = len(r.problems)
+    if not isinstance(free, bool):
+        r.fail("free", "must be true or false")
+    if "amount_idr" not in r.data:
+        r.fail("amount_idr", "missing required field (an integer, or null when it varies)")
+    elif amount is not None and (type(amount) is not int or amount < 0):
+        r.fail("amount_idr", "must be an integer >= 0 or null")
+    elif free is True and amount not in (0, None):
+        r.fail("amount_idr", "must be 0 or null when free is true")
+    return Fee(bool(free), amount, text) if text and len(r.problems) == n else None
+
+
+def _parse_online(r: Reader | None) -> Online | None:
+    """The optional `online` mapping."""
+    if r is None:
+        return None
+    r.unknown({"name", "url", "text"})
+    name, url, text = r.text("name"), r.text("url", False), r.text("text", False)
+    if url and not url.startswith("https://"):
+        r.fail("url", "must start with https://")
+    return Online(name, url, text) if name else None
+
+
+def parse_service(r: Reader, stem: str, offices: set[str] | None) -> Service | None:
+    """One service file, or None when it has problems (all of them recorded)."""
+    n = len(r.problems)
+    r.unknown(SERVICE_KEYS)
+    v: dict[str, Any] = {k: r.text(k) for k in _REQUIRED_TEXT}
+    v |= {k: r.text(k, required=False) for k in ("who", "validity", "regional_note")}
+    v |= {k: r.texts(k) for k in ("aliases", "legal_basis", "sources")}
+    v |= {k: r.texts(k, required=False) for k in ("varies_by_region", "notes")}
+    if v["code"] is not None and v["code"] != stem:
+        r.fail("code", f"'{v['code']}' does not match the file name '{stem}.yml'")
+    if v["category"] is not None and v["category"] not in CATEGORIES:
+        r.fail("category", f"'{v['category']}' is not one of {sorted(CATEGORIES)}")
+    if v["office"] is not None and offices is not None and v["office"] not in offices:
+        r.fail("office", f"'{v['office']}' is not an office key in offices.yml")
+    if len(v["aliases"]) == 1:
+        r.fail("aliases", "needs at least 2 aliases")
+    for alias in v["aliases"]:
+        if alias != alias.lower():
+            r.fail("aliases", f"'{alias}' must be lower-case")
+    for tag in v["sources"]:
+        if not _SOURCE_RE.match(tag):
+            r.fail("sources", f"'{tag}' is not a source tag like S4 or S15b")
+    if v["last_verified"] and not _MONTH_RE.match(v["last_verified"]):
+        r.fail("last_verified", "must be a quoted 'YYYY-MM' string")
+    for item in v["varies_by_region"]:
+        if item not in REGIONAL_FIELDS:
+            r.fail("varies_by_region", f"'{item}' is not one of {sorted(REGIONAL_FIELDS)}")
+    if v["varies_by_region"] and r.data.get("regional_note") is None:
+        r.fail("regional_note", "required when varies_by_region is not empty")
+    requirements = r.cases("requirements", "items")
+    v["requirements"] = tuple(RequirementCase(case, items) for case, items in requirements)
+    v["procedure"] = tuple(
+        ProcedureCase(case, steps) for case, steps in r.cases("procedure", "steps")
+    )
+    v["fee"] = _parse_fee(r.child("fee"))
+    v["online"] = _parse_online(r.child("online", required=False))
+    duration = r.child("duration")
+    if duration is not None:
+        duration.unknown({"text"})
+        v["duration"] = duration.text("text")
+    return Service(**v) if len(r.problems) == n else None
+
+
+def lookup_keys(data: dict[Any, Any]) -> set[str]:
+    """The normalised code, name and aliases a service file declares (even if invalid)."""
+    aliases = data.get("aliases")
+    raw = [data.get("code"), data.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    return {normalize_key(v) for v in raw if isinstance(v, str) and normalize_key(v)}
+
+
+def alias_clashes(keys_by_stem: dict[str, set[str]]) -> list[str]:
+    """Problems for every code/name/alias that two service files share (after normalising)."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for stem, keys in keys_by_stem.items():
+        for key in sorted(keys):
+            other = seen.setdefault(key, stem)
+            if other != stem:
+                problems.append(
+                    f"services/{stem}.yml: aliases: '{key}' is also used by services/{other}.yml"
+                )
+    return problems
+
+
+# --- translations: i18n/<lang>/<code>.yml -----------------------------------------------
+
+
+def _like(r: Reader, key: str, source: Any, read: Callable[[str], Any]) -> Any:
+    """`read(key)` when the source has the field; a problem when only the overlay has it."""
+    if source is None or source == ():
+        if key in r.data:
+            r.fail(key, _NOT_IN_SOURCE.format(code=r.where.rsplit("/", 1)[-1]))
+        return source
+    return read(key)
+
+
+def _same_count(r: Reader, key: str, got: int, expected: int, what: str) -> None:
+    if got != expected:
+        r.fail(key, f"has {got} {what}, the Indonesian file has {expected}")
+
+
+def _cases_like(r: Reader, key: str, inner: str, source: tuple[Any, ...], kind: Any) -> Any:
+    """Translated `{case, <inner>}` groups, with as many groups and entries as the source."""
+    n = len(r.problems)
+    cases = r.cases(key, inner)
+    if len(r.problems) == n:
+        _same_count(r, key, len(cases), len(source), "cases")
+    if len(r.problems) != n:
+        return ()
+    for i, ((_, entries), original) in enumerate(zip(cases, source, strict=True)):
+        _same_count(r, f"{key}[{i}].{inner}", len(entries), len(getattr(original, inner)), inner)
+    return tuple(kind(case, entries) for case, entries in cases)
+
+
+def parse_translation(r: Reader, source: Service) -> Service | None:
+    """The source service with the overlay's texts, or None when the overlay has problems.
+
+    Only citizen-facing texts are translated; codes, amounts, URLs, offices, legal basis and
+    sources always come from the Indonesian source.
+    """
+    n = len(r.problems)
+    r.unknown(TRANSLATION_KEYS)
+    v: dict[str, Any] = {"name": r.text("name"), "summary": r.text("summary")}
+    for key in ("who", "validity", "regional_note"):
+        v[key] = _like(r, key, getattr(source, key), r.text)
+    v["notes"] = _like(r, "notes", source.notes, r.texts)
+    if v["notes"] and source.notes:
+        _same_count(r, "notes", len(v["notes"]), len(source.notes), "notes")
+    v["requirements"] = _cases_like(
+        r, "requirements", "items", source.requirements, RequirementCase
+    )
+    v["procedure"] = _cases_like(r, "procedure", "steps", source.procedure, ProcedureCase)
+    fee, duration = r.child("fee"), r.child("duration")
+    if fee is not None:
+        fee.unknown({"text"})  # `free` and `amount_idr` come from the source
+        v["fee"] = replace(source.fee, text=fee.text("text") or source.fee.text)
+    if duration is not None:
+        duration.unknown({"text"})
+        v["duration"] = duration.text("text")
+    online = _like(r, "online", source.online, r.child)
+    if source.online is not None and isinstance(online, Reader):
+        online.unknown({"name", "text"})  # `url` is not translated
+        name = online.text("name", required=False) or source.online.name
+        text = _like(online, "text", source.online.text, online.text)
+        v["online"] = replace(source.online, name=name, text=text)
+    return replace(source, **v) if len(r.problems) == n else None

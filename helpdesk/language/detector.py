@@ -1,0 +1,188 @@
+"""Per-message language identification: langdetect profiles plus word-level evidence.
+
+The score of language L for a message is a naive-Bayes sum over its words::
+
+    S(L) = sum_w [ log P(w | L) + CHAR_WEIGHT * sum_g log(P(g | L) + alpha) ] + prior(L)
+
+``P(g | L)`` is langdetect's n-gram table (our own profiles loaded by
+``langdetect.DetectorFactory``, langdetect's smoothing ``alpha / BASE_FREQ``), summed
+exactly over every n-gram rather than sampled at random, so the result needs no seed
+and is the same on every call. ``P(w | L)`` comes from ``words.tsv``. Indonesian gets
+a prior that grows as the message gets shorter. A regional verdict must then be backed
+by a marker word of that language (``markers.tsv``); otherwise another regional
+language with a marker, or else Indonesian/English, is chosen.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import operator
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from langdetect.detector import Detector
+from langdetect.detector_factory import DetectorFactory
+
+from helpdesk.language.text import words
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Everything detect() can return, in the order of the data files.
+PROFILED_LANGUAGES: tuple[str, ...] = (
+    *("id", "en", "jv", "su", "ace", "ban", "bjn", "bug", "mad", "min", "nij", "bbc"),
+)
+CHAR_WEIGHT = 0.1
+# Indonesian prior (nats) for messages of 1, 2 and 3+ words.
+INDONESIAN_PRIOR = (6.0, 3.0, 2.0)
+# Minimum marker ratio for a regional verdict, for messages of 1, 2 and 3+ words.
+MARKER_RATIO = (30.0, 10.0, 1.0)
+QUANTUM = 10.0
+MAX_CHARS = 4_000  # longer messages are judged on their beginning
+NON_REGIONAL = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A language code and how sure the detector is of it (0..1)."""
+
+    language: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Everything `decide` needs about one message."""
+
+    languages: tuple[str, ...]
+    log_scores: tuple[float, ...]  # S(L), Indonesian prior included
+    markers: dict[str, float]  # best marker log ratio per regional language
+    word_count: int
+
+    def shifted(self, nats: dict[str, float]) -> Scores:
+        """The same scores with `nats` added to some languages (a conversation prior)."""
+        shifted = (
+            s + nats.get(lang, 0.0) for lang, s in zip(self.languages, self.log_scores, strict=True)
+        )
+        return replace(self, log_scores=tuple(shifted))
+
+    def posterior(self) -> dict[str, float]:
+        """Softmax of the scores."""
+        top = max(self.log_scores)
+        exps = [math.exp(s - top) for s in self.log_scores]
+        total = sum(exps)
+        return {lang: e / total for lang, e in zip(self.languages, exps, strict=True)}
+
+
+class Model:
+    """The loaded data; one instance per process, built on first use."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        header, *lines = (data_dir / "words.tsv").read_text(encoding="utf-8").splitlines()
+        self.languages: tuple[str, ...] = tuple(header.split("\t")[1:])
+        self.index = {lang: i for i, lang in enumerate(self.languages)}
+        self.words: dict[str, tuple[float, ...]] = {}
+        for line in lines:
+            word, *values = line.split("\t")
+            self.words[word] = tuple(int(v) / QUANTUM for v in values)
+        self.markers: dict[str, dict[str, float]] = {}
+        for line in (data_dir / "markers.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+            word, pairs = line.split("\t")
+            self.markers[word] = {
+                code: int(value) / QUANTUM
+                for code, value in (pair.split("=") for pair in pairs.split())
+            }
+        factory = DetectorFactory()
+        profiles = [
+            (data_dir / "profiles" / lang).read_text(encoding="utf-8") for lang in self.languages
+        ]
+        factory.load_json_profile(profiles)
+        factory.set_seed(0)  # only matters to langdetect's own sampler (factory.create())
+        if not tuple(factory.get_lang_list()) == self.languages == PROFILED_LANGUAGES:
+            raise ValueError(f"{data_dir}: languages differ from {PROFILED_LANGUAGES}")
+        alpha = Detector.ALPHA_DEFAULT / Detector.BASE_FREQ
+        self.ngrams: dict[str, tuple[float, ...]] = {}
+        for gram, probs in factory.word_lang_prob_map.items():
+            logs = [math.log(p + alpha) for p in probs]
+            top = max(logs)
+            self.ngrams[gram] = tuple(CHAR_WEIGHT * (v - top) for v in logs)
+        self.zero = (0.0,) * len(self.languages)
+        self.word_vector = functools.lru_cache(maxsize=65_536)(self._word_vector)
+
+    def _word_vector(self, word: str) -> tuple[float, ...]:
+        """The word's contribution to every language's score."""
+        total = self.words.get(word, self.zero)
+        padded = f" {word} "
+        for n in (1, 2, 3):
+            for i in range(len(padded) - n + 1):
+                row = self.ngrams.get(padded[i : i + n])
+                if row is not None:
+                    total = tuple(map(operator.add, total, row))
+        return total
+
+    def scores(self, text: str) -> Scores | None:
+        """The scores of one message, or None when it holds no words."""
+        tokens = words(text[:MAX_CHARS])
+        if not tokens:
+            return None
+        total: tuple[float, ...] = self.zero
+        markers: dict[str, float] = {}
+        for token in tokens:
+            total = tuple(map(operator.add, total, self.word_vector(token)))
+            for code, ratio in self.markers.get(token, {}).items():
+                markers[code] = max(ratio, markers.get(code, -math.inf))
+        bucket = min(len(tokens), len(INDONESIAN_PRIOR)) - 1
+        prior = INDONESIAN_PRIOR[bucket]
+        log_scores = tuple(
+            s + prior if lang == "id" else s for lang, s in zip(self.languages, total, strict=True)
+        )
+        return Scores(self.languages, log_scores, markers, len(tokens))
+
+    def label(self, scores: Scores, allowed: frozenset[str] = frozenset()) -> str:
+        """The verdict: best score, a regional language only with a marker word.
+
+        `allowed` lists regional languages that need no marker (the conversation's).
+        """
+        s = dict(zip(scores.languages, scores.log_scores, strict=True))
+        best = max(scores.languages, key=s.__getitem__)
+        if best in NON_REGIONAL or best in allowed:
+            return best
+        bucket = min(scores.word_count, len(MARKER_RATIO)) - 1
+        floor = math.log(MARKER_RATIO[bucket])
+        backed = [c for c, r in scores.markers.items() if r >= floor] + list(allowed)
+        if best in backed:
+            return best
+        if backed:
+            return max(backed, key=s.__getitem__)
+        return max(NON_REGIONAL, key=s.__getitem__)
+
+    def detect(self, text: str) -> Detection:
+        """Per-message detection, no context."""
+        scores = self.scores(text)
+        if scores is None:
+            return Detection("id", 0.0)
+        language = self.label(scores)
+        return Detection(language, round(scores.posterior()[language], 4))
+
+
+_lock = threading.Lock()
+_model: Model | None = None
+
+
+def model() -> Model:
+    """The process-wide model, loaded on first use (thread-safe)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = Model()
+    return _model
+
+
+def detect(text: str) -> Detection:
+    """Language of one message (ISO 639 code) and a confidence in 0..1.
+
+    Deterministic, thread-safe; text without words (empty, emoji, numbers) is
+    ``Detection("id", 0.0)``.
+    """
+    return model().detect(text)
