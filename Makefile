@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval clean
+.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval profiles clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,7 @@ run: install train ## Seed the demo database and start every process (Ctrl-C sto
 	@$(VENV)/python -m helpdesk.stack
 
 test: install train lint ## Lint, then the whole test suite (unit, data layer, rasa validate, end-to-end)
+	@scripts/ensure-chromium.sh
 	$(VENV)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: venv ## Tests without the engine (no e2e, no rasa validate)
@@ -52,8 +53,12 @@ lock: venv ## Re-pin requirements/project.txt from the current .venv
 bench: install train ## Latency of the real stack (engine parse, web chat round trip)
 	$(VENV)/python -m tests.bench
 
-eval: install train ## NLU evaluation on the held-out set, report in reports/
-	@scripts/eval.sh
+eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
+	$(VENV)/python scripts/eval_langid.py
+	$(VENV)/python scripts/eval_nlu.py
+
+profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train splits
+	$(VENV)/python scripts/build_language_profiles.py
 
 clean: ## Remove local state (database, logs, models); caches stay
 	rm -rf var models/*.tar.gz models/LATEST reports

@@ -10,11 +10,10 @@ from helpdesk.api.auth import current_actor, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import database, settings
-from helpdesk.models import Conversation, ConversationStatus
-from helpdesk.services import audit
 from helpdesk.language import SPOKEN_LANGUAGES
+from helpdesk.models import Conversation, ConversationStatus
+from helpdesk.services import audit, outbox
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
 from helpdesk.services.errors import InvalidInput
 
 
