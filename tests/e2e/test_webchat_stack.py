@@ -139,3 +139,40 @@ def test_processes_logged_no_tracebacks(stack: Stack) -> None:
     for name in ("helpdesk", "actions"):
         log = Path(stack.logs / f"{name}.log").read_text(errors="replace")
         assert "Traceback" not in log, stack.log_tail(name, 80)
+
+
+CONVERSATIONS = {
+    "jv": (
+        "Nuwun sewu, kados pundi syaratipun ndamel KTP enggal?",
+        "menawi badhe mriksa status KTP-2026-000001 pripun?",
+        "kula badhe matur kaliyan petugas mawon",
+    ),
+    "su": (
+        "Punten, naon waé sarat pikeun ngadamel KTP énggal?",
+        "abdi hoyong mariksa status KTP-2026-000001 kumaha?",
+        "abdi hoyong nyarios sareng petugas waé",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["jv", "su"])
+def test_a_regional_language_conversation_end_to_end(stack: Stack, language: str) -> None:
+    """How-to, status check and escalation, each answered in the citizen's language."""
+    from actions.i18n import t
+
+    how_to, status, escalate = CONVERSATIONS[language]
+    citizen = Citizen(stack.config.helpdesk_url)
+    payload = load_catalog(default_catalog_dir()).service_payload("ktp_el", language)
+    assert payload is not None
+    answer = joined(citizen.say(how_to))
+    assert payload["requirements"][0]["items"][0] in answer, answer
+    status_reply = joined(citizen.say(status))
+    assert t("status.processing", language) in status_reply, status_reply
+    handoff = joined(citizen.say(escalate))
+    assert t("handoff.connected", language) in handoff, handoff
+    api = http_client(
+        base_url=f"{stack.config.helpdesk_url}/api/v1",
+        headers={"Authorization": f"Bearer {stack.api_token}"},
+    )
+    pending = api.get("/conversations", params={"status": "pending"}).json()["items"]
+    assert any(c["language"] == language for c in pending)
