@@ -98,7 +98,10 @@ def set_language(session_id: str) -> tuple[Response, int]:
 
 @bp.post("/webchat/sessions/<session_id>/messages")
 def post_message(session_id: str) -> tuple[Response, int]:
-    """A citizen's message; answers with the bot's replies ([] while an agent owns it)."""
+    """A citizen's message; answers with the bot's replies ([] while an agent owns it).
+
+    `message` is the citizen's own message as stored, so the widget learns its id.
+    """
     conversation = _find_session(session_id)
     if conversation is None:
         return error_response(404, "session_not_found", "Unknown or expired chat session.")
@@ -126,7 +129,11 @@ def post_message(session_id: str) -> tuple[Response, int]:
         client_message_id=optional_str(data, "client_message_id", 64),
     )
     result = _router().handle(database().request_session(), inbound)
-    return jsonify({"messages": [message_json(m) for m in result.replies]}), 200
+    body = {
+        "messages": [message_json(m) for m in result.replies],
+        "message": message_json(result.citizen_message),
+    }
+    return jsonify(body), 200
 
 
 @bp.get("/webchat/sessions/<session_id>/messages")

@@ -189,7 +189,7 @@ function receive(msgs) {
     let el = byId.get(id);
     if (id && el) return;
     if (id > lastId) lastId = id;
-    const i = m.sender === 'citizen' ? pending.findIndex(p => p.cid === m.client_message_id || p.text === String(m.text).trim()) : -1;
+    const i = m.sender === 'citizen' ? pending.findIndex(p => m.client_message_id ? p.cid === m.client_message_id : p.text === String(m.text).trim()) : -1;
     if (i > -1) { // own message echoed back
       const p = pending.splice(i, 1)[0];
       if (!p.busy) setState(p, '');
@@ -279,7 +279,7 @@ async function post(p) {
       }
     }
     setState(p, '');
-    receive(d.messages);
+    receive([d.message, ...(d.messages || [])]); // own message first: it gets its server id
   } catch (e) {
     if (e.code === 'message_too_long' || e.status === 413) {
       if (input.value) setState(p, 'long');
