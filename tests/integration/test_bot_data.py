@@ -41,7 +41,7 @@ def domain() -> dict:  # type: ignore[type-arg]
 
 def nlu_documents() -> list[dict]:  # type: ignore[type-arg]
     return [
-        yaml.safe_load(p.read_text()) for p in sorted((REPO_ROOT / "data" / "nlu").glob("*.yml"))
+        yaml.safe_load(p.read_text()) for p in sorted((REPO_ROOT / "data" / "nlu").rglob("*.yml"))
     ]
 
 
@@ -118,7 +118,7 @@ def test_heldout_examples_never_appear_in_training_data() -> None:
         found.discard("")
         return found
 
-    training = examples(sorted((REPO_ROOT / "data" / "nlu").glob("*.yml")))
+    training = examples(sorted((REPO_ROOT / "data" / "nlu").rglob("*.yml")))
     heldout = examples(sorted((REPO_ROOT / "tests" / "nlu_heldout").glob("*.yml")))
     assert heldout, "no held-out examples"
     assert sorted(training & heldout) == []
