@@ -193,6 +193,10 @@ def _get_ok(url: str, model_loaded: bool = False) -> bool:
     return not model_loaded or bool(response.json().get("model_file"))
 
 
+def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     """`make run`: migrate + seed the embedded database, start everything, wait for Ctrl-C."""
     from helpdesk.cli import main as cli_main
@@ -215,6 +219,10 @@ def main() -> int:
         actions_port=int(os.environ.get("ACTION_SERVER_PORT", "5055")),
     )
     stack = Stack(config, token)
+    # Ctrl-C and `kill` both stop every process (SIGINT may arrive ignored from a
+    # background shell, so install the handlers explicitly).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     started = time.monotonic()
     print(f"Starting the Rasa engine ({config.model.name}), action server and helpdesk...")
     stack.start()
