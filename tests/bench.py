@@ -56,11 +56,17 @@ def main() -> int:
             c = stack.config
             web = httpx.Client(base_url=c.helpdesk_url, timeout=60)
             rasa = httpx.Client(base_url=c.rasa_url, timeout=60)
-            session = web.post("/webchat/sessions", json={}).json()["session_id"]
 
             def say(text: str) -> Callable[[], object]:
+                """One message from a new citizen each time (one session is rate-limited)."""
+                sessions = iter(
+                    [
+                        web.post("/webchat/sessions", json={}).json()["session_id"]
+                        for _ in range(ROUNDS)
+                    ]
+                )
                 return lambda: web.post(
-                    f"/webchat/sessions/{session}/messages", json={"text": text}
+                    f"/webchat/sessions/{next(sessions)}/messages", json={"text": text}
                 ).raise_for_status()
 
             rows = [
