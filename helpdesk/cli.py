@@ -30,9 +30,9 @@ def cmd_create_token(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.services.tokens import create_token
 
     with _database(settings).session() as session:
-        token = create_token(session, args.name)
+        token = create_token(session, args.name, args.scope)
         session.commit()
-    print(f"API token '{args.name}' created. Store it now; it is not shown again:")
+    print(f"API token '{args.name}' ({args.scope}) created. Store it now; it is not shown again:")
     print(token)
     return 0
 
@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("seed-demo", help=cmd_seed_demo.__doc__).set_defaults(func=cmd_seed_demo)
     token = sub.add_parser("create-token", help=cmd_create_token.__doc__)
     token.add_argument("name")
+    token.add_argument(
+        "--scope",
+        choices=("staff", "bot"),
+        default="staff",
+        help="staff: the whole API; bot: what the action server needs (no personal data)",
+    )
     token.set_defaults(func=cmd_create_token)
     sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)

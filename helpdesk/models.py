@@ -260,12 +260,17 @@ class OutboxItem(Base):
 
 
 class ApiToken(Base):
-    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+    """A bearer token for the REST API; only its SHA-256 digest is stored.
+
+    `scope` is `staff` (everything) or `bot` (what the action server needs: the catalog,
+    a request's status without personal data, handoff, the conversation's language).
+    """
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(16), default="staff")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

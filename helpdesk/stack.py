@@ -62,6 +62,7 @@ class Stack:
     def __init__(self, config: StackConfig, api_token: str) -> None:
         self.config = config
         self.api_token = api_token
+        self.staff_token = ""  # a staff token for callers acting as agents (tests, demos)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs = config.var_dir / "logs"
 
@@ -208,7 +209,9 @@ def main() -> int:
     var_dir = REPO_ROOT / "var"
     cli_main(["seed-demo"])
     with Database(settings.database_url).session() as session:
-        token = os.environ.get("HELPDESK_API_TOKEN") or create_token(session, "action-server")
+        token = os.environ.get("HELPDESK_API_TOKEN") or create_token(
+            session, "action-server", "bot"
+        )
         session.commit()
     config = StackConfig(
         var_dir=var_dir,

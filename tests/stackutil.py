@@ -41,7 +41,8 @@ def seeded_stack(var_dir: Path, env: dict[str, str] | None = None) -> Stack:
     catalog = load_catalog(default_catalog_dir())
     with database.session() as session:
         seed_requests(session, frozenset(catalog.services))
-        token = create_token(session, "action-server")
+        token = create_token(session, "action-server", "bot")
+        staff_token = create_token(session, "e2e-agent")
         session.commit()
     database.dispose()
     config = StackConfig(
@@ -53,4 +54,6 @@ def seeded_stack(var_dir: Path, env: dict[str, str] | None = None) -> Stack:
         actions_port=free_port(),
         env=env or {},
     )
-    return Stack(config, token)
+    stack = Stack(config, token)
+    stack.staff_token = staff_token
+    return stack

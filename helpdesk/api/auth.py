@@ -37,10 +37,35 @@ def require_token(view: Callable[P, R]) -> Callable[P, R]:
         if record is None:
             raise Unauthorized("invalid or revoked token")
         g.api_actor = f"token:{record.name}"
+        g.api_scope = record.scope
         session.commit()
         return view(*args, **kwargs)
 
     return wrapped
+
+
+class Forbidden(ServiceError):
+    """The token is valid but its scope does not allow this."""
+
+    status = 403
+    code = "forbidden"
+
+
+def require_staff(view: Callable[P, R]) -> Callable[P, R]:
+    """Reject bot-scoped tokens (use under `require_token`)."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not is_staff():
+            raise Forbidden("this token's scope (bot) does not allow this")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def is_staff() -> bool:
+    """Whether the caller's token has the staff scope."""
+    return bool(g.get("api_scope") == "staff")
 
 
 def current_actor() -> str:

@@ -6,7 +6,7 @@ from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
-from helpdesk.api.auth import current_actor, require_token
+from helpdesk.api.auth import current_actor, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import database, settings
@@ -24,6 +24,7 @@ def _summary(session: Session, conversation: Conversation) -> dict[str, object]:
 
 @bp.get("/conversations")
 @require_token
+@require_staff
 def list_conversations() -> Response:
     """Conversations, filtered by `?status=` (pending ones in queue order)."""
     raw = request.args.get("status")
@@ -39,6 +40,7 @@ def list_conversations() -> Response:
 
 @bp.get("/conversations/<int:conversation_id>")
 @require_token
+@require_staff
 def get_conversation(conversation_id: int) -> Response:
     """A conversation with all its messages."""
     session = database().request_session()
@@ -52,6 +54,7 @@ def get_conversation(conversation_id: int) -> Response:
 
 @bp.post("/conversations/<int:conversation_id>/messages")
 @require_token
+@require_staff
 def post_agent_message(conversation_id: int) -> tuple[Response, int]:
     """An agent's reply, delivered on the citizen's channel."""
     data = json_object()
@@ -113,6 +116,7 @@ def hand_off(conversation_id: int) -> Response:
 
 @bp.post("/conversations/<int:conversation_id>/resolve")
 @require_token
+@require_staff
 def resolve(conversation_id: int) -> Response:
     """Close the agent's part; the bot answers the citizen's next message."""
     session = database().request_session()

@@ -67,7 +67,9 @@ SPEC: dict[str, Any] = {
         "title": "Halo Warga helpdesk API",
         "version": "1",
         "description": "Service requests, the service catalog and the escalation queue. "
-        "Every call needs `Authorization: Bearer <token>` (`helpdesk create-token NAME`).",
+        "Every call needs `Authorization: Bearer <token>` (`helpdesk create-token NAME`). "
+        "Tokens with `--scope bot` may read the catalog, read a request's status without "
+        "personal data, hand a conversation off and set its language; other routes answer 403.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearer": []}],

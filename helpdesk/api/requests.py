@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from helpdesk.api import bp
-from helpdesk.api.auth import current_actor, require_token
+from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import request_json
 from helpdesk.extensions import catalog, database
@@ -15,12 +15,18 @@ from helpdesk.services import requests as service_requests
 
 
 def _json(request: ServiceRequest) -> dict[str, object]:
+    """The request; bot-scoped callers get it without personal data."""
     service = catalog().get(request.service_code)
-    return request_json(request, service.name if service else None)
+    body = request_json(request, service.name if service else None)
+    if not is_staff():
+        for field in ("applicant_name", "nik_masked", "phone_masked"):
+            body.pop(field)
+    return body
 
 
 @bp.post("/requests")
 @require_token
+@require_staff
 def create_request() -> tuple[Response, int]:
     """Register a service request; answers 201 with its tracking number."""
     data = json_object()
@@ -56,6 +62,7 @@ def get_request(tracking_number: str) -> Response:
 
 @bp.post("/requests/<tracking_number>/status")
 @require_token
+@require_staff
 def change_status(tracking_number: str) -> Response:
     """Move a request to its next status, with an optional note for the citizen."""
     data = json_object()

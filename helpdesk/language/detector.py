@@ -37,6 +37,10 @@ CHAR_WEIGHT = 0.1
 INDONESIAN_PRIOR = (6.0, 3.0, 2.0)
 # Minimum marker ratio for a regional verdict, for messages of 1, 2 and 3+ words.
 MARKER_RATIO = (30.0, 10.0, 1.0)
+# A regional language may win without a marker word when its score beats both
+# Indonesian and English by this many nats (messages of 1, 2 and 3+ words); tuned on
+# the valid splits so that no Indonesian valid text or NLU example turns regional.
+MARGIN_WITHOUT_MARKER = (math.inf, 3.0, 3.0)
 QUANTUM = 10.0
 MAX_CHARS = 4_000  # longer messages are judged on their beginning
 NON_REGIONAL = ("id", "en")
@@ -154,6 +158,9 @@ class Model:
             return best
         if backed:
             return max(backed, key=s.__getitem__)
+        margin = s[best] - max(s[code] for code in NON_REGIONAL)
+        if margin >= MARGIN_WITHOUT_MARKER[bucket]:
+            return best
         return max(NON_REGIONAL, key=s.__getitem__)
 
     def detect(self, text: str) -> Detection:

@@ -11,16 +11,19 @@ from sqlalchemy.orm import Session
 from helpdesk.models import ApiToken, utcnow
 
 TOKEN_PREFIX = "hw_"
+SCOPES = ("staff", "bot")
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, name: str) -> str:
+def create_token(session: Session, name: str, scope: str = "staff") -> str:
     """Create a token named `name` and return its only clear-text copy."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_digest(token), prefix=token[:10]))
+    session.add(ApiToken(name=name, scope=scope, token_hash=_digest(token), prefix=token[:10]))
     session.flush()
     return token
 

@@ -117,7 +117,7 @@ def test_escalation_reaches_the_queue_and_an_agent_reply_reaches_the_citizen(
     assert "petugas" in joined(replies).lower()
     api = http_client(
         base_url=f"{stack.config.helpdesk_url}/api/v1",
-        headers={"Authorization": f"Bearer {stack.api_token}"},
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
     )
     pending = api.get("/conversations", params={"status": "pending"}).json()["items"]
     mine = [c for c in pending if c["channel"] == "webchat"]
@@ -172,7 +172,7 @@ def test_a_regional_language_conversation_end_to_end(stack: Stack, language: str
     assert t("handoff.connected", language) in handoff, handoff
     api = http_client(
         base_url=f"{stack.config.helpdesk_url}/api/v1",
-        headers={"Authorization": f"Bearer {stack.api_token}"},
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
     )
     pending = api.get("/conversations", params={"status": "pending"}).json()["items"]
     assert any(c["language"] == language for c in pending)

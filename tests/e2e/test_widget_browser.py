@@ -142,7 +142,7 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
     """The helpdesk REST API as an agent would use it."""
     with httpx.Client(
         base_url=f"{stack.config.helpdesk_url}/api/v1",
-        headers={"Authorization": f"Bearer {stack.api_token}"},
+        headers={"Authorization": f"Bearer {stack.staff_token}"},
         timeout=30,
     ) as client:
         yield client

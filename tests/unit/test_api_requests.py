@@ -150,3 +150,43 @@ def test_catalog_routes(client: FlaskClient, auth: dict[str, str]) -> None:
     assert service["fee"]["amount_idr"] == 30000
     assert service["office"]["name"]
     assert client.get("/api/v1/services/sim_a", headers=auth).status_code == 404
+
+
+@pytest.fixture
+def bot_auth(app: Flask) -> dict[str, str]:
+    """A bot-scoped token, as the action server has."""
+    from helpdesk.services.tokens import create_token
+
+    with app.app_context(), database().session() as session:
+        token = create_token(session, "action-server", "bot")
+        session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_bot_token_sees_status_without_personal_data(
+    client: FlaskClient, auth: dict[str, str], bot_auth: dict[str, str]
+) -> None:
+    number = create(client, auth)["tracking_number"]
+    body = client.get(f"/api/v1/requests/{number}", headers=bot_auth).get_json()
+    assert body["status"] == "submitted"
+    assert not {"applicant_name", "nik_masked", "phone_masked"} & set(body)
+    assert "Budi" not in str(body)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/v1/requests"),
+        ("post", "/api/v1/requests/KTP-2026-000001/status"),
+        ("get", "/api/v1/conversations"),
+        ("get", "/api/v1/conversations/1"),
+        ("post", "/api/v1/conversations/1/messages"),
+        ("post", "/api/v1/conversations/1/resolve"),
+    ],
+)
+def test_bot_token_cannot_reach_staff_routes(
+    client: FlaskClient, bot_auth: dict[str, str], method: str, path: str
+) -> None:
+    response = getattr(client, method)(path, json={}, headers=bot_auth)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
