@@ -1,11 +1,14 @@
 """Build the detector's data from training text (used by `make profiles`, never at run time).
 
-Three artefacts, all plain text and deterministic:
+Four artefacts, all plain text and deterministic:
 
 * ``profiles/<code>``: langdetect profiles (1-3 character n-grams, the JSON that
   ``langdetect.DetectorFactory`` loads), one per language;
 * ``words.tsv``: per word, a smoothed log-probability for every language (tenths of a nat,
   relative to the best language), the word-level evidence;
+* ``affixes.tsv``: per word-final ("keun$") and word-initial ("^dipun") run of 2-4
+  letters, a smoothed log-probability for every language over word types (the evidence
+  for words that ``words.tsv`` lacks);
 * ``markers.tsv``: per word, how many times more frequent it is in a regional language
   than in any Indonesian source or in English (log ratio, tenths of a nat).
 
@@ -36,6 +39,10 @@ SHARED_PRIOR = 0.5  # prior probability that a word is shared between two langua
 FLOOR = 0.1  # floor for unseen words, in occurrences per corpus
 MIN_WORD_COUNT = 2.0  # rarer words are left to the character n-grams
 MIN_MARKER_LOG_RATIO = 0.0
+AFFIX_LENGTHS = (2, 3, 4)
+MIN_AFFIX_WORD = 5
+MIN_AFFIX_TYPES = 5
+AFFIX_PRIOR = 20.0
 QUANTUM = 10  # stored values are tenths of a nat
 
 # Everyday Indonesian chat and public-service words that must never count as evidence
@@ -165,6 +172,49 @@ def marker_rows(
     return markers
 
 
+def affixes(word: str) -> list[str]:
+    """The word's affix features: its last AFFIX_LENGTHS letters ("keun$") and its first
+    ones ("^dipun"), for words of at least MIN_AFFIX_WORD letters."""
+    if len(word) < MIN_AFFIX_WORD:
+        return []
+    return [word[-n:] + "$" for n in AFFIX_LENGTHS] + ["^" + word[:n] for n in AFFIX_LENGTHS]
+
+
+def affix_rows(eff: dict[str, dict[str, float]]) -> dict[str, list[int]]:
+    """Quantised log P(affix | language) over word types, relative to the best language.
+
+    Counted over distinct words (morphology is productive: a suffix met on many words
+    will meet new ones), smoothed towards the pooled distribution (Dirichlet prior of
+    AFFIX_PRIOR types).
+    """
+    per_lang: dict[str, Counter[str]] = {}
+    for code in LANGUAGES:
+        counter: Counter[str] = Counter()
+        for word, k in eff[code].items():
+            if k >= 1.0:
+                counter.update(affixes(word))
+        per_lang[code] = counter
+    pooled: Counter[str] = Counter()
+    for counter in per_lang.values():
+        pooled.update(counter)
+    pooled_total = sum(pooled.values())
+    totals = {code: sum(per_lang[code].values()) for code in LANGUAGES}
+    rows: dict[str, list[int]] = {}
+    for affix in sorted(pooled):
+        if pooled[affix] < MIN_AFFIX_TYPES:
+            continue
+        base = pooled[affix] / pooled_total
+        logs = [
+            math.log((per_lang[c][affix] + AFFIX_PRIOR * base) / (totals[c] + AFFIX_PRIOR))
+            for c in LANGUAGES
+        ]
+        best = max(logs)
+        row = [round((v - best) * QUANTUM) for v in logs]
+        if any(row):
+            rows[affix] = row
+    return rows
+
+
 def char_ngrams(word: str) -> Iterable[str]:
     """langdetect's 1-3 grams of one word, padded with spaces (the lone space excluded)."""
     padded = f" {word} "
@@ -214,4 +264,13 @@ def build(shared: Path, out: Path) -> dict[str, int]:
         pairs = " ".join(f"{c}={v}" for c, v in sorted(markers[word].items()))
         lines.append(f"{word}\t{pairs}")
     (out / "markers.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return {"languages": len(LANGUAGES), "words": len(rows), "markers": len(markers)}
+    affix = affix_rows(eff)
+    lines = ["\t".join(("#affix", *LANGUAGES))]
+    lines += ["\t".join((a, *map(str, r))) for a, r in affix.items()]
+    (out / "affixes.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return {
+        "languages": len(LANGUAGES),
+        "words": len(rows),
+        "markers": len(markers),
+        "affixes": len(affix),
+    }

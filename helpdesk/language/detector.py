@@ -7,10 +7,15 @@ The score of language L for a message is a naive-Bayes sum over its words::
 ``P(g | L)`` is langdetect's n-gram table (our own profiles loaded by
 ``langdetect.DetectorFactory``, langdetect's smoothing ``alpha / BASE_FREQ``), summed
 exactly over every n-gram rather than sampled at random, so the result needs no seed
-and is the same on every call. ``P(w | L)`` comes from ``words.tsv``. Indonesian gets
-a prior that grows as the message gets shorter. A regional verdict must then be backed
-by a marker word of that language (``markers.tsv``); otherwise another regional
-language with a marker, or else Indonesian/English, is chosen.
+and is the same on every call. ``P(w | L)`` comes from ``words.tsv``; a word not in it
+is also scored by its longest known suffix and prefix (``affixes.tsv``, weight
+``AFFIX_WEIGHT``), and a strongly regional suffix (Sundanese -keun, Javanese -ake)
+counts as a marker. Indonesian gets a prior that grows as the message gets shorter.
+A regional verdict must then be backed by a marker word of that language
+(``markers.tsv``); otherwise another regional language with a marker, or else
+Indonesian/English, is chosen. A message of 3+ words with no marker at all may still
+be called regional when that language beats Indonesian and English by
+``MARGIN_WITHOUT_MARKER`` nats.
 """
 
 from __future__ import annotations
@@ -40,8 +45,14 @@ MARKER_RATIO = (30.0, 10.0, 1.0)
 # A regional language may win without a marker word when its score beats both
 # Indonesian and English by this many nats (messages of 1, 2 and 3+ words); tuned on
 # the valid splits so that no Indonesian valid text or NLU example turns regional.
-MARGIN_WITHOUT_MARKER = (math.inf, 3.0, 3.0)
+MARGIN_WITHOUT_MARKER = (math.inf, math.inf, 2.0)
 QUANTUM = 10.0
+# Weight of affix evidence (word-final and word-initial letters, ``affixes.tsv``) for
+# words without a row in ``words.tsv``; the longest known suffix and prefix count.
+AFFIX_WEIGHT = 0.35
+AFFIX_LENGTHS = (4, 3, 2)  # tried longest first
+MIN_AFFIX_WORD = 5
+AFFIX_MARKER = 3.0
 MAX_CHARS = 4_000  # longer messages are judged on their beginning
 NON_REGIONAL = ("id", "en")
 
@@ -96,6 +107,11 @@ class Model:
                 code: int(value) / QUANTUM
                 for code, value in (pair.split("=") for pair in pairs.split())
             }
+        self.affixes: dict[str, tuple[float, ...]] = {}
+        affix_path = data_dir / "affixes.tsv"
+        for line in affix_path.read_text(encoding="utf-8").splitlines()[1:]:
+            affix, *values = line.split("\t")
+            self.affixes[affix] = tuple(int(v) / QUANTUM for v in values)
         factory = DetectorFactory()
         profiles = [
             (data_dir / "profiles" / lang).read_text(encoding="utf-8") for lang in self.languages
@@ -113,16 +129,42 @@ class Model:
         self.zero = (0.0,) * len(self.languages)
         self.word_vector = functools.lru_cache(maxsize=65_536)(self._word_vector)
 
-    def _word_vector(self, word: str) -> tuple[float, ...]:
-        """The word's contribution to every language's score."""
-        total = self.words.get(word, self.zero)
+    def _word_vector(self, word: str) -> tuple[tuple[float, ...], tuple[tuple[str, float], ...]]:
+        """The word's contribution to every language's score, and its marker ratios.
+
+        A word without a row in ``words.tsv`` is scored by its longest known suffix and
+        prefix; a suffix much likelier in a regional language than in Indonesian and
+        English (``AFFIX_MARKER`` nats) also counts as a marker of that language.
+        """
+        total = self.words.get(word)
+        markers = tuple(self.markers.get(word, {}).items())
+        if total is None:
+            total = self.zero
+            if len(word) >= MIN_AFFIX_WORD:
+                for key in (lambda n: word[-n:] + "$", lambda n: "^" + word[:n]):
+                    for n in AFFIX_LENGTHS:
+                        row = self.affixes.get(key(n))
+                        if row is not None:
+                            weighted = (AFFIX_WEIGHT * v for v in row)
+                            total = tuple(map(operator.add, total, weighted))
+                            if key(n).endswith("$") and not markers:
+                                markers = self._affix_markers(row)
+                            break
         padded = f" {word} "
         for n in (1, 2, 3):
             for i in range(len(padded) - n + 1):
                 row = self.ngrams.get(padded[i : i + n])
                 if row is not None:
                     total = tuple(map(operator.add, total, row))
-        return total
+        return total, markers
+
+    def _affix_markers(self, row: tuple[float, ...]) -> tuple[tuple[str, float], ...]:
+        reference = max(row[self.index[code]] for code in NON_REGIONAL)
+        return tuple(
+            (code, value - reference - AFFIX_MARKER)
+            for code, value in zip(self.languages, row, strict=True)
+            if code not in NON_REGIONAL and value - reference >= AFFIX_MARKER
+        )
 
     def scores(self, text: str) -> Scores | None:
         """The scores of one message, or None when it holds no words."""
@@ -132,8 +174,9 @@ class Model:
         total: tuple[float, ...] = self.zero
         markers: dict[str, float] = {}
         for token in tokens:
-            total = tuple(map(operator.add, total, self.word_vector(token)))
-            for code, ratio in self.markers.get(token, {}).items():
+            vector, word_markers = self.word_vector(token)
+            total = tuple(map(operator.add, total, vector))
+            for code, ratio in word_markers:
                 markers[code] = max(ratio, markers.get(code, -math.inf))
         bucket = min(len(tokens), len(INDONESIAN_PRIOR)) - 1
         prior = INDONESIAN_PRIOR[bucket]
