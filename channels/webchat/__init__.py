@@ -28,8 +28,6 @@ bp = Blueprint(
     template_folder="templates",
 )
 
-SUPPORTED_LANGUAGES = SPOKEN_LANGUAGES
-
 
 def _router() -> Router:
     router: Router = current_app.extensions["router"]
@@ -67,14 +65,14 @@ def create_session() -> tuple[Response, int]:
     if not isinstance(data, dict):
         data = {}
     language = data.get("language")
-    explicit = language in SUPPORTED_LANGUAGES and data.get("explicit") is True
+    explicit = language in SPOKEN_LANGUAGES and data.get("explicit") is True
     session_id = secrets.token_urlsafe(24)
     session = database().request_session()
     conversation = convs.get_or_create(
         session,
         Channel.WEBCHAT,
         session_id,
-        language if language in SUPPORTED_LANGUAGES else "id",
+        language if language in SPOKEN_LANGUAGES else "id",
     )
     conversation.language_explicit = explicit
     session.commit()
@@ -88,8 +86,8 @@ def set_language(session_id: str) -> tuple[Response, int]:
     if conversation is None:
         return error_response(404, "session_not_found", "Unknown or expired chat session.")
     language = json_object().get("language")
-    if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInput(f"language must be one of: {', '.join(SUPPORTED_LANGUAGES)}")
+    if language not in SPOKEN_LANGUAGES:
+        raise InvalidInput(f"language must be one of: {', '.join(SPOKEN_LANGUAGES)}")
     conversation.language = language
     conversation.language_explicit = True
     database().request_session().commit()
