@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.client import HelpdeskUnavailable, get_client
 from actions.formatting import button
 from actions.i18n import LANGUAGE_NAMES, language_of, supported_language, t
+from helpdesk.language import decide
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ def detected_language(tracker: Tracker) -> str:
     """The language to answer in after the latest message.
 
     In order: the language the citizen just asked for (`change_language` with a supported
-    `language` entity); the helpdesk's decision in the message metadata; the current slot;
-    Indonesian.
+    `language` entity); the helpdesk router's decision in the message metadata; for a
+    message that did not come through the router (e.g. `rasa shell`), the same detector
+    and policy the router uses, applied to the text; Indonesian.
     """
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "change_language":
@@ -68,7 +70,10 @@ def detected_language(tracker: Tracker) -> str:
             return asked
     metadata = tracker.latest_message.get("metadata")
     from_helpdesk = metadata.get("language") if isinstance(metadata, dict) else None
-    return supported_language(from_helpdesk) or language_of(tracker)
+    if supported_language(from_helpdesk):
+        return str(from_helpdesk)
+    text = tracker.latest_message.get("text") or ""
+    return decide(str(text), current=language_of(tracker)).reply_language
 
 
 class ActionDetectLanguage(Action):

@@ -175,6 +175,22 @@ def test_detect_language_precedence(
     assert detect(intent, entities, metadata, slot) == [SlotSet("language", expected)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nuwun sewu, kados pundi syaratipun ndamel KTP enggal?", "jv"),
+        ("Punten, kumaha carana ngadamel kartu kulawarga anu énggal?", "su"),
+        ("How do I apply for a new family card and what do I need?", "en"),
+        ("Apa saja syarat membuat akta kelahiran untuk anak saya?", "id"),
+    ],
+)
+def test_without_the_router_the_shared_detector_decides(text: str, expected: str) -> None:
+    """Messages that did not pass the helpdesk router (rasa shell, other channels)."""
+    tracker = make_tracker(text, "ask_requirements", slots={"language": "id"})
+    events, _ = run_action(ActionDetectLanguage(), tracker)
+    assert events == [SlotSet("language", expected)]
+
+
 def test_detect_language_tolerates_metadata_that_is_not_a_mapping() -> None:
     tracker = make_tracker("halo", "greet", slots={"language": "su"})
     tracker.latest_message["metadata"] = "jv"
