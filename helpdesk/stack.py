@@ -38,6 +38,7 @@ class StackConfig:
     rasa_port: int = 5005
     actions_port: int = 5055
     host: str = "127.0.0.1"
+    workers: int = 1
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -117,8 +118,12 @@ class Stack:
                 str(c.actions_port),
             ],
             "helpdesk": [str(venv_bin / "helpdesk"), "serve"],
-            "worker": [str(venv_bin / "helpdesk"), "worker"],
+            **{name: [str(venv_bin / "helpdesk"), "worker"] for name in self.worker_names()},
         }
+
+    def worker_names(self) -> list[str]:
+        """`worker`, then `worker-2`, `worker-3`... when several share the jobs."""
+        return ["worker"] + [f"worker-{n}" for n in range(2, self.config.workers + 1)]
 
     def start(self, *names: str) -> None:
         """Start the named processes (all when none are named)."""
@@ -144,8 +149,11 @@ class Stack:
             "rasa": lambda: _get_ok(f"{c.rasa_url}/status", model_loaded=True),
             "actions": lambda: _get_ok(f"{c.actions_url}/health"),
             "helpdesk": lambda: _get_ok(f"{c.helpdesk_url}/healthz"),
-            "worker": lambda: "worker running" in self.log_tail("worker", 5),
+            **{name: self._worker_probe(name) for name in self.worker_names()},
         }
+
+    def _worker_probe(self, name: str) -> Callable[[], bool]:
+        return lambda: "worker running" in self.log_tail(name, 5)
 
     def wait_ready(self, timeout: float = 180.0, *names: str) -> None:
         """Block until every (named) process answers; raise with its log tail if one dies."""

@@ -33,9 +33,14 @@ def engine_missing() -> str | None:
     return None
 
 
-def seeded_stack(var_dir: Path, env: dict[str, str] | None = None) -> Stack:
-    """A stack (not started) over a fresh SQLite database holding the demo requests."""
-    database_url = f"sqlite:///{var_dir / 'helpdesk.db'}"
+def seeded_stack(
+    var_dir: Path,
+    env: dict[str, str] | None = None,
+    database_url: str | None = None,
+    workers: int = 1,
+) -> Stack:
+    """A stack (not started) over a fresh database (SQLite unless given) with the demo requests."""
+    database_url = database_url or f"sqlite:///{var_dir / 'helpdesk.db'}"
     database = Database(database_url)
     upgrade(database.engine)
     catalog = load_catalog(default_catalog_dir())
@@ -53,6 +58,7 @@ def seeded_stack(var_dir: Path, env: dict[str, str] | None = None) -> Stack:
         rasa_port=free_port(),
         actions_port=free_port(),
         env=env or {},
+        workers=workers,
     )
     stack = Stack(config, token)
     stack.staff_token = staff_token
