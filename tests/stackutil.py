@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NoReturn
+
+import pytest
 
 from helpdesk.catalog import default_catalog_dir, load_catalog
 from helpdesk.config import REPO_ROOT
@@ -63,3 +69,25 @@ def seeded_stack(
     stack = Stack(config, token)
     stack.staff_token = staff_token
     return stack
+
+
+def unavailable(reason: str) -> NoReturn:
+    """Skip with a visible notice locally; fail under CI=true, where everything must run."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(f"NOTICE: {reason}; skipped")
+
+
+@contextmanager
+def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
+    """A seeded stack (see `seeded_stack`), started and ready; stopped afterwards."""
+    missing = engine_missing()
+    if missing:
+        unavailable(f"the engine is not built ({missing}); run `make train`")
+    stack = seeded_stack(var_dir, **options)
+    stack.start()
+    try:
+        stack.wait_ready(timeout=300)
+        yield stack
+    finally:
+        stack.stop()

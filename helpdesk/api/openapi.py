@@ -8,6 +8,7 @@ from flask import Response, jsonify
 
 from helpdesk.api import bp
 from helpdesk.catalog import CATALOG_LANGUAGES
+from helpdesk.models import ConversationStatus, RequestStatus
 
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -35,16 +36,8 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-_STATUSES = [
-    "submitted",
-    "verifying",
-    "processing",
-    "needs_documents",
-    "ready",
-    "completed",
-    "rejected",
-]
-_CONV_STATUSES = ["bot", "pending", "open", "resolved"]
+_STATUSES = [s.value for s in RequestStatus]
+_CONV_STATUSES = [s.value for s in ConversationStatus]
 _TN = {
     "name": "tracking_number",
     "in": "path",

@@ -8,8 +8,6 @@ The run's figures are written to reports/fault-run.md.
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -21,14 +19,13 @@ import pytest
 
 from helpdesk.config import REPO_ROOT
 from helpdesk.stack import Stack
-from tests.fakes.telegram_api import FakeBotApi, serve
-from tests.stackutil import engine_missing, seeded_stack
+from tests.fakes.telegram_api import FakeBotApi, serve, text_update
+from tests.stackutil import running_stack
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "7012345678:AAF-e2e-token"
 SECRET = "e2e-webhook-secret"
-FIXTURE = json.loads((REPO_ROOT / "tests/fixtures/telegram/text.json").read_text())
 QUESTIONS = [
     "Apa saja syarat membuat KTP?",
     "cek status KTP-2026-000001",
@@ -49,35 +46,13 @@ def fake_api() -> Iterator[tuple[FakeBotApi, str]]:
 def stack(
     tmp_path_factory: pytest.TempPathFactory, fake_api: tuple[FakeBotApi, str]
 ) -> Iterator[Stack]:
-    missing = engine_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the engine is not built: {missing}")
-        pytest.skip(f"NOTICE: engine not built ({missing}); run `make train`")
     env = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_API_BASE_URL": fake_api[1],
     }
-    running = seeded_stack(tmp_path_factory.mktemp("faults"), env)
-    running.start()
-    try:
-        running.wait_ready(timeout=300)
+    with running_stack(tmp_path_factory.mktemp("faults"), env=env) as running:
         yield running
-    finally:
-        running.stop()
-
-
-def update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
-    """A real-shaped Telegram text update (from the fixture) with new ids and text."""
-    body = json.loads(json.dumps(FIXTURE))
-    body["update_id"] = update_id
-    message = body["message"]
-    message["message_id"] = update_id
-    message["chat"]["id"] = chat_id
-    message["from"]["id"] = chat_id
-    message["text"] = text
-    return body
 
 
 def db_rows(stack: Stack, sql: str) -> list[tuple[Any, ...]]:
@@ -105,13 +80,13 @@ def test_fault_run_loses_nothing_and_doubles_nothing(
     try:
         sent = 0
         for n in range(20):
-            body = update(900_000 + n, 5_100_000 + n % 4, QUESTIONS[n % len(QUESTIONS)])
+            body = text_update(900_000 + n, 5_100_000 + n % 4, QUESTIONS[n % len(QUESTIONS)])
             for _ in range(2):  # every update delivered twice, as Telegram does on retry
                 assert web.post("/webhooks/telegram", json=body, headers=headers).status_code == 200
             sent += 1
         forged = web.post(
             "/webhooks/telegram",
-            json=update(1, 1, "x"),
+            json=text_update(1, 1, "x"),
             headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
         )
         assert forged.status_code == 403
@@ -144,7 +119,7 @@ def test_fault_run_loses_nothing_and_doubles_nothing(
 
         # The action server dies: the citizen is handed to a human, not left in silence.
         stack.stop("actions")
-        body = update(990_001, 5_200_001, "Apa saja syarat membuat KTP?")
+        body = text_update(990_001, 5_200_001, "Apa saja syarat membuat KTP?")
         web.post("/webhooks/telegram", json=body, headers=headers)
         wait_for(
             lambda: (
@@ -157,7 +132,9 @@ def test_fault_run_loses_nothing_and_doubles_nothing(
         )
         # The engine dies too.
         stack.stop("rasa")
-        web.post("/webhooks/telegram", json=update(990_002, 5_200_002, "halo"), headers=headers)
+        web.post(
+            "/webhooks/telegram", json=text_update(990_002, 5_200_002, "halo"), headers=headers
+        )
         wait_for(
             lambda: (
                 db_rows(

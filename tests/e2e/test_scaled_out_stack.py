@@ -8,12 +8,10 @@ Redis defaults to localhost); without them the test is skipped locally and fails
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -22,23 +20,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from helpdesk.config import REPO_ROOT
 from helpdesk.stack import Stack
-from tests.fakes.telegram_api import FakeBotApi, serve
-from tests.stackutil import engine_missing, seeded_stack
+from tests.fakes.telegram_api import FakeBotApi, serve, text_update
+from tests.stackutil import running_stack, unavailable
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "7012345678:AAF-scaled-token"
 SECRET = "scaled-webhook-secret"
-FIXTURE = json.loads((REPO_ROOT / "tests/fixtures/telegram/text.json").read_text())
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(f"NOTICE: {reason}; scaled-out e2e skipped")
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +67,6 @@ def stack(
     postgres_url: str,
     fake_api: tuple[FakeBotApi, str],
 ) -> Iterator[Stack]:
-    missing = engine_missing()
-    if missing:
-        unavailable(f"the engine is not built: {missing}")
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as exc:
@@ -90,24 +77,10 @@ def stack(
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_API_BASE_URL": fake_api[1],
     }
-    running = seeded_stack(
-        tmp_path_factory.mktemp("scaled"), env, database_url=postgres_url, workers=2
-    )
-    running.start()
-    try:
-        running.wait_ready(timeout=300)
+    with running_stack(
+        tmp_path_factory.mktemp("scaled"), env=env, database_url=postgres_url, workers=2
+    ) as running:
         yield running
-    finally:
-        running.stop()
-
-
-def update(update_id: int, chat_id: int, text_: str) -> dict[str, Any]:
-    body = json.loads(json.dumps(FIXTURE))
-    body["update_id"] = update_id
-    body["message"].update(message_id=update_id, text=text_)
-    body["message"]["chat"]["id"] = chat_id
-    body["message"]["from"]["id"] = chat_id
-    return body
 
 
 def test_two_workers_on_postgres_and_redis_answer_each_message_once(
@@ -117,7 +90,7 @@ def test_two_workers_on_postgres_and_redis_answer_each_message_once(
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     with httpx.Client(base_url=stack.config.helpdesk_url, timeout=30) as web:
         for n in range(12):
-            body = update(800_000 + n, 6_100_000 + n, questions[n % len(questions)])
+            body = text_update(800_000 + n, 6_100_000 + n, questions[n % len(questions)])
             assert web.post("/webhooks/telegram", json=body, headers=headers).status_code == 200
     engine = create_engine(postgres_url)
     try:

@@ -7,7 +7,6 @@ under CI=true.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,26 +17,16 @@ import pytest
 from actions.status import STATUS_LABELS
 from helpdesk.catalog import default_catalog_dir, load_catalog
 from helpdesk.stack import Stack
-from tests.stackutil import engine_missing, seeded_stack
+from tests.stackutil import running_stack
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The three processes on free ports, a seeded SQLite database in a temp folder."""
-    missing = engine_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the engine is not built: {missing}")
-        pytest.skip(f"NOTICE: engine not built ({missing}); run `make train`")
-    running = seeded_stack(tmp_path_factory.mktemp("stack"))
-    running.start()
-    try:
-        running.wait_ready(timeout=300)
+    """The processes on free ports, a seeded SQLite database in a temp folder."""
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 OPEN_CLIENTS: list[httpx.Client] = []

@@ -12,7 +12,6 @@ browser contexts.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 import uuid
@@ -27,7 +26,7 @@ from playwright.sync_api import Browser, Page, Playwright, Request, Route, expec
 from helpdesk.catalog import default_catalog_dir, load_catalog
 from helpdesk.config import REPO_ROOT
 from helpdesk.stack import Stack
-from tests.stackutil import engine_missing, seeded_stack
+from tests.stackutil import running_stack, unavailable
 
 pytestmark = pytest.mark.e2e
 
@@ -59,31 +58,17 @@ SETTLED_JS = """n => document.querySelectorAll('#hw-messages > li.hw-msg').lengt
     && document.querySelector('#hw-typing').hidden"""
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but the browser test cannot run: {reason}")
-    pytest.skip(f"NOTICE: {reason}")
-
-
 def _require_chromium() -> None:
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} not found (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The real processes on free ports over a seeded SQLite database."""
     _require_chromium()  # no point in starting the stack without a browser
-    missing = engine_missing()
-    if missing:
-        _unavailable(f"engine not built ({missing}); run `make train`")
-    running = seeded_stack(tmp_path_factory.mktemp("stack"))
-    running.start()
-    try:
-        running.wait_ready(timeout=300)
+    with running_stack(tmp_path_factory.mktemp("stack")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
+
+TEXT_UPDATE = Path(__file__).resolve().parent.parent / "fixtures" / "telegram" / "text.json"
 
 
 @dataclass
@@ -86,3 +90,14 @@ def serve(api: FakeBotApi) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    """A real-shaped Telegram text update (the fixture file) with new ids and text."""
+    body: dict[str, Any] = copy.deepcopy(json.loads(TEXT_UPDATE.read_text()))
+    body["update_id"] = update_id
+    message = body["message"]
+    message.update(message_id=update_id, text=text)
+    message["chat"]["id"] = chat_id
+    message["from"]["id"] = chat_id
+    return body
