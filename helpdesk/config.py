@@ -44,6 +44,8 @@ class Settings:
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_template_name: str = "halo_warga_update"
     redis_url: str = ""
+    timezone: str = "Asia/Jakarta"
+    office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     testing: bool = False
 
     @classmethod
@@ -76,4 +78,6 @@ class Settings:
             whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
             whatsapp_template_name=env("WHATSAPP_TEMPLATE_NAME", cls.whatsapp_template_name),
             redis_url=env("REDIS_URL", ""),
+            timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
+            office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
         )
