@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval profiles clean
+.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval profiles nlu-review clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ bench: install train ## Latency of the real stack (engine parse, web chat round 
 eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
 	$(VENV)/python scripts/eval_langid.py
 	$(VENV)/python scripts/eval_nlu.py
+
+nlu-review: venv ## Merge the teach-the-bot export (EXPORT=file, or URL=... TOKEN=...) into data/nlu/inbox/
+	$(VENV)/python scripts/review_nlu_export.py $(if $(EXPORT),--file $(EXPORT),--url $(URL) --token $(TOKEN))
 
 profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train splits
 	$(VENV)/python scripts/build_language_profiles.py

@@ -19,7 +19,7 @@ from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
 from helpdesk.language import decide, parse_language_command
 from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
+from helpdesk.services import nlu_inbox, outbox
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,10 @@ class Router:
             for r in bot_replies
             if r.text or r.buttons
         ]
+        if any(r.is_fallback_marker for r in bot_replies):  # teach-the-bot inbox
+            nlu_inbox.record_miss(session, conversation, "fallback")
         if self._count_fallback(conversation, bot_replies):
+            nlu_inbox.record_miss(session, conversation, "handoff_after_miss")
             stored.append(self._hand_off(session, conversation, "fallback", "fallback_handoff"))
         return stored
 
