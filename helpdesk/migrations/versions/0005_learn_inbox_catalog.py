@@ -1,6 +1,6 @@
 """teach-the-bot inbox and catalog versions
 
-Revision ID: 0005_learn_inbox_catalog_versions
+Revision ID: 0005_learn_inbox_catalog
 Revises: 0004_account_calendar
 Create Date: 2026-12-01 23:00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_learn_inbox_catalog_versions"
+revision: str = "0005_learn_inbox_catalog"
 down_revision: str | None = "0004_account_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
