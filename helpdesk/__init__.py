@@ -32,6 +32,8 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
+    from helpdesk.journeys import Journeys
+    from helpdesk.pages import bp as pages_bp
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -46,7 +48,23 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
     app.extensions["job_signal"] = signal
-    app.extensions["router"] = Router(engine, settings.average_handle_minutes, signal.notify)
+    service_catalog = app.extensions["catalog"]
+
+    def unit_for(code: str | None) -> str:
+        """The unit responsible for a service (`Service.unit` once units exist), else umum."""
+        service = service_catalog.get(code) if code else None
+        unit = getattr(service, "unit", None)
+        return unit if isinstance(unit, str) and unit else "umum"
+
+    journeys = Journeys(
+        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        consent_notice=settings.consent_notice,
+        unit_for=unit_for,
+    )
+    app.extensions["journeys"] = journeys
+    app.extensions["router"] = Router(
+        engine, settings.average_handle_minutes, signal.notify, journeys=journeys
+    )
     app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
@@ -55,4 +73,5 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(health_bp)
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
+    app.register_blueprint(pages_bp)
     return app

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from helpdesk.api import catalog, conversations, openapi, requests  # noqa: E402, F401
+from helpdesk.api import catalog, conversations, journeys, openapi, requests  # noqa: E402, F401

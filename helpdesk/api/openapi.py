@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from helpdesk.api import bp
+from helpdesk.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -337,6 +338,9 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+
+SPEC["paths"].update(JOURNEY_PATHS)
 
 
 @bp.get("/openapi.json")
