@@ -49,6 +49,8 @@ class Settings:
     upload_max_bytes: int = 10 * 1024 * 1024
     rasa_tracker_db: str = ""
     consent_notice: bool = True
+    timezone: str = "Asia/Jakarta"
+    office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     testing: bool = False
 
     @classmethod
@@ -86,4 +88,6 @@ class Settings:
             upload_max_bytes=_int("UPLOAD_MAX_BYTES", cls.upload_max_bytes),
             rasa_tracker_db=env("RASA_TRACKER_DB", "").strip(),
             consent_notice=env("CONSENT_NOTICE", "on").strip().lower() not in ("off", "0", "false"),
+            timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
+            office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
         )

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from helpdesk.api import bp
+from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
@@ -341,6 +342,7 @@ SPEC: dict[str, Any] = {
 
 
 SPEC["paths"].update(JOURNEY_PATHS)
+SPEC["paths"].update(ACCOUNT_PATHS)
 
 
 @bp.get("/openapi.json")
