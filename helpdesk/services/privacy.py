@@ -264,7 +264,7 @@ def erase_tracker_events(tracker_db: str | None, sender_id: str) -> int:
         engine.dispose()
 
 
-def compact_sqlite(engine: Engine, attempts: int = 20) -> bool:
+def compact_sqlite(engine: Engine, attempts: int = 10) -> bool:
     """Checkpoint the WAL and VACUUM so no freed page keeps erased text; True when done."""
     if engine.dialect.name != "sqlite":
         return False
@@ -272,7 +272,7 @@ def compact_sqlite(engine: Engine, attempts: int = 20) -> bool:
         try:
             with engine.connect() as connection:
                 connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-                connection.execute(text("PRAGMA busy_timeout=10000"))
+                connection.execute(text("PRAGMA busy_timeout=2000"))
                 connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
                 connection.execute(text("VACUUM"))
                 busy = connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
