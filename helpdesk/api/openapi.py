@@ -268,6 +268,12 @@ SPEC: dict[str, Any] = {
                     "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
                     "phone": {"type": "string", "example": "081234567890"},
                     "note": {"type": "string"},
+                    "notify_whatsapp": {
+                        "type": "boolean",
+                        "description": "The applicant consented to status updates on WhatsApp "
+                        "(sent as the approved utility template; needs `phone`)",
+                    },
+                    "language": {"enum": ["id", "jv", "su", "en"]},
                 },
             },
             "Request": {

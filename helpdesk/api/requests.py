@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify
+from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
@@ -10,10 +11,13 @@ from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.journeys import complaint_json
 from helpdesk.api.serializers import request_json
 from helpdesk.extensions import catalog, database
-from helpdesk.models import ServiceRequest
+from helpdesk.language import SPOKEN_LANGUAGES
+from helpdesk.models import Channel, ServiceRequest
 from helpdesk.services import audit, notifications
 from helpdesk.services import complaints as complaint_service
+from helpdesk.services import conversations as convs
 from helpdesk.services import requests as service_requests
+from helpdesk.services.errors import InvalidInput
 
 
 def _json(request: ServiceRequest) -> dict[str, object]:
@@ -46,11 +50,25 @@ def create_request() -> tuple[Response, int]:
         known_services=frozenset(catalog().services),
         note=optional_str(data, "note"),
     )
+    if data.get("notify_whatsapp") is True:
+        _subscribe_whatsapp(session, request, data.get("language"))
     audit.record(
         session, current_actor(), "request.create", "service_request", request.tracking_number
     )
     session.commit()
     return jsonify(_json(request)), 201
+
+
+def _subscribe_whatsapp(session: Session, request: ServiceRequest, language: object) -> None:
+    """The applicant consented at the counter: updates go to their WhatsApp number as the
+    approved utility template (no chat needed first; outside the 24-hour window)."""
+    if not request.phone:
+        raise InvalidInput("notify_whatsapp needs a phone number", code="phone_required")
+    chat_language = language if language in SPOKEN_LANGUAGES else "id"
+    conversation = convs.get_or_create(
+        session, Channel.WHATSAPP, request.phone.lstrip("+"), str(chat_language)
+    )
+    notifications.subscribe(session, conversation, request.tracking_number)
 
 
 @bp.get("/requests/<tracking_number>")

@@ -570,3 +570,33 @@ def test_subscriptions_are_per_conversation(app: Flask) -> None:
         assert notifications.unsubscribe_all(session, conversation) == 1
         assert notifications.active_numbers(session, conversation) == []
         assert session.scalar(select(func.count()).select_from(Message)) == 0
+
+
+def test_consented_whatsapp_number_gets_updates_without_a_chat(
+    app: Flask, client: FlaskClient, auth: dict[str, str]
+) -> None:
+    created = client.post(
+        "/api/v1/requests",
+        json={
+            "service": "skck",
+            "applicant_name": "Rina",
+            "nik": NIK,
+            "phone": PHONE,
+            "notify_whatsapp": True,
+            "language": "jv",
+        },
+        headers=auth,
+    )
+    number = created.get_json()["tracking_number"]
+    client.post(f"/api/v1/requests/{number}/status", json={"status": "processing"}, headers=auth)
+    with app.app_context(), database().session() as session:
+        item = session.scalars(select(OutboxItem)).one()
+        assert item.channel == Channel.WHATSAPP and item.recipient == "6281298765432"
+        assert "Saweg dipunproses" in item.message.text
+        assert item.message.conversation.last_inbound_at is None  # so: the template
+    refused = client.post(
+        "/api/v1/requests",
+        json={"service": "skck", "applicant_name": "R", "nik": NIK, "notify_whatsapp": True},
+        headers=auth,
+    )
+    assert refused.status_code == 422
