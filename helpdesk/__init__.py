@@ -56,10 +56,17 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         unit = getattr(service, "unit", None)
         return unit if isinstance(unit, str) and unit else "umum"
 
+    def requirements_for(code: str, language: str) -> list[str]:
+        """The catalog's requirement items for a service (its first case), in `language`."""
+        payload = service_catalog.service_payload(code, language)
+        cases = (payload or {}).get("requirements") or []
+        return [str(item) for item in cases[0].get("items") or []] if cases else []
+
     journeys = Journeys(
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
         consent_notice=settings.consent_notice,
         unit_for=unit_for,
+        requirements_for=requirements_for,
     )
     app.extensions["journeys"] = journeys
     app.extensions["router"] = Router(

@@ -117,7 +117,9 @@ class Journeys:
         unit_for: Callable[[str | None], str] = lambda _code: "umum",
         clock: Callable[[], datetime] = utcnow,
         consent_notice: bool = True,
+        requirements_for: Callable[[str, str], list[str]] = lambda _code, _lang: [],
     ) -> None:
+        self.requirements_for = requirements_for
         self.public_url = public_url.rstrip("/")
         self.show_consent_notice = consent_notice
         self.unit_for = unit_for
@@ -146,6 +148,8 @@ class Journeys:
         said = payload if payload and not payload.startswith("/") else text
         if kind == "complaint":
             return self._complaint_step(session, conversation, state, said, attachments or [])
+        if kind == "documents":
+            return self._documents_step(session, conversation, state, said, attachments or [])
         if kind in ("verify", "offer"):
             answered = self._pending_step(session, conversation, state, said)
             if answered is not None:
@@ -181,6 +185,8 @@ class Journeys:
         if state.get("kind") == "complaint" and state.get("step") == "photo":
             replies = self._complaint_step(session, conversation, state, "", [attachment])
             return replies or []
+        if state.get("kind") == "documents":
+            return self._documents_step(session, conversation, state, "", [attachment])
         return [JourneyReply(t("upload.received", conversation.language, name=attachment.filename))]
 
     # --- triggers that need no state ----------------------------------------------------
@@ -195,6 +201,8 @@ class Journeys:
             return [JourneyReply(t(key, language, id=request.id, due=due))]
         if any(phrase in plain for phrase in ACCESS_PHRASES):
             return [self._access(session, conversation)]
+        if plain in words("words.documents", language):
+            return self._start_documents(session, conversation)
         if plain in STOP_WORDS:
             stopped = notifications.unsubscribe_all(session, conversation)
             return [JourneyReply(t("notify.stopped" if stopped else "notify.nothing", language))]
@@ -284,6 +292,77 @@ class Journeys:
             t("lookup.note", language, note=note) if note else t("lookup.no_note", language)
         )
         return lines
+
+    # --- the document checklist of a verified request --------------------------------------
+
+    def _start_documents(self, session: Session, conversation: Conversation) -> Replies:
+        language = conversation.language
+        verified = [
+            n
+            for n in (conversation.journey or {}).get("verified") or []
+            if not complaint_service.is_complaint_number(n)
+        ]
+        record = lookup.find(session, verified[-1]) if verified else None
+        if not isinstance(record, ServiceRequest):
+            return [JourneyReply(t("docs.need_verified", language))]
+        items = self.requirements_for(record.service_code, language)
+        number = record.tracking_number
+        if not items:
+            return [JourneyReply(t("docs.none", language, number=number))]
+        self._set(
+            conversation,
+            {"kind": "documents", "number": number, "items": items, "index": 0, "stored": 0},
+        )
+        start = t("docs.start", language, number=number, count=len(items))
+        return [JourneyReply(start), self._document_prompt(language, items, 0)]
+
+    @staticmethod
+    def _document_prompt(language: str, items: list[str], index: int) -> JourneyReply:
+        text = t("docs.item", language, index=index + 1, count=len(items), item=items[index])
+        return JourneyReply(text, [_button(t("button.skip", language), "lewati")])
+
+    def _documents_step(
+        self,
+        session: Session,
+        conversation: Conversation,
+        state: dict[str, Any],
+        said: str,
+        attachments: list[Attachment],
+    ) -> Replies:
+        language = conversation.language
+        items: list[str] = list(state.get("items") or [])
+        index = int(state.get("index") or 0)
+        stored = int(state.get("stored") or 0)
+        number = str(state.get("number"))
+        if said and is_word(said, "words.cancel", language):
+            self._clear(conversation)
+            return [JourneyReply(t("docs.done", language, stored=stored, number=number))]
+        replies: Replies = []
+        if attachments:
+            record = lookup.find(session, number)
+            for attachment in attachments:
+                if isinstance(record, ServiceRequest):
+                    attachment.request_id = record.id
+                attachment.requirement = items[index][:300]
+                stored += 1
+                replies.append(
+                    JourneyReply(
+                        t("docs.stored", language, item=items[index], name=attachment.filename)
+                    )
+                )
+        elif normalize(said) not in words("words.skip", language):
+            return [
+                JourneyReply(t("docs.invalid", language)),
+                self._document_prompt(language, items, index),
+            ]
+        index += 1
+        if index >= len(items):
+            self._clear(conversation)
+            replies.append(JourneyReply(t("docs.done", language, stored=stored, number=number)))
+            return replies
+        self._set(conversation, {**state, "index": index, "stored": stored})
+        replies.append(self._document_prompt(language, items, index))
+        return replies
 
     # --- the complaint form ----------------------------------------------------------------
 

@@ -148,4 +148,14 @@ MESSAGES: dict[str, str] = {
         'deletion (type "delete my data").'
     ),
     "upload.received": "Attachment received: {name}. The officers can see it.",
+    "docs.start": "Documents for {number} ({count} items). Send a photo or PDF for each; type "
+    '"skip" to skip one, "cancel" to stop.',
+    "docs.item": "{index}/{count}: {item}",
+    "docs.stored": 'Received for "{item}": {name}.',
+    "docs.invalid": 'Please send a photo or PDF for this item, or type "skip".',
+    "docs.done": "Thank you: {stored} documents attached to {number}; an officer will check them.",
+    "docs.need_verified": "To send documents, first check your application's status (\"check "
+    'status" and the number), then send the last 4 digits of the NIK.',
+    "docs.none": "The catalog lists no requirements for {number} yet.",
+    "words.documents": "send documents|upload documents|send my documents",
 }

@@ -164,4 +164,16 @@ MESSAGES: dict[str, str] = {
     ),
     # --- attachments ------------------------------------------------------------------------
     "upload.received": "Lampiran diterima: {name}. Petugas dapat melihatnya.",
+    # --- document checklist -----------------------------------------------------------------
+    "docs.start": "Dokumen untuk {number} ({count} butir). Kirim foto atau PDF untuk tiap butir; "
+    'ketik "lewati" untuk melewati satu butir, "batal" untuk berhenti.',
+    "docs.item": "{index}/{count}: {item}",
+    "docs.stored": 'Diterima untuk "{item}": {name}.',
+    "docs.invalid": 'Kirim foto atau PDF untuk butir ini, atau ketik "lewati".',
+    "docs.done": "Terima kasih: {stored} dokumen terlampir pada {number}; petugas akan "
+    "memeriksanya.",
+    "docs.need_verified": 'Untuk mengirim dokumen, cek status permohonan Anda dulu ("cek status" '
+    "dan nomornya) lalu kirim 4 digit terakhir NIK.",
+    "docs.none": "Katalog belum mencantumkan persyaratan untuk {number}.",
+    "words.documents": "kirim dokumen|unggah dokumen|kirim berkas|lengkapi dokumen|upload dokumen",
 }

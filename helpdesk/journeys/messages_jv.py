@@ -170,4 +170,15 @@ MESSAGES: dict[str, str] = {
         'pandandosan utawi pambusakan (serat "busak data kula").'
     ),
     "upload.received": "Lampiran sampun katampi: {name}. Petugas saged mirsani.",
+    "docs.start": "Dokumen kangge {number} ({count} butir). Kintun foto utawi PDF kangge "
+    'saben butir; serat "langkungi" kangge nglangkungi, "batal" kangge kendel.',
+    "docs.item": "{index}/{count}: {item}",
+    "docs.stored": 'Katampi kangge "{item}": {name}.',
+    "docs.invalid": 'Mugi ngintun foto utawi PDF kangge butir punika, utawi serat "langkungi".',
+    "docs.done": "Matur nuwun: {stored} dokumen sampun kalampiraken ing {number}; petugas badhe "
+    "mriksa.",
+    "docs.need_verified": 'Kangge ngintun dokumen, mugi ngecek status panyuwunan rumiyin ("cek '
+    'status" lan nomeripun) lajeng ngintun 4 angka pungkasan NIK.',
+    "docs.none": "Katalog dereng nyerat syarat kangge {number}.",
+    "words.documents": "kintun dokumen|kintun berkas|jangkepi dokumen",
 }

@@ -153,4 +153,15 @@ MESSAGES: dict[str, str] = {
         'dibenerkeun atanapi dihapus (serat "hapus data abdi").'
     ),
     "upload.received": "Lampiran parantos katampi: {name}. Petugas tiasa ningalina.",
+    "docs.start": "Dokumén kanggo {number} ({count} butir). Kintun poto atanapi PDF kanggo "
+    'unggal butir; serat "lengkepan" kanggo ngalangkungan, "batal" kanggo eureun.',
+    "docs.item": "{index}/{count}: {item}",
+    "docs.stored": 'Katampi kanggo "{item}": {name}.',
+    "docs.invalid": 'Mangga kintun poto atanapi PDF kanggo butir ieu, atanapi serat "lengkepan".',
+    "docs.done": "Hatur nuhun: {stored} dokumén parantos dilampirkeun dina {number}; petugas "
+    "badé mariksa.",
+    "docs.need_verified": 'Kanggo ngintun dokumén, mangga cék status pamundut heula ("cék '
+    'status" sareng nomerna) teras kintun 4 angka pamungkas NIK.',
+    "docs.none": "Katalog teu acan nyerat sarat kanggo {number}.",
+    "words.documents": "kintun dokumen|kintun berkas|lengkepan dokumen",
 }

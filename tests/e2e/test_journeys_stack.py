@@ -24,7 +24,7 @@ import pytest
 from helpdesk.config import REPO_ROOT
 from helpdesk.stack import Stack
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
-from tests.stackutil import running_stack
+from tests.stackutil import engine_missing, seeded_stack, unavailable
 
 pytestmark = pytest.mark.e2e
 
@@ -56,8 +56,16 @@ def stack(
         "TELEGRAM_API_BASE_URL": fake_api[1],
     }
     env["UPLOAD_DIR"] = str(var / "uploads")
-    with running_stack(var, env=env) as running:
+    missing = engine_missing()
+    if missing:
+        unavailable(f"the engine is not built ({missing}); run `make train`")
+    running = seeded_stack(var, env=env)
+    running.start()
+    try:
+        running.wait_ready(timeout=900)  # a loaded shared machine can take minutes
         yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")

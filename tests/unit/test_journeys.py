@@ -600,3 +600,36 @@ def test_consented_whatsapp_number_gets_updates_without_a_chat(
         headers=auth,
     )
     assert refused.status_code == 422
+
+
+def test_document_checklist_for_a_verified_request(
+    app: Flask,
+    client: FlaskClient,
+    fake_engine: FakeEngine,
+    bot_auth: dict[str, str],
+    auth: dict[str, str],
+) -> None:
+    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.models import Attachment
+
+    items = load_catalog(default_catalog_dir()).get("ktp_el").requirements[0].items  # type: ignore[union-attr]
+    number = _request(client, auth)
+    chat = Chat(client, fake_engine, bot_auth, "id")
+    assert "cek status permohonan Anda dulu" in chat.say("kirim dokumen")
+    chat.say("cek status " + number)
+    _arm(client, chat, number, bot_auth)
+    chat.say(NIK[-4:])
+    chat.say("tidak")
+    started = chat.say("kirim dokumen")
+    assert f"Dokumen untuk {number} ({len(items)} butir)" in started
+    assert f"1/{len(items)}: {items[0]}" in started
+    assert "Kirim foto atau PDF untuk butir ini" in chat.say("sebentar ya")
+    taken = chat.upload(JPEG, "kk.jpg").get_json()["messages"]
+    assert f'Diterima untuk "{items[0]}": kk.jpg' in taken[0]["text"]
+    for _ in items[1:-1]:
+        chat.say("lewati")
+    done = chat.say("lewati")
+    assert f"1 dokumen terlampir pada {number}" in done
+    with app.app_context(), database().session() as session:
+        attachment = session.scalars(select(Attachment)).one()
+        assert attachment.request_id is not None and attachment.requirement == items[0]
