@@ -78,6 +78,10 @@ class Unit:
     name_en: str
     hours: dict[int, tuple[str, str]] = field(default_factory=dict)
 
+    def hours_spec(self) -> dict[str, str]:
+        """The hours as `{"mon": "08:00-15:00", ...}` (what `OfficeHours.parse` reads)."""
+        return {WEEKDAYS[day]: f"{start}-{end}" for day, (start, end) in sorted(self.hours.items())}
+
 
 @dataclass(frozen=True)
 class RequirementCase:

@@ -48,6 +48,8 @@ class Settings:
     console_idle_minutes: int = 30
     console_unclaimed_minutes: int = 5
     console_silent_minutes: int = 15
+    timezone: str = "Asia/Jakarta"
+    office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     testing: bool = False
 
     @classmethod
@@ -87,4 +89,6 @@ class Settings:
                 "CONSOLE_UNCLAIMED_MINUTES", cls.console_unclaimed_minutes
             ),
             console_silent_minutes=_int("CONSOLE_SILENT_MINUTES", cls.console_silent_minutes),
+            timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
+            office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
         )

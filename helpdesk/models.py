@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -403,3 +403,20 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class HolidayOverride(Base):
+    """A local change to the national working calendar, edited by an admin.
+
+    `is_holiday` true: a day off (a regional holiday, a moved holiday's new date);
+    false: a listed holiday or cuti bersama worked after all (a moved holiday's old date).
+    """
+
+    __tablename__ = "holiday_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    is_holiday: Mapped[bool] = mapped_column(default=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,7 +7,7 @@ Existing agents keep their department as their unit when it names one; conversat
 already with humans go to the general queue `umum`.
 
 Revision ID: 0004_console_units_agents
-Revises: 0003
+Revises: 0004_account_calendar
 Create Date: 2026-12-01 22:31:01.036219
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004_console_units_agents"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004_account_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
