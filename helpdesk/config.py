@@ -46,6 +46,8 @@ class Settings:
     redis_url: str = ""
     timezone: str = "Asia/Jakarta"
     office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
+    skm_period: str = "quarter"
+    skm_questions_file: Path | None = None
     testing: bool = False
 
     @classmethod
@@ -80,4 +82,6 @@ class Settings:
             redis_url=env("REDIS_URL", ""),
             timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
             office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
+            skm_period=env("SKM_PERIOD", "").strip() or cls.skm_period,
+            skm_questions_file=Path(q) if (q := env("SKM_QUESTIONS_FILE", "").strip()) else None,
         )
