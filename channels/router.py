@@ -19,7 +19,7 @@ from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
 from helpdesk.language import decide, parse_language_command
 from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
+from helpdesk.services import outbox, surveys
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,10 @@ class Router:
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return RouteResult(conversation, citizen, [])
-        replies = self._unsupported_note(session, conversation)
-        replies += self._ask_bot(session, conversation, engine_text)
+        replies = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if replies is None:
+            replies = self._unsupported_note(session, conversation)
+            replies += self._ask_bot(session, conversation, engine_text)
         for reply in replies:
             outbox.enqueue(session, conversation, reply)
         session.commit()

@@ -50,6 +50,8 @@ class Settings:
     console_silent_minutes: int = 15
     timezone: str = "Asia/Jakarta"
     office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
+    skm_period: str = "quarter"
+    skm_questions_file: Path | None = None
     testing: bool = False
 
     @classmethod
@@ -91,4 +93,6 @@ class Settings:
             console_silent_minutes=_int("CONSOLE_SILENT_MINUTES", cls.console_silent_minutes),
             timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
             office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
+            skm_period=env("SKM_PERIOD", "").strip() or cls.skm_period,
+            skm_questions_file=Path(q) if (q := env("SKM_QUESTIONS_FILE", "").strip()) else None,
         )

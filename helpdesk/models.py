@@ -420,3 +420,63 @@ class HolidayOverride(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyStatus(enum.StrEnum):
+    """Where an SKM survey stands in the chat."""
+
+    OFFERED = "offered"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    ABANDONED = "abandoned"
+
+
+class Survey(Base):
+    """One SKM survey (Permenpan-RB 14/2017) offered to a citizen after a served conversation.
+
+    At most one per citizen (`citizen_key` = channel:user) per service (`service_key`: the
+    service code, else `unit:<code>`) per period (`period`, e.g. 2026-Q4): the unique
+    constraint makes a second offer in the same period impossible. `u1`..`u9` hold the
+    answers 1-4; `step` is the question being asked (1-9), 10 the comment.
+    """
+
+    __tablename__ = "skm_surveys"
+    __table_args__ = (UniqueConstraint("citizen_key", "service_key", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    citizen_key: Mapped[str] = mapped_column(String(160))
+    service_key: Mapped[str] = mapped_column(String(64))
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    status: Mapped[SurveyStatus] = mapped_column(
+        _enum(SurveyStatus, "survey_status"), default=SurveyStatus.OFFERED
+    )
+    step: Mapped[int] = mapped_column(default=0)
+    invalid_count: Mapped[int] = mapped_column(default=0)
+    u1: Mapped[int | None] = mapped_column()
+    u2: Mapped[int | None] = mapped_column()
+    u3: Mapped[int | None] = mapped_column()
+    u4: Mapped[int | None] = mapped_column()
+    u5: Mapped[int | None] = mapped_column()
+    u6: Mapped[int | None] = mapped_column()
+    u7: Mapped[int | None] = mapped_column()
+    u8: Mapped[int | None] = mapped_column()
+    u9: Mapped[int | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    def answers(self) -> list[int | None]:
+        """The nine answers, U1 first."""
+        return [self.u1, self.u2, self.u3, self.u4, self.u5, self.u6, self.u7, self.u8, self.u9]
+
+    def set_answer(self, element: int, value: int) -> None:
+        """Store the answer (1-4) to element `element` (1-9)."""
+        if not 1 <= element <= 9 or not 1 <= value <= 4:
+            raise ValueError("element 1-9, value 1-4")
+        setattr(self, f"u{element}", value)

@@ -11,5 +11,6 @@ from helpdesk.api import (  # noqa: E402, F401
     catalog,
     conversations,
     openapi,
+    reports,
     requests,
 )

@@ -123,9 +123,11 @@ def hand_off(conversation_id: int) -> Response:
 @require_token
 @require_staff
 def resolve(conversation_id: int) -> Response:
-    """Close the agent's part; the bot answers the citizen's next message."""
+    """Close the agent's part; the bot answers the citizen's next message (after the SKM
+    survey offer, queued with the resolve)."""
     session = database().request_session()
     conversation = convs.resolve(session, convs.get_conversation(session, conversation_id))
     audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
     session.commit()
+    current_app.extensions["job_signal"].notify()
     return jsonify(_summary(session, conversation))

@@ -187,12 +187,19 @@ def open_conversation(
 
 
 def resolve(session: Session, conversation: Conversation) -> Conversation:
-    """Close the human part of the conversation; the bot owns the next message."""
+    """Close the human part of the conversation; the bot owns the next message.
+
+    The one way to resolve (REST API and console): it also offers the citizen the SKM
+    survey (queued for delivery; web chat picks it up by polling).
+    """
+    from helpdesk.services import surveys
+
     if conversation.status == ConversationStatus.BOT:
         raise Conflict("conversation is not with an agent", code="not_handed_off")
     conversation.status = ConversationStatus.RESOLVED
     conversation.resolved_at = utcnow()
     session.flush()
+    surveys.offer(session, conversation)
     return conversation
 
 
