@@ -284,6 +284,7 @@ def resolve(conversation_id: int) -> ResponseReturnValue:
     db = database().request_session()
     c = desk.resolve(db, current_agent(), _conversation(conversation_id))
     db.commit()
+    current_app.extensions["job_signal"].notify()  # the survey offer is queued
     return _done(c)
 
 

@@ -6,8 +6,8 @@ the console's private events (notes, claims, transfers), presence and canned rep
 Existing agents keep their department as their unit when it names one; conversations
 already with humans go to the general queue `umum`.
 
-Revision ID: 0004_console_units_agents
-Revises: 0004_account_calendar
+Revision ID: 0006_console_units_agents
+Revises: 0005_account_skm
 Create Date: 2026-12-01 22:31:01.036219
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_console_units_agents"
-down_revision: str | None = "0004_account_calendar"
+revision: str = "0006_console_units_agents"
+down_revision: str | None = "0005_account_skm"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
