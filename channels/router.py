@@ -27,7 +27,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
+from helpdesk.services import outbox, surveys
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,9 @@ class Router:
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return RouteResult(conversation, citizen, [])
-        replies = self._journey(session, conversation, inbound)
+        replies = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if replies is None:
+            replies = self._journey(session, conversation, inbound)
         if replies is None:
             replies = self._unsupported_note(session, conversation)
             replies += self._ask_bot(session, conversation, engine_text)

@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.console import init_console
     from helpdesk.db import Database
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
@@ -50,11 +51,10 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.extensions["job_signal"] = signal
     service_catalog = app.extensions["catalog"]
 
-    def unit_for(code: str | None) -> str:
-        """The unit responsible for a service (`Service.unit` once units exist), else umum."""
-        service = service_catalog.get(code) if code else None
-        unit = getattr(service, "unit", None)
-        return unit if isinstance(unit, str) and unit else "umum"
+    def service_in(text: str) -> str | None:
+        """The catalog service a complaint's text names (its unit handles the complaint)."""
+        found = service_catalog.find(text)
+        return found.code if found is not None else None
 
     def requirements_for(code: str, language: str) -> list[str]:
         """The catalog's requirement items for a service (its first case), in `language`."""
@@ -65,8 +65,9 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     journeys = Journeys(
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
         consent_notice=settings.consent_notice,
-        unit_for=unit_for,
+        unit_for=service_catalog.unit_for,
         requirements_for=requirements_for,
+        service_in=service_in,
     )
     app.extensions["journeys"] = journeys
     app.extensions["router"] = Router(
@@ -81,4 +82,5 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
+    init_console(app)
     return app

@@ -12,5 +12,6 @@ from helpdesk.api import (  # noqa: E402, F401
     conversations,
     journeys,
     openapi,
+    reports,
     requests,
 )

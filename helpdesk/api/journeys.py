@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
+from sqlalchemy import select
 
 from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, require_staff, require_token
@@ -165,13 +166,22 @@ def change_complaint_status(tracking_number: str) -> Response:
 # --- the bot's journey hooks (bot scope) ----------------------------------------------------
 
 
-def _conversation(conversation_id: int) -> Conversation:
-    return convs.get_conversation(database().request_session(), conversation_id)
+def _conversation(ref: str) -> Conversation:
+    """The conversation the engine knows as `ref`: its row id, or its own engine sender id
+    where conversations have one (the action server only knows the engine's id)."""
+    session = database().request_session()
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:
+        return convs.get_conversation(session, int(ref))
+    column = getattr(Conversation, "engine_sender_id", None)
+    found = session.scalar(select(Conversation).where(column == ref)) if column else None
+    if found is None:
+        raise NotFound(f"no conversation {ref}", code="conversation_not_found")
+    return found
 
 
-@bp.post("/conversations/<int:conversation_id>/complaint-form")
+@bp.post("/conversations/<conversation_id>/complaint-form")
 @require_token
-def start_complaint_form(conversation_id: int) -> Response:
+def start_complaint_form(conversation_id: str) -> Response:
     """Open the complaint form in this conversation; answers with its first prompt."""
     conversation = _conversation(conversation_id)
     replies = journeys().start_complaint(conversation)
@@ -179,9 +189,9 @@ def start_complaint_form(conversation_id: int) -> Response:
     return jsonify({"messages": [{"text": r.text, "buttons": r.buttons} for r in replies]})
 
 
-@bp.post("/conversations/<int:conversation_id>/status-lookup")
+@bp.post("/conversations/<conversation_id>/status-lookup")
 @require_token
-def arm_status_lookup(conversation_id: int) -> Response:
+def arm_status_lookup(conversation_id: str) -> Response:
     """After a status reply: the citizen's next message may be the last 4 NIK digits."""
     data = json_object()
     number = required_str(data, "tracking_number", 40)

@@ -118,8 +118,10 @@ class Journeys:
         clock: Callable[[], datetime] = utcnow,
         consent_notice: bool = True,
         requirements_for: Callable[[str, str], list[str]] = lambda _code, _lang: [],
+        service_in: Callable[[str], str | None] = lambda _text: None,
     ) -> None:
         self.requirements_for = requirements_for
+        self.service_in = service_in
         self.public_url = public_url.rstrip("/")
         self.show_consent_notice = consent_notice
         self.unit_for = unit_for
@@ -504,7 +506,8 @@ class Journeys:
     def _file(self, session: Session, conversation: Conversation, data: dict[str, Any]) -> Replies:
         language = conversation.language
         handling = data.get("handling")
-        unit = self.unit_for(None)
+        service_code = self.service_in(str(data.get("description", "")))
+        unit = self.unit_for(service_code)
         complaint = complaint_service.create_complaint(
             session,
             category=str(data.get("category")),
@@ -514,6 +517,7 @@ class Journeys:
             anonymous=handling == "anonim",
             confidential=handling in ("rahasia", "anonim"),
             unit=unit,
+            service_code=service_code,
             nik=data.get("nik"),
             language=language,
             conversation_id=conversation.id,

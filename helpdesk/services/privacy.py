@@ -201,7 +201,8 @@ def erase_conversation(
     conversation.journey = None
     conversation.handoff_note = None
     session.flush()
-    tracker_events = erase_tracker_events(tracker_db, str(conversation.id))
+    sender_id = getattr(conversation, "engine_sender_id", None) or str(conversation.id)
+    tracker_events = erase_tracker_events(tracker_db, str(sender_id))
     return Erasure(
         messages=len(message_ids),
         attachments=len(attachments),

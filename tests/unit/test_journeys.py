@@ -58,10 +58,10 @@ class Chat:
         self.client = client
         response = client.post("/webchat/sessions", json={"language": language, "explicit": True})
         self.session_id: str = response.get_json()["session_id"]
-        self.conversation_id = 0
+        self.sender_id = ""  # what the engine (and so the action server) calls this chat
 
         def on_call(sender_id: str, text: str) -> None:
-            self.conversation_id = int(sender_id)
+            self.sender_id = sender_id
             if "adu" in text or "ngadu" in text:
                 opened = client.post(
                     f"/api/v1/conversations/{sender_id}/complaint-form", headers=bot_auth
@@ -74,6 +74,16 @@ class Chat:
                 engine.replies = [BotReply("Halo dari bot")]
 
         engine.on_call = on_call
+
+    @property
+    def conversation_id(self) -> int:
+        """The conversation's row id (what staff see)."""
+        with self.client.application.app_context(), database().session() as session:
+            found = session.scalar(
+                select(Conversation.id).where(Conversation.channel_user_id == self.session_id)
+            )
+        assert found is not None
+        return int(found)
 
     def say(self, text: str, payload: str | None = None) -> str:
         body: dict[str, Any] = {"text": text}
@@ -274,7 +284,7 @@ def _request(client: FlaskClient, auth: dict[str, str]) -> str:
 
 def _arm(client: FlaskClient, chat: Chat, number: str, bot_auth: dict[str, str]) -> str:
     response = client.post(
-        f"/api/v1/conversations/{chat.conversation_id}/status-lookup",
+        f"/api/v1/conversations/{chat.sender_id}/status-lookup",
         json={"tracking_number": number},
         headers=bot_auth,
     )
@@ -397,7 +407,7 @@ def test_erasure_request_approved_leaves_no_trace(tmp_path: Path, fake_engine: F
     with sqlite3.connect(tracker) as db:
         db.execute(
             "INSERT INTO events (sender_id, data) VALUES (?, ?)",
-            (str(chat.conversation_id), f'{{"text": "NIK saya {NIK}, nomor HP {PHONE}"}}'),
+            (chat.sender_id, f'{{"text": "NIK saya {NIK}, nomor HP {PHONE}"}}'),
         )
     assert chat.upload(PNG, "ktp.png").status_code == 201
     reply = chat.say("tolong hapus data saya")

@@ -1,7 +1,7 @@
 """journeys: complaints, lookups, subscriptions, data requests, attachments
 
-Revision ID: 0005_journeys_complaints
-Revises: 0004_account_calendar
+Revision ID: 0007_journeys_complaints
+Revises: 0006_console_units_agents
 Create Date: 2026-12-01 22:30:38.775229
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_journeys_complaints"
-down_revision: str | None = "0004_account_calendar"
+revision: str = "0007_journeys_complaints"
+down_revision: str | None = "0006_console_units_agents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
