@@ -10,7 +10,9 @@ from helpdesk.api import (  # noqa: E402, F401
     calendar,
     catalog,
     conversations,
+    journeys,
     nlu,
     openapi,
+    reports,
     requests,
 )

@@ -14,6 +14,7 @@ no retraining. ``export_yaml`` writes the effective catalog back as files.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ def validate(
     if not isinstance(source_data, dict):
         raise InvalidInput(f"{code}: the Indonesian document is missing")
     reader = check.Reader(f"services/{code}.yml", source_data, problems)
-    source = check.parse_service(reader, code, set(catalog.offices))
+    source = check.parse_service(reader, code, set(catalog.offices), set(catalog.units) or None)
     others = {
         c: check.lookup_keys(_plain_keys(s)) for c, s in catalog.services.items() if c != code
     }
@@ -269,7 +270,7 @@ def effective_catalog(session: Session, seed: Catalog) -> Catalog:
         services[code] = source
         for lang, service in translated.items():
             translations.setdefault(lang, {})[code] = service
-    return Catalog(seed.region, seed.note, seed.offices, services, translations)
+    return dataclasses.replace(seed, services=services, translations=translations)
 
 
 def export_yaml(session: Session, seed: Catalog, catalog_dir: Path, out: Path) -> list[Path]:

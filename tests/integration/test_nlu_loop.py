@@ -54,7 +54,17 @@ def test_misunderstood_message_is_labelled_exported_trained_and_understood(
     export = tmp_path / "export.yml"
     export.write_text(client.get("/api/v1/nlu/export", headers=auth).get_data(as_text=True))
     validate = subprocess.run(
-        [str(RASA), "data", "validate", "--domain", "bot/domain.yml", "--data", str(export)],
+        [
+            str(RASA),
+            "data",
+            "validate",
+            "--domain",
+            "bot/domain.yml",
+            "--config",
+            "bot/config.yml",
+            "--data",
+            str(export),
+        ],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
