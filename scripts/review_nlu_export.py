@@ -25,7 +25,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from helpdesk.services.nlu_inbox import known_intents, mask  # noqa: E402
+from helpdesk.services.nlu_inbox import dump_nlu, known_intents, mask  # noqa: E402
 
 TARGET = REPO / "data" / "nlu" / "inbox" / "reviewed.yml"
 HEADER = (
@@ -94,15 +94,7 @@ def merge(export_text: str, nlu_dir: Path, target: Path) -> tuple[dict[str, list
 
 
 def render(merged: dict[str, list[str]]) -> str:
-    blocks = [
-        {"intent": intent, "examples": "".join(f"- {e}\n" for e in sorted(examples))}
-        for intent, examples in sorted(merged.items())
-        if examples
-    ]
-    body = yaml.safe_dump(
-        {"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=1000
-    )
-    return HEADER + body
+    return HEADER + dump_nlu({intent: sorted(ex) for intent, ex in merged.items()})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,6 +40,8 @@ def inbox() -> Response:
     """Messages the bot did not understand: `?status=new` (default), labelled,
     out_of_scope or all."""
     session = database().request_session()
+    if nlu_inbox.sweep_low_confidence(session):
+        session.commit()
     items = nlu_inbox.list_items(session, request.args.get("status", "new"))
     return jsonify({"items": [item_json(i) for i in items], "counts": nlu_inbox.counts(session)})
 

@@ -132,17 +132,47 @@ def record_miss(session: Session, conversation: Conversation, reason: str) -> Nl
     message = last_citizen_message(session, conversation)
     if message is None or message.payload:
         return None
-    intent = getattr(message, "intent", None)
-    confidence = getattr(message, "intent_confidence", None)
     return record(
         session,
         message.text,
         reason,
         conversation=conversation,
         message=message,
-        intent=intent if isinstance(intent, str) else None,
-        confidence=confidence if isinstance(confidence, float | int) else None,
+        intent=message.intent,
+        confidence=message.intent_confidence,
     )
+
+
+def sweep_low_confidence(session: Session, limit: int = 500) -> int:
+    """Add citizen messages whose stored parse (Message.intent / intent_confidence, filled
+    by the console or the router) is below LOW_CONFIDENCE or a fallback; returns how many."""
+    already = select(NluInboxItem.message_id).where(NluInboxItem.message_id.is_not(None))
+    rows = session.scalars(
+        select(Message)
+        .where(
+            Message.sender == Sender.CITIZEN,
+            Message.payload.is_(None),
+            Message.intent.is_not(None),
+            (Message.intent_confidence < LOW_CONFIDENCE) | (Message.intent == "nlu_fallback"),
+            Message.id.not_in(already),
+        )
+        .order_by(Message.id.desc())
+        .limit(limit)
+    ).all()
+    added = 0
+    for message in rows:
+        item = record(
+            session,
+            message.text,
+            "low_confidence",
+            message=message,
+            intent=message.intent,
+            confidence=message.intent_confidence,
+        )
+        if item is not None:
+            item.conversation_id = message.conversation_id
+            added += 1
+    return added
 
 
 def list_items(
@@ -234,6 +264,35 @@ def export_items(session: Session) -> list[NluInboxItem]:
     )
 
 
+class _Block(str):
+    """A string dumped as a YAML literal block (`examples: |`), the way Rasa data is written."""
+
+
+class _NluDumper(yaml.SafeDumper):
+    pass
+
+
+_NluDumper.add_representer(
+    _Block, lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+)
+
+
+def dump_nlu(examples: dict[str, list[str]]) -> str:
+    """Rasa 3 NLU YAML: one `intent` block per intent (sorted), examples as a literal block."""
+    blocks = [
+        {"intent": intent, "examples": _Block("".join(f"- {e}\n" for e in items))}
+        for intent, items in sorted(examples.items())
+        if items
+    ]
+    return yaml.dump(
+        {"version": "3.1", "nlu": blocks},
+        Dumper=_NluDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
+    )
+
+
 def export_yaml(items: Iterable[NluInboxItem], catalog: Catalog) -> str:
     """Rasa 3 NLU YAML of labelled examples (out-of-scope ones under `out_of_scope`)."""
     by_intent: dict[str, list[str]] = {}
@@ -246,18 +305,11 @@ def export_yaml(items: Iterable[NluInboxItem], catalog: Catalog) -> str:
             continue
         seen.add(key)
         by_intent.setdefault(intent, []).append(example)
-    blocks = [
-        {"intent": intent, "examples": "".join(f"- {e}\n" for e in examples)}
-        for intent, examples in sorted(by_intent.items())
-    ]
     header = (
         "# Labelled in the teach-the-bot inbox (GET /api/v1/nlu/export). Review, then\n"
         "# `scripts/review_nlu_export.py` merges it into data/nlu/inbox/.\n"
     )
-    body = yaml.safe_dump(
-        {"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False, width=1000
-    )
-    return header + body
+    return header + dump_nlu(by_intent)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,14 @@ Rasa NLU YAML of the labelled examples, and the fallback rate is reported per da
 from __future__ import annotations
 
 import yaml
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from channels.base import BotReply
 from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.extensions import database
+from helpdesk.models import Message, Sender
 from helpdesk.services.nlu_inbox import annotate, mask
 from tests.conftest import FakeEngine
 
@@ -114,6 +118,22 @@ def test_manual_add_and_fallback_rate(
     today = rate["items"][-1]
     assert today["citizen_messages"] == 2 and today["misses"] == 2 and today["rate"] == 1.0
     assert len(rate["items"]) == 30
+
+
+def test_low_confidence_parses_are_swept_into_the_inbox(
+    app: Flask, client: FlaskClient, auth: dict[str, str]
+) -> None:
+    chat(client, "yang kemarin itu gimana ya", "halo")
+    with app.app_context(), database().session() as session:
+        low, sure = session.scalars(select(Message).where(Message.sender == Sender.CITIZEN)).all()
+        low.intent, low.intent_confidence = "ask_fee", 0.31
+        sure.intent, sure.intent_confidence = "greet", 0.98
+        session.commit()
+    items = inbox(client, auth)
+    assert [(i["text"], i["reason"], i["intent"]) for i in items] == [
+        ("yang kemarin itu gimana ya", "low_confidence", "ask_fee")
+    ]
+    assert len(inbox(client, auth)) == 1  # swept once
 
 
 def test_mask_and_annotate() -> None:
