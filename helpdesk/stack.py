@@ -37,6 +37,7 @@ class StackConfig:
     helpdesk_port: int = 8000
     rasa_port: int = 5005
     actions_port: int = 5055
+    internal_port: int = 8001
     host: str = "127.0.0.1"
     workers: int = 1
     env: dict[str, str] = field(default_factory=dict)
@@ -45,6 +46,11 @@ class StackConfig:
     def helpdesk_url(self) -> str:
         """Base URL of the helpdesk web app."""
         return f"http://{self.host}:{self.helpdesk_port}"
+
+    @property
+    def internal_url(self) -> str:
+        """The helpdesk's internal listener (its own threads; the action server's way in)."""
+        return f"http://127.0.0.1:{self.internal_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -74,7 +80,8 @@ class Stack:
             DATABASE_URL=c.database_url,
             HELPDESK_HOST=c.host,
             HELPDESK_PORT=str(c.helpdesk_port),
-            HELPDESK_URL=c.helpdesk_url,
+            HELPDESK_INTERNAL_PORT=str(c.internal_port),
+            HELPDESK_URL=c.internal_url,
             HELPDESK_API_TOKEN=self.api_token,
             RASA_URL=c.rasa_url,
             ACTION_SERVER_URL=f"{c.actions_url}/webhook",
@@ -228,6 +235,7 @@ def main() -> int:
         helpdesk_port=settings.port,
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=int(os.environ.get("ACTION_SERVER_PORT", "5055")),
+        internal_port=settings.internal_port or 8001,
     )
     stack = Stack(config, token)
     # Ctrl-C and `kill` both stop every process (SIGINT may arrive ignored from a
@@ -245,6 +253,7 @@ def main() -> int:
         print(f"  Health               {config.helpdesk_url}/healthz")
         print(f"  Rasa engine          {config.rasa_url}")
         print(f"  Action server        {config.actions_url}")
+        print(f"  Internal API         {config.internal_url} (action server only)")
         print("Press Ctrl-C to stop them all.", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
