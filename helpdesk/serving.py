@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask
 
+PATH_KEY = "PATH_INFO"  # the WSGI request path
 INTERNAL_PREFIXES = ("/api/v1/", "/healthz")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -23,7 +24,7 @@ def internal_only(app: WSGIApp) -> WSGIApp:
     """Let through the REST API and the health route; everything else is 404."""
 
     def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = str(environ.get("PATH_INFO") or "")
+        path = str(environ.get(PATH_KEY) or "")
         if path.startswith(INTERNAL_PREFIXES):
             return app(environ, start_response)
         start_response("404 Not Found", [("Content-Type", "application/json")])
