@@ -71,13 +71,15 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"helpdesk listening on http://{settings.host}:{settings.port}", flush=True)
     if settings.internal_port:
-        print(f"internal API on http://127.0.0.1:{settings.internal_port}", flush=True)
+        internal = f"http://{settings.internal_host}:{settings.internal_port}"
+        print(f"internal API on {internal}", flush=True)
     serve(
         app,
         host=settings.host,
         port=settings.port,
         threads=args.threads,
         internal_port=settings.internal_port,
+        internal_host=settings.internal_host,
     )
     return 0
 

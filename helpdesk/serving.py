@@ -1,7 +1,8 @@
 """Two listeners, two thread pools: citizens on one, the action server on the other.
 
 The public listener (`HELPDESK_PORT`) serves citizens, webhooks and staff. The internal
-one (`HELPDESK_INTERNAL_PORT`, always 127.0.0.1, only `/api/v1/` and `/healthz`) serves
+one (`HELPDESK_INTERNAL_PORT` on `HELPDESK_INTERNAL_HOST`, 127.0.0.1 unless a container
+network needs otherwise; only `/api/v1/` and `/healthz`) serves
 the action server's calls during an engine turn. A turn started by a citizen's request
 therefore never waits for a thread that only frees when that turn ends.
 """
@@ -40,6 +41,7 @@ def serve(
     port: int,
     threads: int,
     internal_port: int = 0,
+    internal_host: str = "127.0.0.1",
     internal_threads: int = 8,
 ) -> None:
     """Serve `app` until interrupted; with `internal_port`, on a second pool as well."""
@@ -49,7 +51,7 @@ def serve(
     if internal_port:
         internal = create_server(
             internal_only(app),
-            host="127.0.0.1",
+            host=internal_host,
             port=internal_port,
             threads=internal_threads,
             ident="halo-warga-internal",

@@ -128,6 +128,10 @@ class Stack:
             **{name: [str(venv_bin / "helpdesk"), "worker"] for name in self.worker_names()},
         }
 
+    def process_env(self, name: str) -> dict[str, str]:
+        """Settings for one process on top of the shared ones (none in the embedded stack)."""
+        return {}
+
     def worker_names(self) -> list[str]:
         """`worker`, then `worker-2`, `worker-3`... when several share the jobs."""
         return ["worker"] + [f"worker-{n}" for n in range(2, self.config.workers + 1)]
@@ -143,7 +147,7 @@ class Stack:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
-                    env=env,
+                    env={**env, **self.process_env(name)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
