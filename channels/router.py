@@ -20,7 +20,7 @@ from channels.base import BotEngine, BotReply, EngineBusy, EngineUnavailable, In
 from helpdesk.language import decide, parse_language_command
 from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
+from helpdesk.services import outbox, surveys
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,11 @@ class Router:
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return Accepted(RouteResult(conversation, citizen, []), None)
+        survey = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if survey is not None:
+            self._deliver(session, conversation, survey)
+            session.refresh(conversation)
+            return Accepted(RouteResult(conversation, citizen, survey), None)
         notes = self._unsupported_note(session, conversation)
         self._deliver(session, conversation, notes)
         turn = EngineTurn(

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from helpdesk.api import bp
+from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -205,6 +206,12 @@ SPEC: dict[str, Any] = {
                                 "enum": ["citizen_request", "complaint", "fallback", "engine_error"]
                             },
                             "note": {"type": "string"},
+                            "service": {
+                                "type": "string",
+                                "description": "catalog code of the service the conversation "
+                                "was about: it waits in that service's unit's queue (the "
+                                "general queue `umum` otherwise)",
+                            },
                         },
                     }
                 ),
@@ -310,6 +317,7 @@ SPEC: dict[str, Any] = {
                     "status": {"enum": _CONV_STATUSES},
                     "language": {"type": "string"},
                     "handoff_reason": {"type": ["string", "null"]},
+                    "unit": {"type": ["string", "null"]},
                     "queue_position": {"type": ["integer", "null"]},
                     "expected_wait_minutes": {"type": ["integer", "null"]},
                     "messages": {"type": "array", "items": _ref("Message")},
@@ -337,6 +345,9 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+
+SPEC["paths"].update(ACCOUNT_PATHS)
 
 
 @bp.get("/openapi.json")
