@@ -97,7 +97,7 @@ def test_configuration_uses_the_names_of_env_example() -> None:
     documented = env_example_keys()
     config = {doc["kind"]: doc for doc in k8s_documents() if doc["kind"] in ("ConfigMap", "Secret")}
     configured = set(config["ConfigMap"]["data"]) | set(config["Secret"]["stringData"])
-    assert configured == documented
+    assert configured == documented, "run scripts/k8s_config.py after changing .env.example"
     assert not set(config["ConfigMap"]["data"]) & set(config["Secret"]["stringData"])
     for name, service in compose()["services"].items():
         if name in ("postgres", "redis", "nginx"):
