@@ -17,8 +17,16 @@ from sqlalchemy.orm import Session
 
 from channels import messages
 from channels.base import BotEngine, BotReply, EngineBusy, EngineUnavailable, InboundMessage
+from helpdesk.journeys import JourneyReply, Journeys
 from helpdesk.language import decide, parse_language_command
-from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    Message,
+    Sender,
+    utcnow,
+)
 from helpdesk.services import conversations as convs
 from helpdesk.services import outbox, surveys
 
@@ -36,6 +44,7 @@ class EngineTurn:
     text: str
     metadata: dict[str, Any]
     language: str
+    notice: JourneyReply | None = None
 
 
 @dataclass(frozen=True)
@@ -64,10 +73,12 @@ class Router:
         engine: BotEngine,
         handle_minutes: int = 5,
         notify: Callable[[], None] = lambda: None,
+        journeys: Journeys | None = None,
     ) -> None:
         self._engine = engine
         self._handle_minutes = handle_minutes
         self._notify = notify
+        self._journeys = journeys
 
     def handle(self, session: Session, inbound: InboundMessage) -> RouteResult:
         """Store the message, then answer it with the bot when the bot owns the conversation.
@@ -109,14 +120,21 @@ class Router:
         citizen.attachments = list(inbound.attachments) or None
         citizen.language = conversation.detected_language
         conversation.last_inbound_at = utcnow()
+        notice = None
+        if self._journeys is not None and conversation.status == ConversationStatus.BOT:
+            notice = self._journeys.consent_notice(conversation)
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return Accepted(RouteResult(conversation, citizen, []), None)
-        survey = surveys.answer(session, conversation, citizen)  # an SKM survey running?
-        if survey is not None:
-            self._deliver(session, conversation, survey)
+        answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if answered is None:
+            answered = self._journey(session, conversation, inbound)
+        if answered is not None:  # the helpdesk itself answered; no engine turn
+            if notice is not None:
+                answered.append(self._store(session, conversation, notice))
+            self._deliver(session, conversation, answered)
             session.refresh(conversation)
-            return Accepted(RouteResult(conversation, citizen, survey), None)
+            return Accepted(RouteResult(conversation, citizen, answered), None)
         notes = self._unsupported_note(session, conversation)
         self._deliver(session, conversation, notes)
         turn = EngineTurn(
@@ -128,6 +146,7 @@ class Router:
                 "detected_language": conversation.detected_language,
             },
             language=conversation.language,
+            notice=notice,
         )
         return Accepted(RouteResult(conversation, citizen, notes), turn)
 
@@ -147,6 +166,8 @@ class Router:
             return []
         session.refresh(conversation)  # an action may have handed the conversation off
         replies = self._answer(session, conversation, outcome)
+        if turn.notice is not None:  # the privacy notice follows the first answer
+            replies.append(self._store(session, conversation, turn.notice))
         self._deliver(session, conversation, replies)
         return replies
 
@@ -169,6 +190,56 @@ class Router:
         session.commit()
         if any(r.delivery_status == "queued" for r in replies):
             self._notify()
+
+    def attach(
+        self, session: Session, conversation: Conversation, attachment: Attachment
+    ) -> RouteResult:
+        """A file the citizen uploaded: stored as their message, taken by the journey."""
+        citizen = convs.add_message(
+            session, conversation, Sender.CITIZEN, f"📎 {attachment.filename}"
+        )
+        citizen.attachments = [
+            {
+                "attachment_id": attachment.id,
+                "filename": attachment.filename,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            }
+        ]
+        citizen.language = conversation.language
+        attachment.message_id = citizen.id
+        conversation.last_inbound_at = utcnow()
+        replies: list[Message] = []
+        if conversation.status == ConversationStatus.BOT and self._journeys is not None:
+            answers = self._journeys.attachment_received(session, conversation, attachment)
+            replies = [self._store(session, conversation, answer) for answer in answers]
+            for reply in replies:
+                outbox.enqueue(session, conversation, reply)
+        session.commit()
+        if any(r.delivery_status == "queued" for r in replies):
+            self._notify()
+        return RouteResult(conversation, citizen, replies)
+
+    def _journey(
+        self, session: Session, conversation: Conversation, inbound: InboundMessage
+    ) -> list[Message] | None:
+        """The helpdesk's own journeys (complaint form, identity check, data rights...)."""
+        if self._journeys is None:
+            return None
+        answers = self._journeys.handle(session, conversation, inbound.text, inbound.payload)
+        if answers is None:
+            session.commit()  # a journey that just ended; the engine (and its actions) go next
+            return None
+        conversation.fallback_count = 0
+        return [self._store(session, conversation, answer) for answer in answers]
+
+    @staticmethod
+    def _store(session: Session, conversation: Conversation, reply: JourneyReply) -> Message:
+        message = convs.add_message(
+            session, conversation, Sender.BOT, reply.text, buttons=reply.buttons or None
+        )
+        message.language = conversation.language
+        return message
 
     def _choose_language(
         self, session: Session, conversation: Conversation, inbound: InboundMessage

@@ -48,6 +48,11 @@ class Settings:
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_template_name: str = "halo_warga_update"
     redis_url: str = ""
+    public_url: str = ""
+    upload_dir: Path | None = None
+    upload_max_bytes: int = 10 * 1024 * 1024
+    rasa_tracker_db: str = ""
+    consent_notice: bool = True
     console_cookie_secure: bool = False
     console_idle_minutes: int = 30
     console_unclaimed_minutes: int = 5
@@ -94,6 +99,11 @@ class Settings:
             whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
             whatsapp_template_name=env("WHATSAPP_TEMPLATE_NAME", cls.whatsapp_template_name),
             redis_url=env("REDIS_URL", ""),
+            public_url=env("PUBLIC_URL", "").strip().rstrip("/"),
+            upload_dir=Path(upload) if (upload := env("UPLOAD_DIR", "").strip()) else None,
+            upload_max_bytes=_int("UPLOAD_MAX_BYTES", cls.upload_max_bytes),
+            rasa_tracker_db=env("RASA_TRACKER_DB", "").strip(),
+            consent_notice=env("CONSENT_NOTICE", "on").strip().lower() not in ("off", "0", "false"),
             console_cookie_secure=env("CONSOLE_COOKIE_SECURE", "").strip().lower()
             in ("1", "true", "yes"),
             console_idle_minutes=_int("CONSOLE_IDLE_MINUTES", cls.console_idle_minutes),
