@@ -252,3 +252,21 @@ def test_transfer_between_units(desk: Desk) -> None:
     andi.get_by_role("button", name="Ambil percakapan").click()
     expect(andi.locator(".summary")).to_contain_text("Dibuka petugas")
     shot(andi, "console-conversation-360.png")
+
+
+def test_first_sign_in_enrols_with_a_qr_code(browser: Browser, desk: Desk) -> None:
+    secret = make_agent(desk.app, "agen.baru", units=("umum",), enrolled=False)
+    page = new_page(browser, desk, "baru")
+    page.goto("/console/login")
+    page.get_by_label("Nama pengguna").fill("agen.baru")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("verifikasi dua langkah")
+    expect(page.get_by_role("img", name="Kode QR untuk aplikasi autentikator")).to_be_visible()
+    expect(page.locator("code.secret")).to_have_text(secret)
+    shot(page, "console-enrol-1280.png")
+    page.get_by_label("Kode").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Aktifkan").click()
+    expect(page.locator(".codes li")).to_have_count(10)
+    page.get_by_role("link", name="Sudah saya simpan, lanjut ke antrean").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Antrean")
