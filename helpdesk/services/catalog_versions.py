@@ -286,8 +286,9 @@ def export_yaml(session: Session, seed: Catalog, catalog_dir: Path, out: Path) -
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
             path.write_text(text, encoding="utf-8")
             written.append(path)
-    offices = catalog_dir / "offices.yml"
-    if offices.exists() and (out / "offices.yml").resolve() != offices.resolve():
-        (out / "offices.yml").write_text(offices.read_text(encoding="utf-8"), encoding="utf-8")
-        written.append(out / "offices.yml")
+    for name in ("offices.yml", "units.yml"):  # copied as they are (not versioned)
+        source = catalog_dir / name
+        if source.exists() and (out / name).resolve() != source.resolve():
+            (out / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+            written.append(out / name)
     return written
