@@ -13,10 +13,19 @@ class RasaEngine:
     """Sends a citizen's message to Rasa and returns its replies."""
 
     def __init__(
-        self, base_url: str, *, timeout: float = 30.0, transport: httpx.BaseTransport | None = None
+        self,
+        base_url: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        token: str = "",
     ) -> None:
+        # RASA_TOKEN (`?token=`) for the engine's HTTP API; harmless on the REST channel.
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            params={"token": token} if token else None,
         )
 
     def reply(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[BotReply]:

@@ -144,7 +144,9 @@ class Router:
             "detected_language": conversation.detected_language,
         }
         try:
-            bot_replies = self._engine.reply(str(conversation.id), text, metadata)
+            # The random sender id, never the row id (a reset database must not hand a new
+            # citizen an old tracker; nobody can guess another citizen's tracker).
+            bot_replies = self._engine.reply(conversation.engine_sender_id, text, metadata)
         except EngineUnavailable as exc:
             log.warning("engine unavailable for conversation %s: %s", conversation.id, exc)
             return [self._hand_off(session, conversation, "engine_error", "engine_down")]

@@ -24,7 +24,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.router import Router
     from channels.telegram.views import telegram_bp
     from channels.webchat import bp as webchat_bp
-    from channels.webchat.ratelimit import SlidingWindowLimiter
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
@@ -32,24 +31,29 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
+    from helpdesk.security import install as install_security
+    from helpdesk.security.redaction import install as install_log_redaction
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
 
     app.extensions["settings"] = settings
     Database(settings.database_url).init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
-    engine = bot_engine or RasaEngine(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    engine = bot_engine or RasaEngine(
+        settings.rasa_url, timeout=settings.rasa_timeout_seconds, token=settings.rasa_token
+    )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
     app.extensions["job_signal"] = signal
     app.extensions["router"] = Router(engine, settings.average_handle_minutes, signal.notify)
-    app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
+    install_security(app, settings)
     app.register_blueprint(api_bp)
     app.register_blueprint(webchat_bp)
     app.register_blueprint(health_bp)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
+
+from helpdesk.crypto import EncryptedString, blind_index
+
+
+def new_engine_sender_id() -> str:
+    """A random, unguessable sender id for the Rasa engine (one per conversation)."""
+    return "c_" + secrets.token_urlsafe(18)
 
 
 def utcnow() -> datetime:
@@ -110,8 +118,10 @@ class ServiceRequest(Base):
     tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
     service_code: Mapped[str] = mapped_column(String(40))
     applicant_name: Mapped[str] = mapped_column(String(120))
-    nik: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Personal data is encrypted at rest (helpdesk/crypto.py); look a NIK up by `nik_index`.
+    nik: Mapped[str] = mapped_column(EncryptedString())
+    nik_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[RequestStatus] = mapped_column(
         _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
     )
@@ -121,6 +131,12 @@ class ServiceRequest(Base):
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+
+    @validates("nik")
+    def _index_nik(self, _key: str, value: str) -> str:
+        """Keep the blind index in step with the NIK."""
+        self.nik_index = blind_index(value)
+        return value
 
 
 class StatusChange(Base):
@@ -146,7 +162,7 @@ class Agent(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    totp_secret: Mapped[str] = mapped_column(EncryptedString())
     role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
     department: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
@@ -162,6 +178,10 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     channel_user_id: Mapped[str] = mapped_column(String(128))
+    # What the engine knows the citizen by: random, never the row id (finding 9).
+    engine_sender_id: Mapped[str] = mapped_column(
+        String(40), unique=True, default=lambda: new_engine_sender_id()
+    )
     status: Mapped[ConversationStatus] = mapped_column(
         _enum(ConversationStatus, "conversation_status"), default=ConversationStatus.BOT
     )
@@ -276,6 +296,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEvent(Base):
@@ -290,3 +311,25 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SecurityEvent(Base):
+    """A security-relevant event (lockout, forged webhook, mass reads, revoked token use).
+
+    Every event is kept for the breach report; the worker alerts the admins (configured
+    Telegram chat or webhook URL) and sets `alerted_at`.
+    """
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    actor: Mapped[str | None] = mapped_column(String(120))
+    source: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    alert_attempts: Mapped[int] = mapped_column(default=0)
+    alerted_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))

@@ -127,6 +127,10 @@ def seed_requests(session: Session, known_services: frozenset[str]) -> list[Serv
             known_services=known_services,
             note="Permohonan diterima.",
             created_at=when,
+            # Fixed, public demo numbers (KTP-2026-000001, ...); real ones are random.
+            tracking_number=(
+                f"{service_requests.TRACKING_PREFIXES[service]}-{when.year}-{index + 1:06d}"
+            ),
         )
         for step, (status, note) in enumerate(path, start=1):
             service_requests.change_status(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
@@ -42,6 +42,7 @@ class Worker:
         lease_seconds: float = 60.0,
         batch: int = 20,
         poll_seconds: float = 0.5,
+        alerts: Callable[[], int] | None = None,
     ) -> None:
         self.database = database
         self.router = router
@@ -50,6 +51,7 @@ class Worker:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch = batch
         self.poll_seconds = poll_seconds
+        self.alerts = alerts  # sends new security events to the admins
 
     def run_once(self) -> int:
         """Process every due job once; return how many were handled."""
@@ -60,7 +62,8 @@ class Worker:
             self._process_event(event_id)
         for item_id in items:
             self._deliver(item_id)
-        return len(events) + len(items)
+        alerted = self.alerts() if self.alerts is not None else 0
+        return len(events) + len(items) + alerted
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set."""

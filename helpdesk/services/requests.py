@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
+import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from helpdesk.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
 
@@ -97,8 +98,13 @@ def create_request(
     known_services: frozenset[str],
     note: str | None = None,
     created_at: datetime | None = None,
+    tracking_number: str | None = None,
 ) -> ServiceRequest:
-    """Register a new request in status `submitted` and give it a tracking number."""
+    """Register a new request in status `submitted` and give it a tracking number.
+
+    Numbers are `PREFIX-YEAR-NNNNNN` with a random serial (not guessable from another
+    one); `tracking_number` fixes it (the demo seed only).
+    """
     problems = []
     if service_code not in known_services:
         problems.append(f"unknown service '{service_code}'")
@@ -109,8 +115,9 @@ def create_request(
     if problems:
         raise InvalidInput("; ".join(problems))
     when = created_at or utcnow()
+    prefix = TRACKING_PREFIXES.get(service_code, "SVC")
     request = ServiceRequest(
-        tracking_number=f"TMP-{uuid.uuid4().hex[:16]}",
+        tracking_number=tracking_number or _new_tracking_number(session, prefix, when.year),
         service_code=service_code,
         applicant_name=applicant_name.strip(),
         nik=nik,
@@ -122,10 +129,19 @@ def create_request(
     request.history.append(StatusChange(status=RequestStatus.SUBMITTED, note=note, created_at=when))
     session.add(request)
     session.flush()
-    prefix = TRACKING_PREFIXES.get(service_code, "SVC")
-    request.tracking_number = f"{prefix}-{when.year}-{request.id:06d}"
-    session.flush()
     return request
+
+
+def _new_tracking_number(session: Session, prefix: str, year: int) -> str:
+    """A random, unused `PREFIX-YEAR-NNNNNN` (finding 5: numbers were sequential)."""
+    for _ in range(50):
+        candidate = f"{prefix}-{year}-{secrets.randbelow(1_000_000):06d}"
+        taken = session.scalar(
+            select(ServiceRequest.id).where(ServiceRequest.tracking_number == candidate)
+        )
+        if taken is None:
+            return candidate
+    raise RuntimeError(f"no free tracking number left for {prefix}-{year}")
 
 
 def get_request(session: Session, tracking_number: str) -> ServiceRequest:
@@ -143,6 +159,17 @@ def get_request(session: Session, tracking_number: str) -> ServiceRequest:
     if request is None:
         raise NotFound(f"no request with tracking number {normalized}", code="request_not_found")
     return request
+
+
+def find_by_nik(session: Session, nik: str) -> list[ServiceRequest]:
+    """Every request of the citizen with this NIK (through the keyed blind index)."""
+    return list(
+        session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.nik_index == blind_index(nik))
+            .order_by(ServiceRequest.id)
+        )
+    )
 
 
 def change_status(

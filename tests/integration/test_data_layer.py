@@ -117,7 +117,7 @@ def test_request_lifecycle_round_trips(engine: Engine) -> None:
         session.commit()
     with Session(engine) as session:
         loaded = service_requests.get_request(session, number.lower())
-        assert loaded.tracking_number == f"SKCK-2026-{loaded.id:06d}"
+        assert loaded.tracking_number == number and number.startswith("SKCK-2026-")
         assert [c.status.value for c in loaded.history] == ["submitted", "processing"]
         assert loaded.phone == "+6281234567804"
         assert loaded.created_at.tzinfo is not None
