@@ -1,5 +1,5 @@
 """`helpdesk` command line: serve, worker, init-db, seed-demo, create-token, revoke-token,
-reencrypt, purge, breach-report, langid."""
+reencrypt, purge, breach-report, workdays, holidays, langid."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from helpdesk.config import DEFAULT_DATABASE_URL, REPO_ROOT, Settings
@@ -242,6 +242,48 @@ def cmd_breach_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+
+
+def cmd_workdays(settings: Settings, args: argparse.Namespace) -> int:
+    """Working days: `add DATE N` prints the date N working days after DATE (last line)."""
+    from helpdesk.services.workcal import load_calendar
+
+    with _database(settings).session() as session:
+        calendar = load_calendar(session)
+    if args.action == "add":
+        print(calendar.add_workdays(args.date, args.n).isoformat())
+    else:
+        for day, name in calendar.days_off(args.year):
+            print(f"{day.isoformat()}\t{day.strftime('%a')}\t{name}")
+    return 0
+
+
+def cmd_holidays(settings: Settings, args: argparse.Namespace) -> int:
+    """Local calendar overrides: add a day off, make a holiday a working day, remove, list."""
+    from helpdesk.services import workcal
+
+    with _database(settings).session() as session:
+        if args.action == "add":
+            workcal.set_override(session, args.date, is_holiday=True, name=args.name, actor="cli")
+        elif args.action == "work":
+            workcal.set_override(session, args.date, is_holiday=False, name=args.name, actor="cli")
+        elif args.action == "remove":
+            workcal.remove_override(session, args.date)
+        session.commit()
+        rows = workcal.list_overrides(session)
+        if not rows:
+            print("no local overrides: the national calendar applies")
+        for row in rows:
+            kind = "day off" if row.is_holiday else "working day"
+            print(f"{row.day.isoformat()}\t{kind}\t{row.name}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -282,6 +324,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=16)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("langid", help=cmd_langid.__doc__).set_defaults(func=cmd_langid)
+    workdays = sub.add_parser("workdays", help=cmd_workdays.__doc__)
+    wsub = workdays.add_subparsers(dest="action", required=True)
+    wadd = wsub.add_parser("add", help="print the date N working days after DATE")
+    wadd.add_argument("date", type=_date)
+    wadd.add_argument("n", type=int)
+    wlist = wsub.add_parser("list", help="the days off of a year (holidays, cuti bersama, local)")
+    wlist.add_argument("year", type=int)
+    workdays.set_defaults(func=cmd_workdays)
+    hol = sub.add_parser("holidays", help=cmd_holidays.__doc__)
+    hsub = hol.add_subparsers(dest="action", required=True)
+    for action, helptext in (
+        ("add", "make DATE a day off (a local holiday, a moved holiday's new date)"),
+        ("work", "make DATE a working day (a moved holiday's old date)"),
+    ):
+        p = hsub.add_parser(action, help=helptext)
+        p.add_argument("date", type=_date)
+        p.add_argument("name")
+    hrm = hsub.add_parser("remove", help="drop the local override of DATE")
+    hrm.add_argument("date", type=_date)
+    hsub.add_parser("list", help="the local overrides")
+    hol.set_defaults(func=cmd_holidays)
     return parser
 
 

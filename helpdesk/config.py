@@ -66,6 +66,8 @@ class Settings:
     retention_tracker_days: int = 90
     retention_transcript_days: int = 365
     rasa_tracker_db: str = ""
+    timezone: str = "Asia/Jakarta"
+    office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     testing: bool = False
 
     def is_production(self) -> bool:
@@ -144,4 +146,6 @@ class Settings:
                 "RETENTION_TRANSCRIPT_DAYS", cls.retention_transcript_days
             ),
             rasa_tracker_db=env("RASA_TRACKER_DB", "").strip(),
+            timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
+            office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
@@ -333,3 +333,20 @@ class SecurityEvent(Base):
     alerted_at: Mapped[datetime | None] = mapped_column()
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
+
+
+class HolidayOverride(Base):
+    """A local change to the national working calendar, edited by an admin.
+
+    `is_holiday` true: a day off (a regional holiday, a moved holiday's new date);
+    false: a listed holiday or cuti bersama worked after all (a moved holiday's old date).
+    """
+
+    __tablename__ = "holiday_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    is_holiday: Mapped[bool] = mapped_column(default=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

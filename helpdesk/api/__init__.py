@@ -6,4 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from helpdesk.api import catalog, conversations, openapi, requests  # noqa: E402, F401
+from helpdesk.api import (  # noqa: E402, F401
+    calendar,
+    catalog,
+    conversations,
+    openapi,
+    requests,
+)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 
 from helpdesk.api import bp
+from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -345,6 +346,9 @@ SPEC: dict[str, Any] = {
         },
     },
 }
+
+
+SPEC["paths"].update(ACCOUNT_PATHS)
 
 
 @bp.get("/openapi.json")

@@ -4,8 +4,8 @@ token expiry, security events
 Existing NIKs, phone numbers and TOTP secrets are encrypted in place with the keys in
 ENCRYPTION_KEYS / BLIND_INDEX_KEY (helpdesk/crypto.py); the downgrade decrypts them.
 
-Revision ID: 0004_harden_encryption
-Revises: 0003
+Revision ID: 0005_harden_encryption
+Revises: 0004_account_calendar
 """
 
 import secrets
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_harden_encryption"
-down_revision: str | None = "0003"
+revision: str = "0005_harden_encryption"
+down_revision: str | None = "0004_account_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,123 @@
+"""OpenAPI paths of the accountability routes: calendar, surveys and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_JSON = "application/json"
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_DATE = {"type": "string", "format": "date"}
+
+
+def _q(name: str, schema: dict[str, Any], required: bool = True, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema, **extra}
+
+
+def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {_JSON: {"schema": schema}}}}
+
+
+def _err(*statuses: str) -> dict[str, Any]:
+    return {s: {"description": "Error", "content": {_JSON: {"schema": _ERROR}}} for s in statuses}
+
+
+_OVERRIDE = {
+    "type": "object",
+    "properties": {
+        "date": _DATE,
+        "is_holiday": {"type": "boolean"},
+        "name": {"type": "string"},
+        "created_by": {"type": "string"},
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/calendar/workdays": {
+        "get": {
+            "summary": "The date N working days after a date (weekends, holidays, cuti bersama "
+            "and local overrides skipped)",
+            "parameters": [_q("from", _DATE, example="2026-03-17"), _q("n", {"type": "integer"})],
+            "responses": {
+                **_ok(
+                    "The date",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "from": _DATE,
+                            "n": {"type": "integer"},
+                            "date": _DATE,
+                        },
+                    },
+                ),
+                **_err("401", "422"),
+            },
+        }
+    },
+    "/calendar/days-off": {
+        "get": {
+            "summary": "Days off of a year: national holidays, cuti bersama, local overrides",
+            "parameters": [_q("year", {"type": "integer"}, example=2026)],
+            "responses": {
+                **_ok(
+                    "Days off",
+                    {
+                        "type": "object",
+                        "properties": {
+                            "year": {"type": "integer"},
+                            "items": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {"date": _DATE, "name": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
+                ),
+                **_err("401", "422"),
+            },
+        }
+    },
+    "/calendar/overrides": {
+        "get": {
+            "summary": "Local overrides of the national calendar",
+            "responses": {
+                **_ok(
+                    "Overrides",
+                    {
+                        "type": "object",
+                        "properties": {"items": {"type": "array", "items": _OVERRIDE}},
+                    },
+                ),
+                **_err("401", "403"),
+            },
+        },
+        "post": {
+            "summary": "Make a date a local day off (is_holiday true) or a working day (false)",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    _JSON: {
+                        "schema": {
+                            "type": "object",
+                            "required": ["date", "name"],
+                            "properties": {
+                                "date": _DATE,
+                                "name": {"type": "string"},
+                                "is_holiday": {"type": "boolean", "default": True},
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {**_ok("Stored", _OVERRIDE, "201"), **_err("401", "403", "422")},
+        },
+    },
+    "/calendar/overrides/{day}": {
+        "delete": {
+            "summary": "Drop a local override",
+            "parameters": [{"name": "day", "in": "path", "required": True, "schema": _DATE}],
+            "responses": {"204": {"description": "Removed"}, **_err("401", "403", "404")},
+        }
+    },
+}
