@@ -43,7 +43,7 @@ def init_app(app: Flask, limit: int) -> None:
             if len(data) > limit:
                 return too_large(limit)
             environ["wsgi.input"] = io.BytesIO(data)
-            environ["CONTENT_LENGTH"] = str(len(data))
+            environ.update({"CONTENT_LENGTH": str(len(data))})  # WSGI, not a setting
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             request.__dict__.pop("stream", None)
             request.__dict__.pop("content_length", None)
