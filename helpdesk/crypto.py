@@ -20,9 +20,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Text
@@ -176,3 +178,23 @@ class EncryptedString(TypeDecorator[str]):
         if value is None:
             return None
         return keyring().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator[Any]):
+    """A JSON document stored as one Fernet token (e.g. raw webhook payloads with phone
+    numbers); the database cannot query inside it."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        """Serialise, then encrypt."""
+        if value is None:
+            return None
+        return keyring().encrypt(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        """Decrypt, then parse."""
+        if value is None:
+            return None
+        return json.loads(keyring().decrypt(value))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
-from helpdesk.crypto import EncryptedString, blind_index
+from helpdesk.crypto import EncryptedJSON, EncryptedString, blind_index
 
 
 def new_engine_sender_id() -> str:
@@ -247,7 +247,8 @@ class InboundEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     external_id: Mapped[str] = mapped_column(String(128))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Raw deliveries carry names and phone numbers: encrypted at rest, purged (retention).
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
@@ -265,7 +266,7 @@ class OutboxItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
-    recipient: Mapped[str] = mapped_column(String(128))
+    recipient: Mapped[str] = mapped_column(EncryptedString())  # a WhatsApp number
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )

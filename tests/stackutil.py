@@ -87,7 +87,7 @@ def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
     stack = seeded_stack(var_dir, **options)
     stack.start()
     try:
-        stack.wait_ready(timeout=300)
+        stack.wait_ready(timeout=1200)
         yield stack
     finally:
         stack.stop()

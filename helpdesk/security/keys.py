@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from helpdesk.crypto import EncryptedString, keyring
+from helpdesk.crypto import EncryptedJSON, EncryptedString, keyring
 from helpdesk.models import Base
 
 
@@ -18,7 +18,7 @@ def encrypted_columns() -> list[tuple[str, str, str]]:
     for table in Base.metadata.sorted_tables:
         pk = next(iter(table.primary_key.columns)).name
         for column in table.columns:
-            if isinstance(column.type, EncryptedString):
+            if isinstance(column.type, (EncryptedString, EncryptedJSON)):
                 found.append((table.name, pk, column.name))
     return found
 

@@ -37,6 +37,6 @@ def record(
             detail=detail,
         )
     )
-    if action in security.PERSONAL_READS:
+    if action.endswith(security.READ_SUFFIX):
         session.flush()
         security.check_mass_read(session, actor, mass_read_threshold())

@@ -32,8 +32,9 @@ KINDS = frozenset(
     }
 )
 SEVERITIES = ("info", "warning", "critical")
-# Audit actions that read one citizen's personal data (target = that record).
-PERSONAL_READS = frozenset({"request.read", "conversation.read"})
+# Audit actions that read one citizen's personal data (target = that record): every
+# `<thing>.read` action (request.read, conversation.read, and the console's own).
+READ_SUFFIX = ".read"
 MASS_READ_WINDOW = timedelta(hours=1)
 DEFAULT_MASS_READ_THRESHOLD = 50
 
@@ -128,7 +129,7 @@ def check_mass_read(session: Session, actor: str, threshold: int) -> SecurityEve
             func.count(func.distinct(AuditEvent.target_type + ":" + AuditEvent.target_id))
         ).where(
             AuditEvent.actor == actor,
-            AuditEvent.action.in_(PERSONAL_READS),
+            AuditEvent.action.like(f"%{READ_SUFFIX}"),
             AuditEvent.created_at >= since,
         )
     )

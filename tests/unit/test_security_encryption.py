@@ -3,6 +3,7 @@ looked up through a keyed blind index, and re-encrypted when keys rotate."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,6 +139,14 @@ def test_migration_encrypts_existing_rows_and_downgrade_restores_them(tmp_path: 
         )
         connection.execute(
             text(
+                "INSERT INTO inbound_events (channel, external_id, payload, status, attempts, "
+                "next_attempt_at, created_at) VALUES ('whatsapp', 'w1', :p, 'done', 0, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"p": json.dumps({"from": PHONE_DIGITS})},
+        )
+        connection.execute(
+            text(
                 "INSERT INTO conversations (channel, channel_user_id, status, language, "
                 "language_explicit, fallback_count, created_at, updated_at) VALUES "
                 "('webchat', 's1', 'bot', 'id', 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
@@ -148,6 +157,11 @@ def test_migration_encrypts_existing_rows_and_downgrade_restores_them(tmp_path: 
         raw_nik, raw_phone = session.execute(text("SELECT nik, phone FROM service_requests")).one()
         assert NIK not in raw_nik and PHONE_DIGITS not in raw_phone
         assert service_requests.find_by_nik(session, NIK)[0].phone == "+62" + PHONE_DIGITS
+        raw_payload = session.execute(text("SELECT payload FROM inbound_events")).scalar_one()
+        assert PHONE_DIGITS not in raw_payload
+        from helpdesk.models import InboundEvent
+
+        assert session.scalars(select(InboundEvent)).one().payload == {"from": PHONE_DIGITS}
         sender = session.execute(text("SELECT engine_sender_id FROM conversations")).scalar_one()
         assert sender and sender != "1"
     with db.engine.begin() as connection:
@@ -156,3 +170,25 @@ def test_migration_encrypts_existing_rows_and_downgrade_restores_them(tmp_path: 
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT nik FROM service_requests")).scalar_one() == NIK
     db.dispose()
+
+
+def test_raw_webhook_payloads_and_outbox_recipients_are_encrypted(app: Flask) -> None:
+    from helpdesk.models import Channel, InboundEvent, OutboxItem
+    from helpdesk.services import conversations as convs
+    from helpdesk.services import outbox
+    from helpdesk.services.inbox import store_inbound_event
+
+    wa_id = "6281234567890"
+    with app.app_context(), database().session() as session:
+        store_inbound_event(
+            session, Channel.WHATSAPP, "wamid.1", {"contacts": [{"wa_id": wa_id}], "from": wa_id}
+        )
+        conversation = convs.get_or_create(session, Channel.WHATSAPP, wa_id)
+        message = convs.add_message(session, conversation, convs.Sender.BOT, "Halo")
+        outbox.enqueue(session, conversation, message)
+        session.commit()
+        raw_payload = session.execute(text("SELECT payload FROM inbound_events")).scalar_one()
+        raw_recipient = session.execute(text("SELECT recipient FROM outbox")).scalar_one()
+        assert wa_id not in raw_payload and wa_id not in raw_recipient
+        assert session.scalars(select(InboundEvent)).one().payload["from"] == wa_id
+        assert session.scalars(select(OutboxItem)).one().recipient == wa_id

@@ -20,7 +20,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # (table, column) pairs that hold encrypted text after this revision.
-ENCRYPTED = (("service_requests", "nik"), ("service_requests", "phone"), ("agents", "totp_secret"))
+ENCRYPTED = (
+    ("service_requests", "nik"),
+    ("service_requests", "phone"),
+    ("agents", "totp_secret"),
+    ("outbox", "recipient"),
+    ("inbound_events", "payload"),  # JSON text, encrypted as one string
+)
 
 
 def _rewrite(table: str, column: str, convert: object) -> None:
@@ -45,11 +51,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("nik_index", sa.String(length=64), nullable=True))
     with op.batch_alter_table("agents", schema=None) as batch_op:
         batch_op.alter_column("totp_secret", existing_type=sa.String(length=64), type_=sa.Text())
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.alter_column("recipient", existing_type=sa.String(length=128), type_=sa.Text())
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.alter_column(
+            "payload", existing_type=sa.JSON(), type_=sa.Text(), postgresql_using="payload::text"
+        )
 
     bind = op.get_bind()
     has_rows = any(
         bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first()  # noqa: S608
-        for table in ("service_requests", "agents")
+        for table in ("service_requests", "agents", "outbox", "inbound_events")
     )
     if has_rows:
         ring = keyring()
@@ -116,7 +128,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     has_rows = any(
         bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first()  # noqa: S608
-        for table in ("service_requests", "agents")
+        for table in ("service_requests", "agents", "outbox", "inbound_events")
     )
     if has_rows:
         from helpdesk.crypto import keyring
@@ -124,6 +136,12 @@ def downgrade() -> None:
         ring = keyring()
         for table, column in ENCRYPTED:
             _rewrite(table, column, ring.decrypt)
+    with op.batch_alter_table("inbound_events", schema=None) as batch_op:
+        batch_op.alter_column(
+            "payload", existing_type=sa.Text(), type_=sa.JSON(), postgresql_using="payload::json"
+        )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.alter_column("recipient", existing_type=sa.Text(), type_=sa.String(length=128))
     with op.batch_alter_table("service_requests", schema=None) as batch_op:
         batch_op.drop_index("ix_service_requests_nik_index")
         batch_op.drop_column("nik_index")
