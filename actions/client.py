@@ -177,12 +177,21 @@ class HelpdeskClient:
             raise HelpdeskUnavailable(f"unexpected request payload: {exc!r}") from exc
 
     def handoff(
-        self, conversation_id: str, reason: HandoffReason, note: str | None = None
+        self,
+        conversation_id: str,
+        reason: HandoffReason,
+        note: str | None = None,
+        service: str | None = None,
     ) -> Handoff | None:
-        """Put the conversation in the agents' queue; None when the conversation is unknown."""
+        """Put the conversation in the agents' queue; None when the conversation is unknown.
+
+        `service` (a catalog code) sends it to that service's unit's queue.
+        """
         payload: dict[str, Any] = {"reason": reason}
         if note:
             payload["note"] = note
+        if service:
+            payload["service"] = service
         path = f"/api/v1/conversations/{_segment(conversation_id)}/handoff"
         body = self._request("POST", path, json=payload)
         if body is None:
@@ -196,6 +205,29 @@ class HelpdeskClient:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc
+
+    def start_complaint_form(self, conversation_id: str) -> list[dict[str, Any]] | None:
+        """Open the helpdesk's complaint form; its first prompt(s), or None (unknown chat)."""
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/complaint-form"
+        body = self._request("POST", path, json={})
+        if body is None:
+            return None
+        messages = body.get("messages")
+        if not isinstance(messages, list):
+            raise HelpdeskUnavailable("unexpected complaint-form payload: no messages")
+        return [m for m in messages if isinstance(m, dict)]
+
+    def arm_status_lookup(self, conversation_id: str, tracking_number: str) -> str | None:
+        """Let the citizen's next message be the identity check for this number.
+
+        `armed`, `locked` or `no_identity`; None for an unknown conversation.
+        """
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/status-lookup"
+        body = self._request("POST", path, json={"tracking_number": tracking_number})
+        if body is None:
+            return None
+        state = body.get("verification")
+        return state if isinstance(state, str) else None
 
     def set_language(self, conversation_id: str, language: str, *, explicit: bool = True) -> bool:
         """Record the conversation's language in the helpdesk; False for an unknown one.

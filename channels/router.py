@@ -16,10 +16,18 @@ from sqlalchemy.orm import Session
 
 from channels import messages
 from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
+from helpdesk.journeys import JourneyReply, Journeys
 from helpdesk.language import decide, parse_language_command
-from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    Message,
+    Sender,
+    utcnow,
+)
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox
+from helpdesk.services import outbox, surveys
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +53,12 @@ class Router:
         engine: BotEngine,
         handle_minutes: int = 5,
         notify: Callable[[], None] = lambda: None,
+        journeys: Journeys | None = None,
     ) -> None:
         self._engine = engine
         self._handle_minutes = handle_minutes
         self._notify = notify
+        self._journeys = journeys
 
     def handle(self, session: Session, inbound: InboundMessage) -> RouteResult:
         """Store the message, then answer it with the bot when the bot owns the conversation."""
@@ -75,11 +85,20 @@ class Router:
         citizen.attachments = list(inbound.attachments) or None
         citizen.language = conversation.detected_language
         conversation.last_inbound_at = utcnow()
+        notice = None
+        if self._journeys is not None and conversation.status == ConversationStatus.BOT:
+            notice = self._journeys.consent_notice(conversation)
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return RouteResult(conversation, citizen, [])
-        replies = self._unsupported_note(session, conversation)
-        replies += self._ask_bot(session, conversation, engine_text)
+        replies = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if replies is None:
+            replies = self._journey(session, conversation, inbound)
+        if replies is None:
+            replies = self._unsupported_note(session, conversation)
+            replies += self._ask_bot(session, conversation, engine_text)
+        if notice is not None:
+            replies.append(self._store(session, conversation, notice))
         for reply in replies:
             outbox.enqueue(session, conversation, reply)
         session.commit()
@@ -87,6 +106,56 @@ class Router:
         if any(r.delivery_status == "queued" for r in replies):
             self._notify()
         return RouteResult(conversation, citizen, replies)
+
+    def attach(
+        self, session: Session, conversation: Conversation, attachment: Attachment
+    ) -> RouteResult:
+        """A file the citizen uploaded: stored as their message, taken by the journey."""
+        citizen = convs.add_message(
+            session, conversation, Sender.CITIZEN, f"📎 {attachment.filename}"
+        )
+        citizen.attachments = [
+            {
+                "attachment_id": attachment.id,
+                "filename": attachment.filename,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            }
+        ]
+        citizen.language = conversation.language
+        attachment.message_id = citizen.id
+        conversation.last_inbound_at = utcnow()
+        replies: list[Message] = []
+        if conversation.status == ConversationStatus.BOT and self._journeys is not None:
+            answers = self._journeys.attachment_received(session, conversation, attachment)
+            replies = [self._store(session, conversation, answer) for answer in answers]
+            for reply in replies:
+                outbox.enqueue(session, conversation, reply)
+        session.commit()
+        if any(r.delivery_status == "queued" for r in replies):
+            self._notify()
+        return RouteResult(conversation, citizen, replies)
+
+    def _journey(
+        self, session: Session, conversation: Conversation, inbound: InboundMessage
+    ) -> list[Message] | None:
+        """The helpdesk's own journeys (complaint form, identity check, data rights...)."""
+        if self._journeys is None:
+            return None
+        answers = self._journeys.handle(session, conversation, inbound.text, inbound.payload)
+        if answers is None:
+            session.commit()  # a journey that just ended; the engine (and its actions) go next
+            return None
+        conversation.fallback_count = 0
+        return [self._store(session, conversation, answer) for answer in answers]
+
+    @staticmethod
+    def _store(session: Session, conversation: Conversation, reply: JourneyReply) -> Message:
+        message = convs.add_message(
+            session, conversation, Sender.BOT, reply.text, buttons=reply.buttons or None
+        )
+        message.language = conversation.language
+        return message
 
     def _choose_language(
         self, session: Session, conversation: Conversation, inbound: InboundMessage

@@ -27,10 +27,13 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.console import init_console
     from helpdesk.db import Database
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
+    from helpdesk.journeys import Journeys
+    from helpdesk.pages import bp as pages_bp
     from helpdesk.security import install as install_security
     from helpdesk.security.redaction import install as install_log_redaction
 
@@ -50,7 +53,30 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
     app.extensions["job_signal"] = signal
-    app.extensions["router"] = Router(engine, settings.average_handle_minutes, signal.notify)
+    service_catalog = app.extensions["catalog"]
+
+    def service_in(text: str) -> str | None:
+        """The catalog service a complaint's text names (its unit handles the complaint)."""
+        found = service_catalog.find(text)
+        return found.code if found is not None else None
+
+    def requirements_for(code: str, language: str) -> list[str]:
+        """The catalog's requirement items for a service (its first case), in `language`."""
+        payload = service_catalog.service_payload(code, language)
+        cases = (payload or {}).get("requirements") or []
+        return [str(item) for item in cases[0].get("items") or []] if cases else []
+
+    journeys = Journeys(
+        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        consent_notice=settings.consent_notice,
+        unit_for=service_catalog.unit_for,
+        requirements_for=requirements_for,
+        service_in=service_in,
+    )
+    app.extensions["journeys"] = journeys
+    app.extensions["router"] = Router(
+        engine, settings.average_handle_minutes, signal.notify, journeys=journeys
+    )
 
     register_error_handlers(app)
     install_security(app, settings)
@@ -59,4 +85,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(health_bp)
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
+    app.register_blueprint(pages_bp)
+    init_console(app)
     return app

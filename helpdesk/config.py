@@ -65,9 +65,19 @@ class Settings:
     retention_inbound_days: int = 30
     retention_tracker_days: int = 90
     retention_transcript_days: int = 365
+    public_url: str = ""
+    upload_dir: Path | None = None
+    upload_max_bytes: int = 10 * 1024 * 1024
     rasa_tracker_db: str = ""
+    consent_notice: bool = True
+    console_cookie_secure: bool = False
+    console_idle_minutes: int = 30
+    console_unclaimed_minutes: int = 5
+    console_silent_minutes: int = 15
     timezone: str = "Asia/Jakarta"
     office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
+    skm_period: str = "quarter"
+    skm_questions_file: Path | None = None
     testing: bool = False
 
     def is_production(self) -> bool:
@@ -145,7 +155,20 @@ class Settings:
             retention_transcript_days=_int(
                 "RETENTION_TRANSCRIPT_DAYS", cls.retention_transcript_days
             ),
+            public_url=env("PUBLIC_URL", "").strip().rstrip("/"),
+            upload_dir=Path(upload) if (upload := env("UPLOAD_DIR", "").strip()) else None,
+            upload_max_bytes=_int("UPLOAD_MAX_BYTES", cls.upload_max_bytes),
             rasa_tracker_db=env("RASA_TRACKER_DB", "").strip(),
+            consent_notice=env("CONSENT_NOTICE", "on").strip().lower() not in ("off", "0", "false"),
+            console_cookie_secure=env("CONSOLE_COOKIE_SECURE", "").strip().lower()
+            in ("1", "true", "yes"),
+            console_idle_minutes=_int("CONSOLE_IDLE_MINUTES", cls.console_idle_minutes),
+            console_unclaimed_minutes=_int(
+                "CONSOLE_UNCLAIMED_MINUTES", cls.console_unclaimed_minutes
+            ),
+            console_silent_minutes=_int("CONSOLE_SILENT_MINUTES", cls.console_silent_minutes),
             timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
             office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
+            skm_period=env("SKM_PERIOD", "").strip() or cls.skm_period,
+            skm_questions_file=Path(q) if (q := env("SKM_QUESTIONS_FILE", "").strip()) else None,
         )

@@ -7,7 +7,17 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
@@ -107,6 +117,7 @@ class AgentRole(enum.StrEnum):
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
+    ADMIN = "admin"
 
 
 class ServiceRequest(Base):
@@ -154,7 +165,14 @@ class StatusChange(Base):
 
 
 class Agent(Base):
-    """A helpdesk agent or supervisor who signs in to the console (password + TOTP)."""
+    """A console user (agent, supervisor or admin) who signs in with password + TOTP.
+
+    `totp_secret` holds the secret as stored (see `helpdesk.services.agents.totp_secret_of`
+    for the one place that reads it); `totp_confirmed_at` is set once the agent has
+    enrolled (first sign-in); `totp_last_counter` is the 30-second step of the last code
+    accepted, so a code is never accepted twice. `session_version` changes to sign the
+    agent out everywhere. Five failed sign-ins in a row set `locked_until`.
+    """
 
     __tablename__ = "agents"
 
@@ -163,9 +181,48 @@ class Agent(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret: Mapped[str] = mapped_column(EncryptedString())
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column()
+    totp_last_counter: Mapped[int | None] = mapped_column()
     role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
     department: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[AgentUnit]] = relationship(
+        back_populates="agent", cascade="all, delete-orphan", order_by="AgentUnit.unit_code"
+    )
+
+    @property
+    def unit_codes(self) -> list[str]:
+        """The units (catalog `units.yml` codes) this agent works for."""
+        return [m.unit_code for m in self.memberships]
+
+
+class AgentUnit(Base):
+    """Membership of an agent in a unit (department); agents see their units' work only."""
+
+    __tablename__ = "agent_units"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    agent: Mapped[Agent] = relationship(back_populates="memberships")
+
+
+class RecoveryCode(Base):
+    """A single-use second factor for a lost phone (hash only; `used_at` once spent)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -193,9 +250,16 @@ class Conversation(Base):
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handoff_note: Mapped[str | None] = mapped_column(Text)
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    last_agent_activity_at: Mapped[datetime | None] = mapped_column()
     pending_since: Mapped[datetime | None] = mapped_column()
     opened_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
+    # The router-side journey in progress (complaint form step, identity check, offer):
+    # see helpdesk/journeys/. None when the engine handles the next message.
+    journey: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    consent_notice_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -225,9 +289,62 @@ class Message(Base):
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     language: Mapped[str | None] = mapped_column(String(8))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    agent: Mapped[Agent | None] = relationship()
+
+
+class ConversationEvent(Base):
+    """What happened to a conversation in the console: claims, transfers, private notes...
+
+    Never sent to the citizen (the web chat and channels read `messages` only). `kind` is
+    one of `EVENT_KINDS` in `helpdesk.services.console_queue`; notes carry their text.
+    """
+
+    __tablename__ = "conversation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    from_unit: Mapped[str | None] = mapped_column(String(32))
+    to_unit: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[Agent | None] = relationship()
+
+
+class Presence(Base):
+    """An agent viewing (or typing in) a conversation, refreshed by the console's polling."""
+
+    __tablename__ = "console_presence"
+    __table_args__ = (UniqueConstraint("conversation_id", "agent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    typing: Mapped[bool] = mapped_column(default=False)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[Agent] = relationship()
+
+
+class CannedReply(Base):
+    """A ready answer an agent inserts with "/shortcut"; `{nama_layanan}`, `{nomor}` filled in."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("shortcut", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortcut: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JobStatus(enum.StrEnum):
@@ -336,6 +453,175 @@ class SecurityEvent(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(120))
 
 
+# --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
+
+
+class ComplaintCategory(enum.StrEnum):
+    """SP4N-LAPOR! report categories as citizens see them."""
+
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    INFORMASI = "permintaan_informasi"
+
+
+class ComplaintStatus(enum.StrEnum):
+    """A complaint's own lifecycle (SP4N-LAPOR! steps plus its two side exits)."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    FORWARDED = "forwarded"
+    IN_FOLLOW_UP = "in_follow_up"
+    FINISHED = "finished"
+    NOT_OUR_AUTHORITY = "not_our_authority"
+    ARCHIVED = "archived"
+
+
+class Complaint(Base):
+    """A complaint, aspiration or information request filed in chat, with its number.
+
+    `anonymous` hides the complainant's identity from agents and reports; `confidential`
+    keeps the content out of any public listing (SP4N-LAPOR! anonim / rahasia).
+    """
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
+    category: Mapped[ComplaintCategory] = mapped_column(
+        _enum(ComplaintCategory, "complaint_category")
+    )
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(300))
+    occurred: Mapped[str] = mapped_column(String(120))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    nik: Mapped[str | None] = mapped_column(EncryptedString())  # encrypted at rest
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ComplaintStatus] = mapped_column(
+        _enum(ComplaintStatus, "complaint_status"), default=ComplaintStatus.RECEIVED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[ComplaintStatusChange]] = relationship(
+        back_populates="complaint",
+        order_by="ComplaintStatusChange.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class ComplaintStatusChange(Base):
+    """One step in a complaint's status history."""
+
+    __tablename__ = "complaint_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="history")
+
+
+class LookupGuard(Base):
+    """Wrong identity tries on one tracking number; 3 lock the lookup for an hour."""
+
+    __tablename__ = "lookup_guards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(24), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Subscription(Base):
+    """A conversation that asked to be told when a request or complaint changes status."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("conversation_id", "tracking_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    tracking_number: Mapped[str] = mapped_column(String(24), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class DataRequestKind(enum.StrEnum):
+    """Data-subject rights exercised in chat (UU 27/2022)."""
+
+    ERASURE = "erasure"
+    ACCESS = "access"
+
+
+class DataRequestStatus(enum.StrEnum):
+    """Where a data-subject request stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    COMPLETED = "completed"
+
+
+class DataRequest(Base):
+    """A recorded data-subject request (UU PDP Pasal 14) with its legal deadline."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DataRequestKind] = mapped_column(_enum(DataRequestKind, "data_request_kind"))
+    status: Mapped[DataRequestStatus] = mapped_column(
+        _enum(DataRequestStatus, "data_request_status"), default=DataRequestStatus.PENDING
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Attachment(Base):
+    """A file a citizen sent (photo or PDF), stored outside the web root."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="SET NULL"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_requests.id", ondelete="SET NULL"), index=True
+    )
+    requirement: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HolidayOverride(Base):
     """A local change to the national working calendar, edited by an admin.
 
@@ -351,3 +637,63 @@ class HolidayOverride(Base):
     name: Mapped[str] = mapped_column(String(120))
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SurveyStatus(enum.StrEnum):
+    """Where an SKM survey stands in the chat."""
+
+    OFFERED = "offered"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    ABANDONED = "abandoned"
+
+
+class Survey(Base):
+    """One SKM survey (Permenpan-RB 14/2017) offered to a citizen after a served conversation.
+
+    At most one per citizen (`citizen_key` = channel:user) per service (`service_key`: the
+    service code, else `unit:<code>`) per period (`period`, e.g. 2026-Q4): the unique
+    constraint makes a second offer in the same period impossible. `u1`..`u9` hold the
+    answers 1-4; `step` is the question being asked (1-9), 10 the comment.
+    """
+
+    __tablename__ = "skm_surveys"
+    __table_args__ = (UniqueConstraint("citizen_key", "service_key", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    citizen_key: Mapped[str] = mapped_column(String(160))
+    service_key: Mapped[str] = mapped_column(String(64))
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    status: Mapped[SurveyStatus] = mapped_column(
+        _enum(SurveyStatus, "survey_status"), default=SurveyStatus.OFFERED
+    )
+    step: Mapped[int] = mapped_column(default=0)
+    invalid_count: Mapped[int] = mapped_column(default=0)
+    u1: Mapped[int | None] = mapped_column()
+    u2: Mapped[int | None] = mapped_column()
+    u3: Mapped[int | None] = mapped_column()
+    u4: Mapped[int | None] = mapped_column()
+    u5: Mapped[int | None] = mapped_column()
+    u6: Mapped[int | None] = mapped_column()
+    u7: Mapped[int | None] = mapped_column()
+    u8: Mapped[int | None] = mapped_column()
+    u9: Mapped[int | None] = mapped_column()
+    comment: Mapped[str | None] = mapped_column(Text)
+    offered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    def answers(self) -> list[int | None]:
+        """The nine answers, U1 first."""
+        return [self.u1, self.u2, self.u3, self.u4, self.u5, self.u6, self.u7, self.u8, self.u9]
+
+    def set_answer(self, element: int, value: int) -> None:
+        """Store the answer (1-4) to element `element` (1-9)."""
+        if not 1 <= element <= 9 or not 1 <= value <= 4:
+            raise ValueError("element 1-9, value 1-4")
+        setattr(self, f"u{element}", value)

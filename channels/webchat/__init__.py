@@ -18,6 +18,7 @@ from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Channel, Conversation, Message, Sender, utcnow
 from helpdesk.security.ratelimit import RateLimits, client_address
 from helpdesk.services import conversations as convs
+from helpdesk.services import uploads
 from helpdesk.services.errors import InvalidInput
 
 MAX_MESSAGE_ID = 2**63 - 1
@@ -184,6 +185,42 @@ def list_messages(session_id: str) -> tuple[Response, int]:
     messages = convs.messages_after(database().request_session(), conversation, after)
     body = {"messages": [message_json(m) for m in messages], "status": conversation.status.value}
     return jsonify(body), 200
+
+
+@bp.post("/webchat/sessions/<session_id>/attachments")
+def upload_attachment(session_id: str) -> tuple[Response, int]:
+    """A photo or PDF from the widget (multipart field `file`), attached for the agent.
+
+    JPEG, PNG or PDF by content, at most `UPLOAD_MAX_BYTES` (10 MB); stored outside the web
+    root. The complaint form takes it at its photo step; otherwise the bot acknowledges it.
+    """
+    request.max_content_length = settings().upload_max_bytes + 64 * 1024
+    conversation = _find_session(session_id)
+    if conversation is None:
+        return error_response(404, "session_not_found", "Unknown or expired chat session.")
+    limited = _limits().check(
+        ("message_per_session", session_id), ("message_per_address", client_address())
+    )
+    if limited is not None:
+        return limited
+    upload = request.files.get("file")
+    if upload is None:
+        return error_response(400, "missing_file", "Send the file in the multipart field 'file'.")
+    data = upload.stream.read(settings().upload_max_bytes + 1)
+    session = database().request_session()
+    attachment = uploads.store(session, settings(), conversation, data, upload.filename)
+    result = _router().attach(session, conversation, attachment)
+    body = {
+        "attachment": {
+            "id": attachment.id,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+        "message": message_json(result.citizen_message),
+        "messages": [message_json(m) for m in result.replies],
+    }
+    return jsonify(body), 201
 
 
 @bp.after_request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
@@ -9,12 +11,13 @@ from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
-from helpdesk.extensions import database, settings
+from helpdesk.extensions import catalog, database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Conversation, ConversationStatus
 from helpdesk.services import audit, outbox
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
+from helpdesk.services.redaction import mask_personal_data
 
 
 def _by_ref(session: Session, ref: str) -> Conversation:
@@ -25,7 +28,17 @@ def _by_ref(session: Session, ref: str) -> Conversation:
 
 def _summary(session: Session, conversation: Conversation) -> dict[str, object]:
     queue = convs.queue_info(session, conversation, settings().average_handle_minutes)
-    return conversation_json(conversation, queue)
+    body = conversation_json(conversation, queue)
+    if body.get("handoff_note"):
+        body["handoff_note"] = mask_personal_data(str(body["handoff_note"]))
+    return body
+
+
+def _masked(message: dict[str, Any]) -> dict[str, Any]:
+    """NIKs and phone numbers citizens typed are masked in transcripts shown to agents."""
+    if message.get("text"):
+        message["text"] = mask_personal_data(str(message["text"]))
+    return message
 
 
 @bp.get("/conversations")
@@ -62,7 +75,7 @@ def get_conversation(conversation_id: int) -> Response:
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
     body = _summary(session, conversation)
-    body["messages"] = [message_json(m) for m in conversation.messages]
+    body["messages"] = [_masked(message_json(m)) for m in conversation.messages]
     audit.record(session, current_actor(), "conversation.read", "conversation", conversation.id)
     session.commit()
     return jsonify(body)
@@ -109,6 +122,9 @@ def set_language(conversation_ref: str) -> Response:
 def hand_off(conversation_ref: str) -> Response:
     """Put the conversation in the agents' queue (used by the bot's actions)."""
     data = json_object()
+    service = optional_str(data, "service", 40)
+    if service is not None and catalog().get(service) is None:
+        service = None  # an unrecognised service is no reason to lose the handoff
     session = database().request_session()
     conversation = _by_ref(session, conversation_ref)
     convs.hand_off(
@@ -116,6 +132,8 @@ def hand_off(conversation_ref: str) -> Response:
         conversation,
         required_str(data, "reason", 32),
         optional_str(data, "note"),
+        unit_code=catalog().unit_for(service),
+        service_code=service,
     )
     body = _summary(session, conversation)
     audit.record(
@@ -134,9 +152,11 @@ def hand_off(conversation_ref: str) -> Response:
 @require_token
 @require_staff
 def resolve(conversation_id: int) -> Response:
-    """Close the agent's part; the bot answers the citizen's next message."""
+    """Close the agent's part; the bot answers the citizen's next message (after the SKM
+    survey offer, queued with the resolve)."""
     session = database().request_session()
     conversation = convs.resolve(session, convs.get_conversation(session, conversation_id))
     audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
     session.commit()
+    current_app.extensions["job_signal"].notify()
     return jsonify(_summary(session, conversation))

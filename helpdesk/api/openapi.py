@@ -8,6 +8,7 @@ from flask import Response, jsonify
 
 from helpdesk.api import bp
 from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
+from helpdesk.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -214,6 +215,12 @@ SPEC: dict[str, Any] = {
                                 "enum": ["citizen_request", "complaint", "fallback", "engine_error"]
                             },
                             "note": {"type": "string"},
+                            "service": {
+                                "type": "string",
+                                "description": "catalog code of the service the conversation "
+                                "was about: it waits in that service's unit's queue (the "
+                                "general queue `umum` otherwise)",
+                            },
                         },
                     }
                 ),
@@ -275,6 +282,12 @@ SPEC: dict[str, Any] = {
                     "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
                     "phone": {"type": "string", "example": "081234567890"},
                     "note": {"type": "string"},
+                    "notify_whatsapp": {
+                        "type": "boolean",
+                        "description": "The applicant consented to status updates on WhatsApp "
+                        "(sent as the approved utility template; needs `phone`)",
+                    },
+                    "language": {"enum": ["id", "jv", "su", "en"]},
                 },
             },
             "Request": {
@@ -319,6 +332,7 @@ SPEC: dict[str, Any] = {
                     "status": {"enum": _CONV_STATUSES},
                     "language": {"type": "string"},
                     "handoff_reason": {"type": ["string", "null"]},
+                    "unit": {"type": ["string", "null"]},
                     "queue_position": {"type": ["integer", "null"]},
                     "expected_wait_minutes": {"type": ["integer", "null"]},
                     "messages": {"type": "array", "items": _ref("Message")},
@@ -348,6 +362,7 @@ SPEC: dict[str, Any] = {
 }
 
 
+SPEC["paths"].update(JOURNEY_PATHS)
 SPEC["paths"].update(ACCOUNT_PATHS)
 
 

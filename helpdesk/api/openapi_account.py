@@ -31,7 +31,43 @@ _OVERRIDE = {
     },
 }
 
+_RANGE = [_q("from", _DATE, example="2026-10-01"), _q("to", _DATE, example="2026-12-31")]
+_IKM = {
+    "type": "object",
+    "properties": {
+        "ikm": {"type": "number", "description": "25-100; 0 when there are no respondents"},
+        "mutu": {"enum": ["A", "B", "C", "D"]},
+        "kinerja": {"type": ["string", "null"]},
+        "respondents": {"type": "integer"},
+        "population": {"type": "integer"},
+        "min_sample": {"type": "integer"},
+        "sample_sufficient": {"type": "boolean"},
+        "elements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "nrr": {"type": "number"},
+                    "respondents": {"type": "integer"},
+                },
+            },
+        },
+    },
+}
+
 PATHS: dict[str, Any] = {
+    "/reports/ikm": {
+        "get": {
+            "summary": "IKM (Permenpan-RB 14/2017) of the SKM surveys completed in a date range",
+            "parameters": [
+                *_RANGE,
+                _q("unit", {"type": "string"}, required=False),
+                _q("service", {"type": "string"}, required=False),
+            ],
+            "responses": {**_ok("The index", _IKM), **_err("401", "403", "422")},
+        }
+    },
     "/calendar/workdays": {
         "get": {
             "summary": "The date N working days after a date (weekends, holidays, cuti bersama "

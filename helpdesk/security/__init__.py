@@ -21,6 +21,11 @@ def install(app: Flask, settings: Settings) -> None:
 
         n = settings.proxy_fix_x_for
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
-    bodylimit.init_app(app, settings.max_body_bytes)
+    bodylimit.init_app(
+        app,
+        settings.max_body_bytes,
+        # The widget's file upload has its own limit (UPLOAD_MAX_BYTES, checked by content).
+        {"webchat.upload_attachment": settings.upload_max_bytes + bodylimit.UPLOAD_OVERHEAD},
+    )
     headers.init_app(app)
     app.extensions["rate_limits"] = ratelimit.RateLimits.from_settings(settings)

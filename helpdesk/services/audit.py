@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 from helpdesk.models import AuditEvent
 from helpdesk.services import security
 
+LOCKOUT_ACTIONS = frozenset({"agent.locked"})
+
 
 def mass_read_threshold() -> int:
     """Distinct citizens' records one actor may read per hour before an alert."""
@@ -37,6 +39,8 @@ def record(
             detail=detail,
         )
     )
+    if action in LOCKOUT_ACTIONS:  # the console's lockout becomes an alerted security event
+        security.record_event(session, "signin_lockout", actor=actor, detail=detail)
     if action.endswith(security.READ_SUFFIX):
         session.flush()
         security.check_mass_read(session, actor, mass_read_threshold())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select
@@ -12,6 +11,8 @@ from sqlalchemy.orm import Session, selectinload
 from helpdesk.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.tracking import new_tracking_number
+from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
 
 TRACKING_PREFIXES: dict[str, str] = {
     "ktp_el": "KTP",
@@ -32,7 +33,6 @@ TRACKING_PREFIXES: dict[str, str] = {
     "paspor": "PSP",
 }
 
-_TRACKING_RE = re.compile(r"^\s*([A-Za-z]{2,5})[\s-]*(\d{4})[\s-]*(\d{6})\s*$")
 _NIK_RE = re.compile(r"^\d{16}$")
 _PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
 
@@ -54,15 +54,6 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.COMPLETED: frozenset(),
     RequestStatus.REJECTED: frozenset(),
 }
-
-
-def normalize_tracking_number(text: str) -> str | None:
-    """`ktp 2026 000123` → `KTP-2026-000123`; None when it is not a tracking number."""
-    match = _TRACKING_RE.match(text)
-    if match is None:
-        return None
-    letters, year, serial = match.groups()
-    return f"{letters.upper()}-{year}-{serial}"
 
 
 def normalize_phone(phone: str) -> str:
@@ -102,8 +93,8 @@ def create_request(
 ) -> ServiceRequest:
     """Register a new request in status `submitted` and give it a tracking number.
 
-    Numbers are `PREFIX-YEAR-NNNNNN` with a random serial (not guessable from another
-    one); `tracking_number` fixes it (the demo seed only).
+    Numbers are random within the service's prefix and year (not sequential);
+    `tracking_number` fixes one (the demo seed's well-known numbers).
     """
     problems = []
     if service_code not in known_services:
@@ -116,8 +107,15 @@ def create_request(
         raise InvalidInput("; ".join(problems))
     when = created_at or utcnow()
     prefix = TRACKING_PREFIXES.get(service_code, "SVC")
+
+    def taken(number: str) -> bool:
+        found = session.scalar(
+            select(ServiceRequest.id).where(ServiceRequest.tracking_number == number)
+        )
+        return found is not None
+
     request = ServiceRequest(
-        tracking_number=tracking_number or _new_tracking_number(session, prefix, when.year),
+        tracking_number=tracking_number or new_tracking_number(prefix, when.year, taken),
         service_code=service_code,
         applicant_name=applicant_name.strip(),
         nik=nik,
@@ -130,18 +128,6 @@ def create_request(
     session.add(request)
     session.flush()
     return request
-
-
-def _new_tracking_number(session: Session, prefix: str, year: int) -> str:
-    """A random, unused `PREFIX-YEAR-NNNNNN` (finding 5: numbers were sequential)."""
-    for _ in range(50):
-        candidate = f"{prefix}-{year}-{secrets.randbelow(1_000_000):06d}"
-        taken = session.scalar(
-            select(ServiceRequest.id).where(ServiceRequest.tracking_number == candidate)
-        )
-        if taken is None:
-            return candidate
-    raise RuntimeError(f"no free tracking number left for {prefix}-{year}")
 
 
 def get_request(session: Session, tracking_number: str) -> ServiceRequest:

@@ -68,7 +68,11 @@ def db_rows(stack: Stack, sql: str) -> list[tuple[Any, ...]]:
 def test_finding1_the_action_server_refuses_calls_without_the_engines_secret(
     stack: Stack,
 ) -> None:
-    web = httpx.Client(base_url=stack.config.helpdesk_url, timeout=30)
+    with httpx.Client(base_url=stack.config.helpdesk_url, timeout=30) as web:
+        _forged_action_call_is_refused(stack, web)
+
+
+def _forged_action_call_is_refused(stack: Stack, web: httpx.Client) -> None:
     session_id = web.post("/webchat/sessions", json={}).json()["session_id"]
     web.post(f"/webchat/sessions/{session_id}/messages", json={"text": "halo"})
     sender = db_rows(stack, "SELECT engine_sender_id FROM conversations")[0][0]
@@ -108,9 +112,9 @@ def test_finding2_the_engine_api_needs_rasa_token(stack: Stack) -> None:
 
 
 def test_finding9_the_engine_knows_conversations_by_a_random_id(stack: Stack) -> None:
-    web = httpx.Client(base_url=stack.config.helpdesk_url, timeout=30)
-    session_id = web.post("/webchat/sessions", json={}).json()["session_id"]
-    web.post(f"/webchat/sessions/{session_id}/messages", json={"text": "halo"})
+    with httpx.Client(base_url=stack.config.helpdesk_url, timeout=30) as web:
+        session_id = web.post("/webchat/sessions", json={}).json()["session_id"]
+        web.post(f"/webchat/sessions/{session_id}/messages", json={"text": "halo"})
     tracker_db = stack.config.var_dir / "rasa-tracker.db"
     with sqlite3.connect(tracker_db) as connection:
         senders = {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
@@ -149,7 +153,13 @@ def test_finding6_no_configured_secret_reaches_any_log(
     stack: Stack, fake_api: tuple[FakeBotApi, str]
 ) -> None:
     api, _ = fake_api
-    web = httpx.Client(base_url=stack.config.helpdesk_url, timeout=30)
+    with httpx.Client(base_url=stack.config.helpdesk_url, timeout=30) as web:
+        _exercise_every_process(stack, api, web)
+    time.sleep(1)  # let the processes flush their last lines
+    _assert_no_secret_in_logs(stack)
+
+
+def _exercise_every_process(stack: Stack, api: FakeBotApi, web: httpx.Client) -> None:
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRETS["TELEGRAM_WEBHOOK_SECRET"]}
     body = text_update(770_001, 6_100_001, "Apa saja syarat membuat KTP?")
     assert web.post("/webhooks/telegram", json=body, headers=headers).status_code == 200
@@ -161,7 +171,9 @@ def test_finding6_no_configured_secret_reaches_any_log(
     assert web.get("/api/v1/conversations", headers=api_headers).status_code == 200
     bad = {"Authorization": "Bearer hw_wrong"}
     assert web.get("/api/v1/conversations", headers=bad).status_code == 401
-    time.sleep(1)  # let the processes flush their last lines
+
+
+def _assert_no_secret_in_logs(stack: Stack) -> None:
     secrets = {
         **SECRETS,
         "HELPDESK_API_TOKEN": stack.api_token,

@@ -166,7 +166,7 @@ def test_migration_encrypts_existing_rows_and_downgrade_restores_them(tmp_path: 
         assert sender and sender != "1"
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0004_account_calendar")
+        command.downgrade(config, "0007_journeys_complaints")
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT nik FROM service_requests")).scalar_one() == NIK
     db.dispose()

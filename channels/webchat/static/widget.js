@@ -7,7 +7,8 @@ const S = document.currentScript || document.querySelector('script[src*="widget.
 if (!S) return;
 const SRC = new URL(S.src, location.href);
 const cut = SRC.pathname.lastIndexOf('/webchat/');
-const API = (SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '')) + '/webchat/sessions';
+const BASE = SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '');
+const API = BASE + '/webchat/sessions';
 const TITLE = S.dataset.title || 'Halo Warga';
 const MAX = 2000, KEY = 'haloWarga.session', LKEY = 'haloWarga.lang';
 
@@ -21,7 +22,9 @@ const STR = {
     typing: 'Asisten sedang mengetik…', sending: 'Mengirim…', retry: 'Coba lagi',
     failed: 'Pesan gagal terkirim. Periksa koneksi Anda, lalu coba lagi.',
     limited: 'Terlalu banyak pesan. Tunggu sebentar, lalu coba lagi.',
-    long: 'Pesan terlalu panjang. Persingkat, lalu kirim lagi.'
+    long: 'Pesan terlalu panjang. Persingkat, lalu kirim lagi.',
+    attach: 'Lampirkan foto atau PDF', privacy: 'Privasi', help: 'Panduan',
+    big: 'Berkas lebih dari 10 MB. Kirim yang lebih kecil.', type: 'Hanya foto JPG/PNG atau PDF yang bisa dikirim.'
   },
   en: {
     title: 'Halo Warga — Public Information Service', sub: 'Public Information Service', launcher: 'Halo Warga chat', unread: 'new messages',
@@ -31,7 +34,9 @@ const STR = {
     typing: 'Assistant is typing…', sending: 'Sending…', retry: 'Try again',
     failed: 'Message not sent. Check your connection, then try again.',
     limited: 'Too many messages. Please wait a moment, then try again.',
-    long: 'Message too long. Shorten it, then send again.'
+    long: 'Message too long. Shorten it, then send again.',
+    attach: 'Attach a photo or PDF', privacy: 'Privacy', help: 'Guide',
+    big: 'The file is over 10 MB. Send a smaller one.', type: 'Only JPG/PNG photos or PDFs can be sent.'
   }
 };
 const okLang = v => (STR.hasOwnProperty(v) ? v : null);
@@ -102,6 +107,14 @@ const input = h('textarea', '#hw-input', {
   }
 });
 const counter = h('span', '#hw-count');
+const FILE_MAX = 10 * 1024 * 1024;
+const fileIn = h('input', '#hw-file', {
+  type: 'file', accept: 'image/jpeg,image/png,application/pdf', hidden: '', onchange: () => upload(fileIn.files[0])
+});
+const attachBtn = h('button', '#hw-attach', { type: 'button', 'data-tl': 'attach', onclick: () => fileIn.click() },
+  [icon('M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7l-7.8 7.8a6 6 0 0 0 8.5 8.5l6.4-6.4')]);
+const privacyA = h('a', '#hw-privacy', { target: '_blank', rel: 'noopener', 'data-t': 'privacy' });
+const helpA = h('a', '#hw-help', { target: '_blank', rel: 'noopener', 'data-t': 'help' });
 const panel = h('div', '#hw-panel', {
   role: 'dialog', 'data-tl': 'title', hidden: '',
   onkeydown: e => { if (e.key === 'Escape') { e.stopPropagation(); close(); } }
@@ -115,8 +128,9 @@ const panel = h('div', '#hw-panel', {
   h('form', '#hw-form', { onsubmit: e => { e.preventDefault(); submit(); } }, [
     notice,
     h('label', 'hw-sr', { for: 'hw-input', 'data-t': 'label' }),
-    h('div', 'hw-row', {}, [input, h('button', '#hw-send', { type: 'submit', 'data-t': 'send' })]),
-    counter
+    h('div', 'hw-row', {}, [attachBtn, fileIn, input, h('button', '#hw-send', { type: 'submit', 'data-t': 'send' })]),
+    counter,
+    h('p', 'hw-links', {}, [privacyA, h('span', '', { 'aria-hidden': 'true', text: ' · ' }), helpA])
   ])
 ]);
 const root = h('div', '#hw-root', { hidden: '' }, [launcher, panel]); // until widget.css is in
@@ -129,6 +143,8 @@ function setLang(v, remember) {
   }
   root.lang = panel.lang = sel.value = lang;
   input.placeholder = t('ph');
+  privacyA.href = BASE + '/privacy?lang=' + lang;
+  helpA.href = BASE + '/help?lang=' + lang;
   tr(root);
   badge();
 }
@@ -287,6 +303,34 @@ async function post(p) {
     } else if (e.code === 'rate_limited' || e.status === 429) {
       setState(p, 'limited', Math.min(e.retry > 0 ? e.retry : 5, 120));
     } else setState(p, 'failed'); // retry keeps client_message_id
+  }
+  busy--; typing();
+  schedule();
+}
+// A photo or PDF: checked here for size, on the server by content; replies come back as messages
+async function upload(file) {
+  fileIn.value = '';
+  if (!file) return;
+  if (file.size > FILE_MAX) { showNotice('big'); return; }
+  showNotice('');
+  busy++; typing();
+  try {
+    if (!sid) {
+      const s = await api('POST', '', { language: lang, explicit: !!load(LKEY) });
+      reset();
+      sid = String(s.session_id);
+      save();
+    }
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const r = await fetch(API + '/' + encodeURIComponent(sid) + '/attachments', { method: 'POST', body: form });
+    const d = await r.json().catch(() => null);
+    if (!r.ok) {
+      const code = d && d.error && d.error.code;
+      showNotice(code === 'file_too_large' || r.status === 413 ? 'big' : code === 'unsupported_type' ? 'type' : 'failed');
+    } else receive([d.message, ...(d.messages || [])]);
+  } catch (e) {
+    showNotice('failed');
   }
   busy--; typing();
   schedule();

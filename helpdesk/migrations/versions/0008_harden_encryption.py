@@ -4,8 +4,8 @@ token expiry, security events
 Existing NIKs, phone numbers and TOTP secrets are encrypted in place with the keys in
 ENCRYPTION_KEYS / BLIND_INDEX_KEY (helpdesk/crypto.py); the downgrade decrypts them.
 
-Revision ID: 0005_harden_encryption
-Revises: 0004_account_calendar
+Revision ID: 0008_harden_encryption
+Revises: 0007_journeys_complaints
 """
 
 import secrets
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_harden_encryption"
-down_revision: str | None = "0004_account_calendar"
+revision: str = "0008_harden_encryption"
+down_revision: str | None = "0007_journeys_complaints"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -24,6 +24,7 @@ ENCRYPTED = (
     ("service_requests", "nik"),
     ("service_requests", "phone"),
     ("agents", "totp_secret"),
+    ("complaints", "nik"),
     ("outbox", "recipient"),
     ("inbound_events", "payload"),  # JSON text, encrypted as one string
 )
@@ -50,7 +51,9 @@ def upgrade() -> None:
         batch_op.alter_column("phone", existing_type=sa.String(length=20), type_=sa.Text())
         batch_op.add_column(sa.Column("nik_index", sa.String(length=64), nullable=True))
     with op.batch_alter_table("agents", schema=None) as batch_op:
-        batch_op.alter_column("totp_secret", existing_type=sa.String(length=64), type_=sa.Text())
+        batch_op.alter_column("totp_secret", existing_type=sa.String(length=255), type_=sa.Text())
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.alter_column("nik", existing_type=sa.String(length=16), type_=sa.Text())
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.alter_column("recipient", existing_type=sa.String(length=128), type_=sa.Text())
     with op.batch_alter_table("inbound_events", schema=None) as batch_op:
@@ -61,7 +64,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     has_rows = any(
         bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first()  # noqa: S608
-        for table in ("service_requests", "agents", "outbox", "inbound_events")
+        for table in ("service_requests", "agents", "outbox", "inbound_events", "complaints")
     )
     if has_rows:
         ring = keyring()
@@ -128,7 +131,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     has_rows = any(
         bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first()  # noqa: S608
-        for table in ("service_requests", "agents", "outbox", "inbound_events")
+        for table in ("service_requests", "agents", "outbox", "inbound_events", "complaints")
     )
     if has_rows:
         from helpdesk.crypto import keyring
@@ -148,4 +151,6 @@ def downgrade() -> None:
         batch_op.alter_column("phone", existing_type=sa.Text(), type_=sa.String(length=20))
         batch_op.alter_column("nik", existing_type=sa.Text(), type_=sa.String(length=16))
     with op.batch_alter_table("agents", schema=None) as batch_op:
-        batch_op.alter_column("totp_secret", existing_type=sa.Text(), type_=sa.String(length=64))
+        batch_op.alter_column("totp_secret", existing_type=sa.Text(), type_=sa.String(length=255))
+    with op.batch_alter_table("complaints", schema=None) as batch_op:
+        batch_op.alter_column("nik", existing_type=sa.Text(), type_=sa.String(length=16))
