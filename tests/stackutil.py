@@ -63,7 +63,13 @@ def seeded_stack(
         helpdesk_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
-        env=env or {},
+        # Every test citizen comes from 127.0.0.1: lift the per-address web chat limits
+        # (tests/unit/test_security_web.py covers them); a module may still set its own.
+        env={
+            "WEBCHAT_SESSIONS_PER_ADDRESS": "100000/minute",
+            "WEBCHAT_MESSAGES_PER_ADDRESS": "100000/minute",
+            **(env or {}),
+        },
         workers=workers,
     )
     stack = Stack(config, token)
