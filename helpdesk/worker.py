@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from helpdesk.db import Database
 from helpdesk.jobs import JobSignal
 from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
 from helpdesk.services import inbox, outbox
+from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,8 @@ class Worker:
                     )
                 else:
                     for inbound in parsed or []:
-                        self.router.handle(session, inbound)
+                        if not self._route_files(session, adapter, inbound):
+                            self.router.handle(session, inbound)
                 inbox.mark_done(event)
             except Exception as exc:  # noqa: BLE001 - recorded on the event, retried later
                 log.exception("inbound event %s failed", event_id)
@@ -135,6 +137,24 @@ class Worker:
                     return
                 inbox.mark_failed_attempt(event, f"{type(exc).__name__}: {exc}")
             session.commit()
+
+    def _route_files(self, session: Session, adapter: ChannelAdapter, inbound: Any) -> bool:
+        """Fetch a photo/document from the platform and route it as a file; False when the
+        message carries none, or it cannot be fetched or accepted (then it is routed as
+        text: its caption or placeholder, and the journey asks again)."""
+        fetch = getattr(adapter, "fetch_media", None)
+        if not inbound.attachments or fetch is None:
+            return False
+        routed = False
+        for meta in inbound.attachments:
+            try:
+                data, name = fetch(meta)
+                routed = self.router.handle_file(session, inbound, data, name) is not None
+            except (DeliveryError, ServiceError) as exc:
+                log.info("attachment not taken (%s): %s", type(exc).__name__, exc)
+                session.rollback()
+                return False
+        return routed
 
     def _deliver(self, item_id: int) -> None:
         with self.database.session() as session:

@@ -643,3 +643,57 @@ def test_document_checklist_for_a_verified_request(
     with app.app_context(), database().session() as session:
         attachment = session.scalars(select(Attachment)).one()
         assert attachment.request_id is not None and attachment.requirement == items[0]
+
+
+def test_telegram_photo_is_fetched_from_the_platform_into_the_form(
+    tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    from channels.telegram.adapter import TelegramAdapter
+    from helpdesk.jobs import PollingSignal
+    from helpdesk.models import Attachment
+    from helpdesk.services.inbox import store_inbound_event
+    from helpdesk.worker import Worker
+    from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
+
+    app = create_app(
+        make_settings(f"sqlite:///{tmp_path / 'h.db'}", upload_dir=tmp_path / "up"),
+        bot_engine=fake_engine,
+    )
+    with app.app_context():
+        upgrade(database().engine)
+    api = FakeBotApi(files={"AgADphoto": PNG, "AgADfake": b"GIF89a not ours"})
+    chat_id = 5551234
+
+    with serve(api) as url, app.app_context():
+        adapter = TelegramAdapter("1:token", api_base_url=url)
+        worker = Worker(
+            database(), app.extensions["router"], {Channel.TELEGRAM: adapter}, PollingSignal()
+        )
+
+        def deliver(n: int, body: dict[str, Any]) -> None:
+            with database().session() as session:
+                store_inbound_event(session, Channel.TELEGRAM, str(n), body)
+                session.commit()
+            worker.run_once()
+
+        with database().session() as session:
+            conversation = convs.get_or_create(session, Channel.TELEGRAM, str(chat_id))
+            conversation.journey = {
+                "kind": "complaint",
+                "step": "photo",
+                "data": {"category": "pengaduan"},
+            }
+            session.commit()
+        deliver(1, photo_update(1, chat_id, "AgADfake"))  # not JPEG/PNG/PDF: asked again
+        deliver(2, photo_update(2, chat_id, "AgADphoto"))
+        deliver(3, text_update(3, chat_id, "x"))  # flush the outbox
+        adapter.close()
+    texts = [p["text"] for p in api.sent()]
+    assert any("Silakan kirim fotonya" in t for t in texts), texts
+    assert any("Lampiran diterima" in t for t in texts), texts
+    assert any(c[1] == "getFile" for c in api.calls)
+    with app.app_context(), database().session() as session:
+        (attachment,) = session.scalars(select(Attachment)).all()
+        assert attachment.content_type == "image/png" and attachment.size == len(PNG)
+        journey = session.scalars(select(Conversation)).one().journey
+        assert journey is not None and journey["data"]["attachments"] == [attachment.id]
