@@ -23,7 +23,7 @@ from channels.router import Router
 from helpdesk.db import Database
 from helpdesk.jobs import JobSignal
 from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
-from helpdesk.services import inbox, outbox
+from helpdesk.services import inbox, outbox, privacy
 from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,8 @@ class Worker:
                     outbox.update_delivery_status(
                         session, parsed.provider_message_id, parsed.status
                     )
+                    if outbox.recipient_of(session, parsed.provider_message_id) == "erased":
+                        privacy.scrub_event(event)  # its payload names the erased number
                 else:
                     for inbound in parsed or []:
                         if not self._route_files(session, adapter, inbound):
@@ -183,4 +185,9 @@ class Worker:
                 outbox.mark_failed_attempt(item, str(exc), retryable=exc.retryable)
             else:
                 outbox.mark_sent(item, provider_id)
+                conversation = message.conversation
+                if (conversation.journey or {}).get(privacy.ERASE_AFTER_DELIVERY):
+                    privacy.forget_address(session, conversation)  # the outcome is delivered
+                    session.commit()
+                    privacy.compact_sqlite(self.database.engine)
             session.commit()

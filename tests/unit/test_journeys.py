@@ -697,3 +697,68 @@ def test_telegram_photo_is_fetched_from_the_platform_into_the_form(
         assert attachment.content_type == "image/png" and attachment.size == len(PNG)
         journey = session.scalars(select(Conversation)).one().journey
         assert journey is not None and journey["data"]["attachments"] == [attachment.id]
+
+
+def test_whatsapp_erasure_forgets_the_number_once_the_outcome_is_delivered(
+    tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    from channels.adapters import OutgoingMessage, StatusUpdate
+    from channels.base import InboundMessage
+    from helpdesk.jobs import PollingSignal
+    from helpdesk.services.inbox import store_inbound_event
+    from helpdesk.worker import Worker
+
+    wa_id = "6285711112222"
+
+    class WhatsAppStub:
+        channel = Channel.WHATSAPP
+        sent: list[tuple[str, str]] = []
+
+        def parse_event(self, payload: dict[str, Any]) -> StatusUpdate | None:
+            status = payload["status"]
+            return StatusUpdate(status["id"], status["status"])
+
+        def send(self, recipient: str, message: OutgoingMessage) -> str:
+            self.sent.append((recipient, message.text))
+            return f"wamid.{len(self.sent)}"
+
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'h.db'}"), bot_engine=fake_engine)
+    with app.app_context():
+        upgrade(database().engine)
+        with database().session() as session:
+            staff = {"Authorization": f"Bearer {create_token(session, 'sup')}"}
+            session.commit()
+        stub = WhatsAppStub()
+        worker = Worker(
+            database(), app.extensions["router"], {Channel.WHATSAPP: stub}, PollingSignal()
+        )
+        router = app.extensions["router"]
+        with database().session() as session:
+            for n, text in enumerate(("nomor saya 085711112222", "hapus data saya")):
+                inbound = InboundMessage(Channel.WHATSAPP, wa_id, text, client_message_id=f"m{n}")
+                router.handle(session, inbound)
+        worker.run_once()
+    client = app.test_client()
+    (item,) = client.get("/api/v1/erasure-requests?status=pending", headers=staff).get_json()[
+        "items"
+    ]
+    approved = client.post(f"/api/v1/erasure-requests/{item['id']}/approve", headers=staff)
+    assert approved.status_code == 200
+    with app.app_context():
+        worker.run_once()  # delivers the outcome, then forgets the number
+        receipt = {
+            "status": {
+                "id": f"wamid.{len(stub.sent)}",
+                "status": "delivered",
+                "recipient_id": wa_id,
+            }
+        }
+        with database().session() as session:
+            store_inbound_event(session, Channel.WHATSAPP, "receipt-1", receipt)
+            session.commit()
+        worker.run_once()
+        database().dispose()
+    assert stub.sent[-1][0] == wa_id and "disetujui" in stub.sent[-1][1]
+    for path in tmp_path.glob("h.db*"):
+        data = path.read_bytes()
+        assert wa_id.encode() not in data and b"085711112222" not in data, path
