@@ -132,7 +132,9 @@ class Router:
         citizen.attachments = [
             {
                 "attachment_id": attachment.id,
+                "name": attachment.filename,  # what the console lists
                 "filename": attachment.filename,
+                "url": f"/api/v1/attachments/{attachment.id}",
                 "content_type": attachment.content_type,
                 "size": attachment.size,
             }
