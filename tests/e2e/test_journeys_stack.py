@@ -202,7 +202,7 @@ def test_complaint_status_check_and_update_on_the_widget_in_indonesian(
         number = number_in(filed)
         assert number.startswith("ADU-")
         status = citizen.say(f"cek status {number}")
-        assert number in status and "Diterima" in status, status
+        assert number in status and "Diterima" in status and "Status laporan" in status, status
         assert "4 digit terakhir NIK" in status and "Rp50.000" not in status
         details = citizen.say(NIK[-4:])
         assert "Identitas cocok" in details and "Rp50.000" in details
@@ -217,7 +217,9 @@ def test_complaint_status_check_and_update_on_the_widget_in_indonesian(
             lambda: [m for m in citizen.history() if "Kabar terbaru" in m["text"]], timeout=60
         )
         assert "Terverifikasi" in update[-1]["text"]
-        TRANSCRIPT.append(f"*(petugas: status → verified)*\n\n**Bot:** {update[-1]['text']}\n")
+        pushed = update[-1]["text"]
+        entry = f"*(petugas: status → verified)*\n\n**Bot:** {pushed}\n"
+        TRANSCRIPT.append(entry.replace("\n", "\n> "))
         complaint = staff.get(f"/complaints/{number}").json()
         assert complaint["unit"] == "dukcapil" and complaint["confidential"]  # KTP → its unit
     finally:
