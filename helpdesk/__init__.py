@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.rasa import RasaEngine
     from channels.router import Router
     from channels.telegram.views import telegram_bp
+    from channels.turns import TurnPool
     from channels.webchat import bp as webchat_bp
     from channels.webchat.ratelimit import SlidingWindowLimiter
     from channels.whatsapp.views import whatsapp_bp
@@ -46,9 +47,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     app.extensions["settings"] = settings
-    Database(settings.database_url).init_app(app)
+    database = Database(settings.database_url)
+    database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
-    engine = bot_engine or RasaEngine(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    engine = bot_engine or RasaEngine(
+        settings.rasa_url,
+        timeout=settings.rasa_timeout_seconds,
+        max_concurrency=settings.rasa_max_concurrency,
+    )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
     app.extensions["job_signal"] = signal
@@ -79,13 +85,15 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     ) -> Attachment:
         return uploads.store(session, settings, conversation, data, name)
 
-    app.extensions["router"] = Router(
+    router = Router(
         engine,
         settings.average_handle_minutes,
         signal.notify,
         journeys=journeys,
         store_file=store_file,
     )
+    app.extensions["router"] = router
+    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
     app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)

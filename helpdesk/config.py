@@ -30,6 +30,10 @@ class Settings:
     secret_key: str = "dev-only-change-me"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 30.0
+    rasa_max_concurrency: int = 4
+    webchat_reply_wait_seconds: float = 3.0
+    internal_port: int = 0
+    internal_host: str = "127.0.0.1"
     catalog_dir: Path | None = None
     webchat_max_message_chars: int = 2000
     webchat_rate_limit_per_minute: int = 20
@@ -71,6 +75,12 @@ class Settings:
             secret_key=env("SECRET_KEY", cls.secret_key),
             rasa_url=env("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
+            rasa_max_concurrency=_int("RASA_MAX_CONCURRENCY", cls.rasa_max_concurrency),
+            webchat_reply_wait_seconds=_float(
+                "WEBCHAT_REPLY_WAIT_SECONDS", cls.webchat_reply_wait_seconds
+            ),
+            internal_port=_int("HELPDESK_INTERNAL_PORT", cls.internal_port),
+            internal_host=env("HELPDESK_INTERNAL_HOST", cls.internal_host),
             catalog_dir=Path(catalog) if catalog else None,
             webchat_max_message_chars=_int(
                 "WEBCHAT_MAX_MESSAGE_CHARS", cls.webchat_max_message_chars
