@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels import messages
-from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
+from channels.base import BotEngine, BotReply, EngineBusy, EngineUnavailable, InboundMessage
 from helpdesk.journeys import JourneyReply, Journeys
 from helpdesk.language import decide, parse_language_command
 from helpdesk.models import (
@@ -36,6 +37,20 @@ HISTORY_MESSAGES = 5
 
 
 @dataclass(frozen=True)
+class EngineTurn:
+    """One message for the engine: plain values, safe to hand to another thread."""
+
+    conversation_id: int
+    text: str
+    metadata: dict[str, Any]
+    language: str
+    notice: JourneyReply | None = None
+    # What the engine knows the conversation by: random, never the row id (a reset
+    # database must not hand a new citizen an old tracker; nobody can guess another's).
+    sender_id: str = ""
+
+
+@dataclass(frozen=True)
 class RouteResult:
     """What became of one inbound message."""
 
@@ -43,6 +58,14 @@ class RouteResult:
     citizen_message: Message
     replies: list[Message]
     duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A stored citizen message, and the engine turn it needs (None: nothing to ask)."""
+
+    result: RouteResult
+    turn: EngineTurn | None
 
 
 class Router:
@@ -54,14 +77,31 @@ class Router:
         handle_minutes: int = 5,
         notify: Callable[[], None] = lambda: None,
         journeys: Journeys | None = None,
+        store_file: Callable[[Session, Conversation, bytes, str | None], Attachment] | None = None,
     ) -> None:
+        self._store_file = store_file
         self._engine = engine
         self._handle_minutes = handle_minutes
         self._notify = notify
         self._journeys = journeys
 
     def handle(self, session: Session, inbound: InboundMessage) -> RouteResult:
-        """Store the message, then answer it with the bot when the bot owns the conversation."""
+        """Store the message, then answer it with the bot when the bot owns the conversation.
+
+        Synchronous (the worker's path for Telegram and WhatsApp); the web chat uses
+        `accept` now and `call_engine` + `store_outcome` on a turn thread.
+        """
+        accepted = self.accept(session, inbound)
+        if accepted.turn is None:
+            return accepted.result
+        outcome = self.call_engine(accepted.turn)
+        replies = accepted.result.replies + self.store_outcome(session, accepted.turn, outcome)
+        session.refresh(accepted.result.conversation)
+        result = accepted.result
+        return RouteResult(result.conversation, result.citizen_message, replies)
+
+    def accept(self, session: Session, inbound: InboundMessage) -> Accepted:
+        """Store the citizen's message (committed); say whether the engine must answer it."""
         conversation = convs.get_or_create(
             session, inbound.channel, inbound.channel_user_id, inbound.language or "id"
         )
@@ -70,7 +110,7 @@ class Router:
                 session, conversation, inbound.client_message_id
             )
             if earlier is not None:
-                return self._repeat(session, conversation, earlier)
+                return Accepted(self._repeat(session, conversation, earlier), None)
         if conversation.status == ConversationStatus.RESOLVED:
             conversation.status = ConversationStatus.BOT
         engine_text = self._choose_language(session, conversation, inbound)
@@ -90,22 +130,86 @@ class Router:
             notice = self._journeys.consent_notice(conversation)
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
-            return RouteResult(conversation, citizen, [])
-        replies = surveys.answer(session, conversation, citizen)  # an SKM survey running?
-        if replies is None:
-            replies = self._journey(session, conversation, inbound)
-        if replies is None:
-            replies = self._unsupported_note(session, conversation)
-            replies += self._ask_bot(session, conversation, engine_text)
-        if notice is not None:
-            replies.append(self._store(session, conversation, notice))
+            return Accepted(RouteResult(conversation, citizen, []), None)
+        answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if answered is None:
+            answered = self._journey(session, conversation, inbound)
+        if answered is not None:  # the helpdesk itself answered; no engine turn
+            if notice is not None:
+                answered.append(self._store(session, conversation, notice))
+            self._deliver(session, conversation, answered)
+            session.refresh(conversation)
+            return Accepted(RouteResult(conversation, citizen, answered), None)
+        notes = self._unsupported_note(session, conversation)
+        self._deliver(session, conversation, notes)
+        turn = EngineTurn(
+            conversation_id=conversation.id,
+            sender_id=conversation.engine_sender_id,
+            text=engine_text,
+            metadata={
+                "channel": conversation.channel.value,
+                "language": conversation.language,
+                "detected_language": conversation.detected_language,
+            },
+            language=conversation.language,
+            notice=notice,
+        )
+        return Accepted(RouteResult(conversation, citizen, notes), turn)
+
+    def call_engine(self, turn: EngineTurn) -> list[BotReply] | EngineUnavailable:
+        """Ask the engine (no database work here: this is the slow part)."""
+        try:
+            sender = turn.sender_id or str(turn.conversation_id)
+            return self._engine.reply(sender, turn.text, turn.metadata)
+        except EngineUnavailable as exc:
+            return exc
+
+    def store_outcome(
+        self, session: Session, turn: EngineTurn, outcome: list[BotReply] | EngineUnavailable
+    ) -> list[Message]:
+        """Store the engine's answer (or the handoff it caused), queue deliveries, commit."""
+        conversation = session.get(Conversation, turn.conversation_id)
+        if conversation is None:  # erased meanwhile
+            return []
+        session.refresh(conversation)  # an action may have handed the conversation off
+        replies = self._answer(session, conversation, outcome)
+        if turn.notice is not None:  # the privacy notice follows the first answer
+            replies.append(self._store(session, conversation, turn.notice))
+        self._deliver(session, conversation, replies)
+        return replies
+
+    def waiting_notice(self, session: Session, turn: EngineTurn) -> Message | None:
+        """Store and queue the "please wait, you are in line" message for a slow turn."""
+        conversation = session.get(Conversation, turn.conversation_id)
+        if conversation is None:
+            return None
+        notice = convs.add_message(
+            session, conversation, Sender.BOT, messages.text("please_wait", turn.language)
+        )
+        self._deliver(session, conversation, [notice])
+        return notice
+
+    def _deliver(
+        self, session: Session, conversation: Conversation, replies: list[Message]
+    ) -> None:
         for reply in replies:
             outbox.enqueue(session, conversation, reply)
         session.commit()
-        session.refresh(conversation)
         if any(r.delivery_status == "queued" for r in replies):
             self._notify()
-        return RouteResult(conversation, citizen, replies)
+
+    def handle_file(
+        self, session: Session, inbound: InboundMessage, data: bytes, filename: str | None
+    ) -> RouteResult | None:
+        """A photo or document fetched from a push channel: checked and stored like a widget
+        upload, then taken by the journey (None when files cannot be stored here)."""
+        if self._store_file is None:
+            return None
+        conversation = convs.get_or_create(
+            session, inbound.channel, inbound.channel_user_id, inbound.language or "id"
+        )
+        attachment = self._store_file(session, conversation, data, filename)
+        return self.attach(session, conversation, attachment)
 
     def attach(
         self, session: Session, conversation: Conversation, attachment: Attachment
@@ -117,7 +221,9 @@ class Router:
         citizen.attachments = [
             {
                 "attachment_id": attachment.id,
+                "name": attachment.filename,  # what the console lists
                 "filename": attachment.filename,
+                "url": f"/api/v1/attachments/{attachment.id}",
                 "content_type": attachment.content_type,
                 "size": attachment.size,
             }
@@ -206,20 +312,21 @@ class Router:
         note = messages.text("unsupported_language", "id", name=messages.LANGUAGE_NAMES_ID[code])
         return [convs.add_message(session, conversation, Sender.BOT, note)]
 
-    def _ask_bot(self, session: Session, conversation: Conversation, text: str) -> list[Message]:
-        metadata = {
-            "channel": conversation.channel.value,
-            "language": conversation.language,
-            "detected_language": conversation.detected_language,
-        }
-        try:
-            # The random sender id, never the row id (a reset database must not hand a new
-            # citizen an old tracker; nobody can guess another citizen's tracker).
-            bot_replies = self._engine.reply(conversation.engine_sender_id, text, metadata)
-        except EngineUnavailable as exc:
-            log.warning("engine unavailable for conversation %s: %s", conversation.id, exc)
+    def _answer(
+        self,
+        session: Session,
+        conversation: Conversation,
+        outcome: list[BotReply] | EngineUnavailable,
+    ) -> list[Message]:
+        if isinstance(outcome, EngineBusy):
+            # Up but slow: never a handoff. Say so politely; the conversation stays the bot's.
+            log.warning("engine busy for conversation %s: %s", conversation.id, outcome)
+            text = messages.text("engine_slow", conversation.language)
+            return [convs.add_message(session, conversation, Sender.BOT, text)]
+        if isinstance(outcome, EngineUnavailable):
+            log.warning("engine unavailable for conversation %s: %s", conversation.id, outcome)
             return [self._hand_off(session, conversation, "engine_error", "engine_down")]
-        session.refresh(conversation)  # an action may have handed the conversation off
+        bot_replies = outcome
         if not bot_replies and conversation.status == ConversationStatus.BOT:
             # Every turn of our domain says something; silence means an action failed
             # (the action server is down) and the citizen must not be left waiting.

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from helpdesk.config import Settings
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.rasa import RasaEngine
     from channels.router import Router
     from channels.telegram.views import telegram_bp
+    from channels.turns import TurnPool
     from channels.webchat import bp as webchat_bp
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
@@ -33,9 +35,11 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
     from helpdesk.journeys import Journeys
+    from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
     from helpdesk.security import install as install_security
     from helpdesk.security.redaction import install as install_log_redaction
+    from helpdesk.services import uploads
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -45,10 +49,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     install_log_redaction()
 
     app.extensions["settings"] = settings
-    Database(settings.database_url).init_app(app)
+    database = Database(settings.database_url)
+    database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
     engine = bot_engine or RasaEngine(
-        settings.rasa_url, timeout=settings.rasa_timeout_seconds, token=settings.rasa_token
+        settings.rasa_url,
+        timeout=settings.rasa_timeout_seconds,
+        max_concurrency=settings.rasa_max_concurrency,
+        token=settings.rasa_token,
     )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
@@ -74,9 +82,21 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         service_in=service_in,
     )
     app.extensions["journeys"] = journeys
-    app.extensions["router"] = Router(
-        engine, settings.average_handle_minutes, signal.notify, journeys=journeys
+
+    def store_file(
+        session: Session, conversation: Conversation, data: bytes, name: str | None
+    ) -> Attachment:
+        return uploads.store(session, settings, conversation, data, name)
+
+    router = Router(
+        engine,
+        settings.average_handle_minutes,
+        signal.notify,
+        journeys=journeys,
+        store_file=store_file,
     )
+    app.extensions["router"] = router
+    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
 
     register_error_handlers(app)
     install_security(app, settings)

@@ -41,6 +41,10 @@ class Settings:
     max_body_bytes: int = MIB
     trusted_hosts: tuple[str, ...] = ()
     rasa_timeout_seconds: float = 30.0
+    rasa_max_concurrency: int = 4
+    webchat_reply_wait_seconds: float = 3.0
+    internal_port: int = 0
+    internal_host: str = "127.0.0.1"
     catalog_dir: Path | None = None
     webchat_max_message_chars: int = 2000
     webchat_rate_limit_per_minute: int = 20
@@ -117,6 +121,12 @@ class Settings:
                 h.strip() for h in env("TRUSTED_HOSTS", "").split(",") if h.strip()
             ),
             rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
+            rasa_max_concurrency=_int("RASA_MAX_CONCURRENCY", cls.rasa_max_concurrency),
+            webchat_reply_wait_seconds=_float(
+                "WEBCHAT_REPLY_WAIT_SECONDS", cls.webchat_reply_wait_seconds
+            ),
+            internal_port=_int("HELPDESK_INTERNAL_PORT", cls.internal_port),
+            internal_host=env("HELPDESK_INTERNAL_HOST", cls.internal_host),
             catalog_dir=Path(catalog) if catalog else None,
             webchat_max_message_chars=_int(
                 "WEBCHAT_MAX_MESSAGE_CHARS", cls.webchat_max_message_chars

@@ -38,6 +38,7 @@ class StackConfig:
     helpdesk_port: int = 8000
     rasa_port: int = 5005
     actions_port: int = 5055
+    internal_port: int = 8001
     host: str = "127.0.0.1"
     workers: int = 1
     env: dict[str, str] = field(default_factory=dict)
@@ -46,6 +47,11 @@ class StackConfig:
     def helpdesk_url(self) -> str:
         """Base URL of the helpdesk web app."""
         return f"http://{self.host}:{self.helpdesk_port}"
+
+    @property
+    def internal_url(self) -> str:
+        """The helpdesk's internal listener (its own threads; the action server's way in)."""
+        return f"http://127.0.0.1:{self.internal_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -79,7 +85,8 @@ class Stack:
             DATABASE_URL=c.database_url,
             HELPDESK_HOST=c.host,
             HELPDESK_PORT=str(c.helpdesk_port),
-            HELPDESK_URL=c.helpdesk_url,
+            HELPDESK_INTERNAL_PORT=str(c.internal_port),
+            HELPDESK_URL=c.internal_url,
             HELPDESK_API_TOKEN=self.api_token,
             RASA_URL=c.rasa_url,
             RASA_TOKEN=self.rasa_token,
@@ -104,7 +111,7 @@ class Stack:
         return {
             "rasa": [
                 rasa_python,
-                str(REPO_ROOT / "scripts" / "rasa_run.py"),  # adds --auth-token $RASA_TOKEN
+                "scripts/rasa_run.py",  # adds --auth-token $RASA_TOKEN (cwd: the repository)
                 "run",
                 "--enable-api",
                 "--model",
@@ -133,6 +140,10 @@ class Stack:
             **{name: [str(venv_bin / "helpdesk"), "worker"] for name in self.worker_names()},
         }
 
+    def process_env(self, name: str) -> dict[str, str]:
+        """Settings for one process on top of the shared ones (none in the embedded stack)."""
+        return {}
+
     def worker_names(self) -> list[str]:
         """`worker`, then `worker-2`, `worker-3`... when several share the jobs."""
         return ["worker"] + [f"worker-{n}" for n in range(2, self.config.workers + 1)]
@@ -151,7 +162,7 @@ class Stack:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
-                    env=env,
+                    env={**env, **self.process_env(name)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -264,6 +275,7 @@ def main() -> int:
         helpdesk_port=settings.port,
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=int(os.environ.get("ACTION_SERVER_PORT", "5055")),
+        internal_port=settings.internal_port or 8001,
     )
     stack = Stack(config, token)
     # Ctrl-C and `kill` both stop every process (SIGINT may arrive ignored from a
@@ -281,6 +293,7 @@ def main() -> int:
         print(f"  Health               {config.helpdesk_url}/healthz")
         print(f"  Rasa engine          {config.rasa_url}")
         print(f"  Action server        {config.actions_url}")
+        print(f"  Internal API         {config.internal_url} (action server only)")
         print("Press Ctrl-C to stop them all.", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)

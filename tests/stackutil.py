@@ -63,6 +63,7 @@ def seeded_stack(
         helpdesk_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
+        internal_port=free_port(),
         # Every test citizen comes from 127.0.0.1: lift the per-address web chat limits
         # (tests/unit/test_security_web.py covers them); a module may still set its own.
         env={

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from channels.base import InboundMessage
 from channels.router import Router
+from channels.turns import TurnPool
 from helpdesk.api.body import json_object, optional_str
 from helpdesk.api.serializers import message_json
 from helpdesk.errors import error_response
@@ -40,6 +41,11 @@ def _router() -> Router:
 def _limits() -> RateLimits:
     limits: RateLimits = current_app.extensions["rate_limits"]
     return limits
+
+
+def _turns() -> TurnPool:
+    turns: TurnPool = current_app.extensions["turns"]
+    return turns
 
 
 def _find_session(session_id: str) -> Conversation | None:
@@ -133,7 +139,10 @@ def set_language(session_id: str) -> tuple[Response, int]:
 def post_message(session_id: str) -> tuple[Response, int]:
     """A citizen's message; answers with the bot's replies ([] while an agent owns it).
 
-    `message` is the citizen's own message as stored, so the widget learns its id.
+    `message` is the citizen's own message as stored, so the widget learns its id. When
+    the engine needs longer than WEBCHAT_REPLY_WAIT_SECONDS, `messages` holds a stored
+    "please wait, you are in line" notice, `pending` is true, and the answer follows
+    through `GET ...?after=`.
     """
     conversation = _find_session(session_id)
     if conversation is None:
@@ -159,11 +168,23 @@ def post_message(session_id: str) -> tuple[Response, int]:
         payload=_offered_payload(conversation, optional_str(data, "payload", 500)),
         client_message_id=optional_str(data, "client_message_id", 64),
     )
-    result = _router().handle(database().request_session(), inbound)
-    body = {
-        "messages": [message_json(m) for m in result.replies],
-        "message": message_json(result.citizen_message),
-    }
+    session = database().request_session()
+    accepted = _router().accept(session, inbound)
+    result = accepted.result
+    replies = [message_json(m) for m in result.replies]
+    citizen = message_json(result.citizen_message)
+    pending = False
+    if accepted.turn is not None:
+        turns = _turns()
+        turn = turns.submit(accepted.turn)
+        wait = settings().webchat_reply_wait_seconds
+        # Already in a long line: say so at once instead of holding a request thread.
+        timeout = 0.0 if turns.expected_wait() > wait else wait
+        answer, pending = turns.answer_or_notice(session, turn, timeout)
+        replies += answer
+    body: dict[str, object] = {"messages": replies, "message": citizen}
+    if pending:
+        body["pending"] = True  # the answer follows through GET ...?after=
     return jsonify(body), 200
 
 

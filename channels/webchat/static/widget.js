@@ -53,6 +53,7 @@ const byId = new Map(); // id -> <li>
 const pending = []; // own messages without a server id yet
 let isOpen = false, unread = 0, busy = 0;
 let chain = Promise.resolve(), timer = 0, errs = 0, polling = false;
+let waitFor = 0; // id of a "please wait" notice: its answer follows by polling
 
 // h(tag, '#id-and-class' | 'class', {attr, text, onevent} | 'data-t key', children)
 function h(tag, cls, props, kids) {
@@ -205,6 +206,7 @@ function receive(msgs) {
     let el = byId.get(id);
     if (id && el) return;
     if (id > lastId) lastId = id;
+    if (waitFor && id > waitFor && m.sender !== 'citizen') waitFor = 0;
     const i = m.sender === 'citizen' ? pending.findIndex(p => m.client_message_id ? p.cid === m.client_message_id : p.text === String(m.text).trim()) : -1;
     if (i > -1) { // own message echoed back
       const p = pending.splice(i, 1)[0];
@@ -245,7 +247,7 @@ async function api(method, path, data) {
 const gone = e => e.code === 'session_not_found' || (e.status === 404 && !e.code);
 const msgPath = s => '/' + encodeURIComponent(s) + '/messages';
 function reset() {
-  sid = null; lastId = seen = 0;
+  sid = null; lastId = seen = waitFor = 0;
   byId.clear();
   save();
 }
@@ -296,6 +298,7 @@ async function post(p) {
     }
     setState(p, '');
     receive([d.message, ...(d.messages || [])]); // own message first: it gets its server id
+    if (d.pending) waitFor = Math.max(0, ...(d.messages || []).map(m => +m.id || 0)) || lastId;
   } catch (e) {
     if (e.code === 'message_too_long' || e.status === 413) {
       if (input.value) setState(p, 'long');
@@ -336,7 +339,7 @@ async function upload(file) {
   schedule();
 }
 function typing() {
-  typingEl.hidden = !busy;
+  typingEl.hidden = !busy && !waitFor;
   scrollEnd();
 }
 function showNotice(k) {
@@ -352,7 +355,7 @@ function count() {
 // Poll every 3 s open, 15 s closed; back off on errors; pause while the tab is hidden
 function schedule(ms) {
   clearTimeout(timer);
-  if (sid && !document.hidden) timer = setTimeout(poll, ms != null ? ms : Math.min((isOpen ? 3000 : 15000) * 2 ** errs, 60000));
+  if (sid && !document.hidden) timer = setTimeout(poll, ms != null ? ms : Math.min((waitFor ? 1000 : isOpen ? 3000 : 15000) * 2 ** errs, 60000));
 }
 async function poll() {
   if (!sid || document.hidden || polling) return;
@@ -360,7 +363,7 @@ async function poll() {
   const s = sid;
   try {
     const d = await api('GET', msgPath(s) + '?after=' + lastId);
-    if (s === sid) { errs = 0; receive(d.messages); }
+    if (s === sid) { errs = 0; const w = waitFor; receive(d.messages); if (w !== waitFor) typing(); }
   } catch (e) {
     if (s === sid) gone(e) ? reset() : (errs = Math.min(errs + 1, 4));
   }
