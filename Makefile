@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint format lock bench soak faults eval profiles clean
+.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint format lock bench soak faults eval profiles clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,3 +74,6 @@ profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train split
 
 clean: ## Remove local state (database, logs, models); caches stay
 	rm -rf var models/*.tar.gz models/LATEST reports
+
+translations: venv ## Extract the console's strings and rebuild its English catalog (.po/.mo)
+	$(VENV)/python scripts/console_translations.py

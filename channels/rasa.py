@@ -64,6 +64,22 @@ class RasaEngine:
             raise EngineUnavailable("engine answered with an unexpected body")
         return [_to_reply(item) for item in items if isinstance(item, dict)]
 
+    def parse(self, text: str) -> tuple[str, float] | None:
+        """The NLU's intent and confidence for `text` (`/model/parse`), or None when the engine
+        does not answer. Used by the agent console to show where the bot failed; the
+        conversation flow never waits on it."""
+        try:
+            response = self._client.post("/model/parse", json={"text": text}, timeout=3.0)
+            intent = response.json().get("intent") or {} if response.is_success else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        if not isinstance(intent, dict) or not intent.get("name"):
+            return None
+        try:
+            return str(intent["name"])[:64], float(intent.get("confidence") or 0.0)
+        except (TypeError, ValueError):
+            return None
+
     def is_up(self) -> bool:
         """Whether the engine answers its status route."""
         try:
