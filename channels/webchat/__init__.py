@@ -192,7 +192,10 @@ def upload_attachment(session_id: str) -> tuple[Response, int]:
     upload = request.files.get("file")
     if upload is None:
         return error_response(400, "missing_file", "Send the file in the multipart field 'file'.")
-    data = upload.stream.read(settings().upload_max_bytes + 1)
+    try:
+        data = upload.stream.read(settings().upload_max_bytes + 1)
+    finally:
+        upload.close()  # a large part is spooled to a temporary file
     session = database().request_session()
     attachment = uploads.store(session, settings(), conversation, data, upload.filename)
     result = _router().attach(session, conversation, attachment)
