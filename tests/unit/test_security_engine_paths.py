@@ -123,7 +123,7 @@ def test_finding2_the_stack_starts_the_engine_with_a_token_kept_off_the_command_
     stack = Stack(config, api_token="hw_x")
     commands = stack.commands()
     rasa = commands["rasa"]
-    assert rasa[1] == "scripts/rasa_run.py" and "--enable-api" in rasa
+    assert rasa[1].endswith("scripts/rasa_engine.py") and "--enable-api" in rasa
     assert stack.rasa_token and stack.rasa_token not in " ".join(rasa)
     assert "--interface" in rasa and rasa[rasa.index("--interface") + 1] == "127.0.0.1"
     actions = commands["actions"]
