@@ -332,7 +332,8 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     """Start the embedded default stack on free ports (SQLite, one of each process)."""
     from tests.stackutil import seeded_stack
 
-    stack = seeded_stack(tmp, env={"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600"})
+    env = {"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600", "WEBCHAT_REPLY_WAIT_SECONDS": "3"}
+    stack = seeded_stack(tmp, env=env)
     stack.start()
     try:
         stack.wait_ready(timeout=300)

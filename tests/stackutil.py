@@ -64,7 +64,10 @@ def seeded_stack(
         rasa_port=free_port(),
         actions_port=free_port(),
         internal_port=free_port(),
-        env=env or {},
+        # The end-to-end tests read the bot's answer from the POST itself, like before the
+        # "please wait" path (unit-tested in tests/unit/test_request_path.py): a first turn
+        # on a busy CI machine may take longer than the 3 s default. Benchmarks set their own.
+        env={"WEBCHAT_REPLY_WAIT_SECONDS": "60", **(env or {})},
         workers=workers,
     )
     stack = Stack(config, token)
