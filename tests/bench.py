@@ -334,7 +334,8 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     from tests.stackutil import seeded_stack
 
     os.environ.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))  # measure() sends it
-    stack = seeded_stack(tmp, env={"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600"})
+    env = {"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600", "WEBCHAT_REPLY_WAIT_SECONDS": "3"}
+    stack = seeded_stack(tmp, env=env)
     stack.start()
     try:
         stack.wait_ready(timeout=300)

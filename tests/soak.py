@@ -219,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_API_BASE_URL": api_url,
             "WEBCHAT_RATE_LIMIT_PER_MINUTE": "600",
+            "WEBCHAT_REPLY_WAIT_SECONDS": "3",
         }
         stack = seeded_stack(Path(tmp), env=env)
         stack.start()
