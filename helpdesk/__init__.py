@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from helpdesk.config import Settings
 
@@ -25,7 +26,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.telegram.views import telegram_bp
     from channels.turns import TurnPool
     from channels.webchat import bp as webchat_bp
-    from channels.webchat.ratelimit import SlidingWindowLimiter
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
@@ -35,13 +35,18 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
     from helpdesk.journeys import Journeys
+    from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
+    from helpdesk.security import install as install_security
+    from helpdesk.security.redaction import install as install_log_redaction
+    from helpdesk.services import uploads
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
 
     app.extensions["settings"] = settings
     database = Database(settings.database_url)
@@ -51,6 +56,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         settings.rasa_url,
         timeout=settings.rasa_timeout_seconds,
         max_concurrency=settings.rasa_max_concurrency,
+        token=settings.rasa_token,
     )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
@@ -76,12 +82,24 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         service_in=service_in,
     )
     app.extensions["journeys"] = journeys
-    router = Router(engine, settings.average_handle_minutes, signal.notify, journeys=journeys)
+
+    def store_file(
+        session: Session, conversation: Conversation, data: bytes, name: str | None
+    ) -> Attachment:
+        return uploads.store(session, settings, conversation, data, name)
+
+    router = Router(
+        engine,
+        settings.average_handle_minutes,
+        signal.notify,
+        journeys=journeys,
+        store_file=store_file,
+    )
     app.extensions["router"] = router
     app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
-    app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
+    install_security(app, settings)
     app.register_blueprint(api_bp)
     app.register_blueprint(webchat_bp)
     app.register_blueprint(health_bp)
