@@ -1,7 +1,7 @@
 """teach-the-bot inbox and catalog versions
 
-Revision ID: 0008_learn_inbox_catalog
-Revises: 0007_journeys_complaints
+Revision ID: 0009_learn_inbox_catalog
+Revises: 0008_harden_encryption
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_learn_inbox_catalog"
-down_revision: str | None = "0007_journeys_complaints"
+revision: str = "0009_learn_inbox_catalog"
+down_revision: str | None = "0008_harden_encryption"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
