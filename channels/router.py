@@ -19,7 +19,7 @@ from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
 from helpdesk.language import decide, parse_language_command
 from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox, surveys
+from helpdesk.services import outbox, sla, surveys
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,8 @@ class Router:
                 minutes=queue.expected_wait_minutes,
             )
         text = messages.text(text_key, conversation.language, position=position)
+        back = sla.back_note(session, conversation)  # out of office hours: when humans return
+        text = f"{text}\n{back}" if back else text
         return convs.add_message(session, conversation, Sender.BOT, text)
 
     @staticmethod

@@ -154,6 +154,20 @@ def cmd_holidays(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
+    from datetime import UTC, datetime
+
+    from helpdesk.services.reports import write_monthly_files
+
+    paths = write_monthly_files(
+        _database(settings), settings, datetime.now(UTC), force_month=args.month
+    )
+    for path in paths:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -195,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
     hrm.add_argument("date", type=_date)
     hsub.add_parser("list", help="the local overrides")
     hol.set_defaults(func=cmd_holidays)
+    rep = sub.add_parser("reports", help=cmd_reports.__doc__)
+    rep.add_argument("month", help="YYYY-MM")
+    rep.set_defaults(func=cmd_reports)
     return parser
 
 

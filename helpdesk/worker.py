@@ -22,6 +22,7 @@ from channels.router import Router
 from helpdesk.db import Database
 from helpdesk.jobs import JobSignal
 from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
+from helpdesk.periodic import Periodic
 from helpdesk.services import inbox, outbox
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class Worker:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch = batch
         self.poll_seconds = poll_seconds
+        self.periodic = Periodic(database)
 
     def run_once(self) -> int:
         """Process every due job once; return how many were handled."""
@@ -60,6 +62,7 @@ class Worker:
             self._process_event(event_id)
         for item_id in items:
             self._deliver(item_id)
+        self.periodic.run_due()  # SLA clocks, monthly reports
         return len(events) + len(items)
 
     def run_forever(self, stop: threading.Event) -> None:
