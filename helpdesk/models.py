@@ -332,7 +332,9 @@ class Survey(Base):
     __table_args__ = (UniqueConstraint("citizen_key", "service_key", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     citizen_key: Mapped[str] = mapped_column(String(160))
     service_key: Mapped[str] = mapped_column(String(64))
     service_code: Mapped[str | None] = mapped_column(String(40))
@@ -381,7 +383,9 @@ class SlaClock(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     ref: Mapped[str] = mapped_column(String(64), index=True)
-    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
     category: Mapped[str | None] = mapped_column(String(40))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -405,7 +409,9 @@ class SlaEvent(Base):
     __tablename__ = "sla_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    clock_id: Mapped[int] = mapped_column(ForeignKey("sla_clocks.id"), index=True)
+    clock_id: Mapped[int] = mapped_column(
+        ForeignKey("sla_clocks.id", ondelete="CASCADE"), index=True
+    )
     event: Mapped[str] = mapped_column(String(32))
     unit: Mapped[str] = mapped_column(String(32))
     notified: Mapped[str | None] = mapped_column(String(64))

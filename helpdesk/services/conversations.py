@@ -94,6 +94,10 @@ def add_message(
     )
     session.add(message)
     conversation.updated_at = utcnow()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("message already stored", code="duplicate_message") from exc
     if sender == Sender.CITIZEN and conversation.status in (
         ConversationStatus.PENDING,
         ConversationStatus.OPEN,
@@ -101,10 +105,6 @@ def add_message(
         from helpdesk.services import sla
 
         sla.on_citizen_message(session, conversation)  # a paused SLA clock restarts
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict("message already stored", code="duplicate_message") from exc
     return message
 
 

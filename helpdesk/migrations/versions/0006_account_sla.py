@@ -40,7 +40,7 @@ def upgrade() -> None:
         sa.Column("breached_resolution", sa.Boolean(), nullable=False),
         sa.Column("escalated_to", sa.String(length=64), nullable=True),
         sa.Column("closed_reason", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"]),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("sla_clocks") as batch_op:
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("unit", sa.String(length=32), nullable=False),
         sa.Column("notified", sa.String(length=64), nullable=True),
         sa.Column("created_at", _TS, nullable=False),
-        sa.ForeignKeyConstraint(["clock_id"], ["sla_clocks.id"]),
+        sa.ForeignKeyConstraint(["clock_id"], ["sla_clocks.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("sla_events") as batch_op:
