@@ -178,12 +178,21 @@ class HelpdeskClient:
             raise HelpdeskUnavailable(f"unexpected request payload: {exc!r}") from exc
 
     def handoff(
-        self, conversation_id: str, reason: HandoffReason, note: str | None = None
+        self,
+        conversation_id: str,
+        reason: HandoffReason,
+        note: str | None = None,
+        service: str | None = None,
     ) -> Handoff | None:
-        """Put the conversation in the agents' queue; None when the conversation is unknown."""
+        """Put the conversation in the agents' queue; None when the conversation is unknown.
+
+        `service` (a catalog code) sends it to that service's unit's queue.
+        """
         payload: dict[str, Any] = {"reason": reason}
         if note:
             payload["note"] = note
+        if service:
+            payload["service"] = service
         path = f"/api/v1/conversations/{_segment(conversation_id)}/handoff"
         body = self._request("POST", path, json=payload)
         if body is None:

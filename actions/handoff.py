@@ -69,9 +69,13 @@ def detail_request(note: str | None, language: str = DEFAULT_LANGUAGE) -> str | 
 async def _request_handoff(
     client: HelpdeskClient, tracker: Tracker, reason: HandoffReason, note: str | None = None
 ) -> Handoff | None | HelpdeskUnavailable:
-    """The handoff, None for an unknown conversation, or the error when the helpdesk is down."""
+    """The handoff, None for an unknown conversation, or the error when the helpdesk is down.
+
+    The service being discussed (the `service` slot) picks the unit whose queue it joins.
+    """
+    service = normalize_service_code(tracker.get_slot("service"))
     try:
-        return await asyncio.to_thread(client.handoff, tracker.sender_id, reason, note)
+        return await asyncio.to_thread(client.handoff, tracker.sender_id, reason, note, service)
     except HelpdeskUnavailable as exc:
         log.warning("handoff (%s) unavailable: %s", reason, exc.reason)
         return exc

@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.console import init_console
     from helpdesk.db import Database
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
@@ -55,4 +56,5 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(health_bp)
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
+    init_console(app)
     return app

@@ -29,7 +29,7 @@ CATEGORIES = frozenset(
 )
 REGIONAL_FIELDS = frozenset("requirements procedure fee duration validity office".split())
 SERVICE_KEYS = frozenset(
-    "code name aliases category agency office summary who requirements procedure fee duration"
+    "code name aliases category agency office unit summary who requirements procedure fee duration"
     " validity legal_basis online varies_by_region regional_note notes sources last_verified"
     "".split()
 )
@@ -39,6 +39,9 @@ TRANSLATION_KEYS = frozenset(
 )
 """The fields an `i18n/<lang>/<code>.yml` overlay may (and, when the source has them, must) hold."""
 OFFICE_KEYS = frozenset({"name", "address", "hours", "phone", "website"})
+GENERAL_UNIT = "umum"
+"""The unit (general queue) of a conversation handed off about no particular service."""
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class CatalogError(ValueError):
@@ -60,6 +63,24 @@ class Office:
     hours: tuple[str, ...]
     phone: str | None = None
     website: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A department whose agents answer handed-off citizens (`units.yml`).
+
+    `hours` maps a weekday index (0 = Monday) to the local opening and closing time
+    ("HH:MM", in the catalog's `timezone`); a day not in it is closed.
+    """
+
+    code: str
+    name: str
+    name_en: str
+    hours: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def hours_spec(self) -> dict[str, str]:
+        """The hours as `{"mon": "08:00-15:00", ...}` (what `OfficeHours.parse` reads)."""
+        return {WEEKDAYS[day]: f"{start}-{end}" for day, (start, end) in sorted(self.hours.items())}
 
 
 @dataclass(frozen=True)
@@ -106,6 +127,7 @@ class Service:
     category: str
     agency: str
     office: str
+    unit: str
     summary: str
     requirements: tuple[RequirementCase, ...]
     procedure: tuple[ProcedureCase, ...]
@@ -147,6 +169,13 @@ class Catalog:
     offices: dict[str, Office] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     translations: dict[str, dict[str, Service]] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    timezone: str = "Asia/Jakarta"
+
+    def unit_for(self, service_code: str | None) -> str:
+        """The unit answering questions about `service_code`; the general queue otherwise."""
+        service = self.services.get(service_code or "")
+        return service.unit if service is not None else GENERAL_UNIT
 
     def get(self, code: str) -> Service | None:
         """The service with this exact code (Indonesian), or None."""
@@ -238,6 +267,12 @@ def load_catalog(directory: Path) -> Catalog:
     # Office keys present in offices.yml (even if invalid), so one bad office is one problem.
     raw_offices = (office_data or {}).get("offices")
     known_offices = set(map(str, raw_offices)) if isinstance(raw_offices, dict) else None
+    timezone, units = "Asia/Jakarta", dict[str, Unit]()
+    unit_data = check.load_yaml(directory / "units.yml", "units.yml", problems)
+    if unit_data is not None:
+        timezone, units = check.parse_units(unit_data, problems)
+    raw_units = (unit_data or {}).get("units")
+    known_units = set(map(str, raw_units)) if isinstance(raw_units, dict) else None
     services: dict[str, Service] = {}
     keys_by_stem: dict[str, set[str]] = {}
     paths = sorted((directory / "services").glob("*.yml"))
@@ -250,7 +285,7 @@ def load_catalog(directory: Path) -> Catalog:
         if data is not None:
             keys_by_stem[path.stem] = check.lookup_keys(data)
             reader = check.Reader(where, data, problems)
-            service = check.parse_service(reader, path.stem, known_offices)
+            service = check.parse_service(reader, path.stem, known_offices, known_units)
         if service is not None:
             services[service.code] = service
     stems = {path.stem for path in paths}
@@ -263,7 +298,7 @@ def load_catalog(directory: Path) -> Catalog:
     translations = _load_translations(directory, services, stems, problems)
     if problems:
         raise CatalogError(problems)
-    return Catalog(region, note, offices, services, translations)
+    return Catalog(region, note, offices, services, translations, units, timezone)
 
 
 def _load_translations(

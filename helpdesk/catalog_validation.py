@@ -16,23 +16,36 @@ import yaml
 
 from helpdesk.catalog import (
     CATEGORIES,
+    GENERAL_UNIT,
     OFFICE_KEYS,
     REGIONAL_FIELDS,
     SERVICE_KEYS,
     TRANSLATION_KEYS,
+    WEEKDAYS,
     Fee,
     Office,
     Online,
     ProcedureCase,
     RequirementCase,
     Service,
+    Unit,
     normalize_key,
 )
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_RE = re.compile(r"^S\d+[a-z]?$")
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_REQUIRED_TEXT = ("code", "name", "category", "agency", "office", "summary", "last_verified")
+_REQUIRED_TEXT = (
+    "code",
+    "name",
+    "category",
+    "agency",
+    "office",
+    "unit",
+    "summary",
+    "last_verified",
+)
+_HOURS_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 _NOT_IN_SOURCE = "not in the Indonesian file (services/{code})"
 
 
@@ -177,7 +190,50 @@ def _parse_online(r: Reader | None) -> Online | None:
     return Online(name, url, text) if name else None
 
 
-def parse_service(r: Reader, stem: str, offices: set[str] | None) -> Service | None:
+def parse_units(data: dict[Any, Any], problems: list[str]) -> tuple[str, dict[str, Unit]]:
+    """Timezone and units from `units.yml` (the general queue must be one of them)."""
+    top = Reader("units.yml", data, problems)
+    top.unknown({"timezone", "units"})
+    timezone = top.text("timezone") or "Asia/Jakarta"
+    units: dict[str, Unit] = {}
+    raw = data.get("units")
+    if not isinstance(raw, dict) or not raw:
+        top.fail("units", "must be a non-empty mapping of unit code to unit")
+        return timezone, units
+    for key, value in raw.items():
+        where = f"units.{key}"
+        if not isinstance(value, dict):
+            top.fail(where, "must be a mapping")
+            continue
+        if not CODE_RE.match(str(key)):
+            top.fail(where, "unit code must be lower-case letters, digits and _")
+        u = Reader("units.yml", value, problems, f"{where}.")
+        u.unknown({"name", "name_en", "hours"})
+        name = u.text("name")
+        name_en = u.text("name_en", required=False) or name
+        hours: dict[int, tuple[str, str]] = {}
+        raw_hours = value.get("hours") or {}
+        if not isinstance(raw_hours, dict):
+            u.fail("hours", "must be a mapping of weekday (mon..sun) to 'HH:MM-HH:MM'")
+            raw_hours = {}
+        for day, span in raw_hours.items():
+            if day not in WEEKDAYS:
+                u.fail(f"hours.{day}", f"weekday must be one of {', '.join(WEEKDAYS)}")
+            elif not isinstance(span, str) or not _HOURS_RE.match(span):
+                u.fail(f"hours.{day}", "must be a quoted 'HH:MM-HH:MM'")
+            else:
+                start, end = span.split("-")
+                hours[WEEKDAYS.index(day)] = (start, end)
+        if name is not None and name_en is not None:
+            units[str(key)] = Unit(str(key), name, name_en, hours)
+    if GENERAL_UNIT not in raw:
+        top.fail("units", f"the general queue '{GENERAL_UNIT}' is missing")
+    return timezone, units
+
+
+def parse_service(
+    r: Reader, stem: str, offices: set[str] | None, units: set[str] | None = None
+) -> Service | None:
     """One service file, or None when it has problems (all of them recorded)."""
     n = len(r.problems)
     r.unknown(SERVICE_KEYS)
@@ -191,6 +247,8 @@ def parse_service(r: Reader, stem: str, offices: set[str] | None) -> Service | N
         r.fail("category", f"'{v['category']}' is not one of {sorted(CATEGORIES)}")
     if v["office"] is not None and offices is not None and v["office"] not in offices:
         r.fail("office", f"'{v['office']}' is not an office key in offices.yml")
+    if v["unit"] is not None and units is not None and v["unit"] not in units:
+        r.fail("unit", f"'{v['unit']}' is not a unit code in units.yml")
     if len(v["aliases"]) == 1:
         r.fail("aliases", "needs at least 2 aliases")
     for alias in v["aliases"]:

@@ -1,4 +1,5 @@
-"""`helpdesk` command line: serve, init-db, seed-demo, create-token, workdays, holidays."""
+"""`helpdesk` command line: serve, worker, init-db, seed-demo, create-token, create-agent,
+workdays, holidays."""
 
 from __future__ import annotations
 
@@ -38,21 +39,58 @@ def cmd_create_token(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
+    """Create a console user; last line: USERNAME<TAB>PASSWORD<TAB>TOTP_SECRET."""
+    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.services.agents import create_agent
+    from helpdesk.services.errors import ServiceError
+
+    catalog = load_catalog(settings.catalog_dir or default_catalog_dir())
+    with _database(settings).session() as session:
+        try:
+            created = create_agent(
+                session,
+                args.username,
+                args.role,
+                args.unit or [],
+                frozenset(catalog.units),
+                display_name=args.name,
+                actor="cli",
+            )
+        except ServiceError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 1
+        session.commit()
+    print(
+        f"Agent '{created.agent.username}' ({created.agent.role.value}; units: "
+        f"{', '.join(created.agent.unit_codes) or 'all'}) created. Password and TOTP secret, "
+        "shown once (the console asks to scan the secret as a QR code at first sign-in):"
+    )
+    print(f"{created.agent.username}\t{created.password}\t{created.totp_secret}")
+    return 0
+
+
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     """Seed demo agents, requests and a token; print the logins."""
     from helpdesk.catalog import default_catalog_dir, load_catalog
-    from helpdesk.seed import DEMO_PASSWORD, seed_agents, seed_requests
+    from helpdesk.seed import DEMO_PASSWORD, seed_agents, seed_canned_replies, seed_requests
     from helpdesk.services.tokens import create_token
 
     catalog = load_catalog(settings.catalog_dir or default_catalog_dir())
     with _database(settings).session() as session:
         agents = seed_agents(session)
+        seed_canned_replies(session)
         requests = seed_requests(session, frozenset(catalog.services))
         token = create_token(session, "demo")
         session.commit()
-        print(f"Demo agents (console password for all: {DEMO_PASSWORD}):")
+        print(
+            f"Demo console logins (http://{settings.host}:{settings.port}/console/, "
+            f"password for all: {DEMO_PASSWORD}; add the TOTP secret to an authenticator app "
+            "or scan the QR code shown at first sign-in):"
+        )
         for demo, secret in agents:
-            print(f"  {demo.username:<16} {demo.role.value:<10} TOTP secret {secret}")
+            units = ",".join(demo.units) or "all units"
+            print(f"  {demo.username:<16} {demo.role.value:<10} {units:<16} TOTP secret {secret}")
         print("Demo service requests:")
         for request in requests:
             print(
@@ -83,6 +121,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     from channels.adapters import build_adapters
     from helpdesk import create_app
+    from helpdesk.services.desk import sweep
     from helpdesk.worker import Worker
 
     database = _database(settings)
@@ -92,6 +131,11 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
         app.extensions["router"],
         build_adapters(settings),
         app.extensions["job_signal"],
+        maintenance=lambda session: sweep(
+            session,
+            unclaimed_minutes=settings.console_unclaimed_minutes,
+            silent_minutes=settings.console_silent_minutes,
+        ),
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -183,6 +227,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="staff: the whole API; bot: what the action server needs (no personal data)",
     )
     token.set_defaults(func=cmd_create_token)
+    agent = sub.add_parser("create-agent", help=cmd_create_agent.__doc__)
+    agent.add_argument("username")
+    agent.add_argument("--role", choices=("agent", "supervisor", "admin"), default="agent")
+    agent.add_argument(
+        "--unit", action="append", help="unit code from data/catalog/units.yml (repeatable)"
+    )
+    agent.add_argument("--name", help="display name (default: the user name)")
+    agent.set_defaults(func=cmd_create_agent)
     sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--threads", type=int, default=16)

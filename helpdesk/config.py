@@ -44,6 +44,10 @@ class Settings:
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_template_name: str = "halo_warga_update"
     redis_url: str = ""
+    console_cookie_secure: bool = False
+    console_idle_minutes: int = 30
+    console_unclaimed_minutes: int = 5
+    console_silent_minutes: int = 15
     timezone: str = "Asia/Jakarta"
     office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     skm_period: str = "quarter"
@@ -83,6 +87,13 @@ class Settings:
             whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
             whatsapp_template_name=env("WHATSAPP_TEMPLATE_NAME", cls.whatsapp_template_name),
             redis_url=env("REDIS_URL", ""),
+            console_cookie_secure=env("CONSOLE_COOKIE_SECURE", "").strip().lower()
+            in ("1", "true", "yes"),
+            console_idle_minutes=_int("CONSOLE_IDLE_MINUTES", cls.console_idle_minutes),
+            console_unclaimed_minutes=_int(
+                "CONSOLE_UNCLAIMED_MINUTES", cls.console_unclaimed_minutes
+            ),
+            console_silent_minutes=_int("CONSOLE_SILENT_MINUTES", cls.console_silent_minutes),
             timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
             office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
             skm_period=env("SKM_PERIOD", "").strip() or cls.skm_period,

@@ -6,7 +6,17 @@ import enum
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -99,6 +109,7 @@ class AgentRole(enum.StrEnum):
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
+    ADMIN = "admin"
 
 
 class ServiceRequest(Base):
@@ -138,7 +149,14 @@ class StatusChange(Base):
 
 
 class Agent(Base):
-    """A helpdesk agent or supervisor who signs in to the console (password + TOTP)."""
+    """A console user (agent, supervisor or admin) who signs in with password + TOTP.
+
+    `totp_secret` holds the secret as stored (see `helpdesk.services.agents.totp_secret_of`
+    for the one place that reads it); `totp_confirmed_at` is set once the agent has
+    enrolled (first sign-in); `totp_last_counter` is the 30-second step of the last code
+    accepted, so a code is never accepted twice. `session_version` changes to sign the
+    agent out everywhere. Five failed sign-ins in a row set `locked_until`.
+    """
 
     __tablename__ = "agents"
 
@@ -146,10 +164,49 @@ class Agent(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str] = mapped_column(String(64))
+    totp_secret: Mapped[str] = mapped_column(String(255))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column()
+    totp_last_counter: Mapped[int | None] = mapped_column()
     role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
     department: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[AgentUnit]] = relationship(
+        back_populates="agent", cascade="all, delete-orphan", order_by="AgentUnit.unit_code"
+    )
+
+    @property
+    def unit_codes(self) -> list[str]:
+        """The units (catalog `units.yml` codes) this agent works for."""
+        return [m.unit_code for m in self.memberships]
+
+
+class AgentUnit(Base):
+    """Membership of an agent in a unit (department); agents see their units' work only."""
+
+    __tablename__ = "agent_units"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    agent: Mapped[Agent] = relationship(back_populates="memberships")
+
+
+class RecoveryCode(Base):
+    """A single-use second factor for a lost phone (hash only; `used_at` once spent)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -173,6 +230,9 @@ class Conversation(Base):
     handoff_reason: Mapped[str | None] = mapped_column(String(32))
     handoff_note: Mapped[str | None] = mapped_column(Text)
     assigned_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    unit_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    last_agent_activity_at: Mapped[datetime | None] = mapped_column()
     pending_since: Mapped[datetime | None] = mapped_column()
     opened_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
@@ -205,9 +265,62 @@ class Message(Base):
     attachments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     language: Mapped[str | None] = mapped_column(String(8))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
+    agent: Mapped[Agent | None] = relationship()
+
+
+class ConversationEvent(Base):
+    """What happened to a conversation in the console: claims, transfers, private notes...
+
+    Never sent to the citizen (the web chat and channels read `messages` only). `kind` is
+    one of `EVENT_KINDS` in `helpdesk.services.console_queue`; notes carry their text.
+    """
+
+    __tablename__ = "conversation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("agents.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    from_unit: Mapped[str | None] = mapped_column(String(32))
+    to_unit: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[Agent | None] = relationship()
+
+
+class Presence(Base):
+    """An agent viewing (or typing in) a conversation, refreshed by the console's polling."""
+
+    __tablename__ = "console_presence"
+    __table_args__ = (UniqueConstraint("conversation_id", "agent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id"))
+    typing: Mapped[bool] = mapped_column(default=False)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agent: Mapped[Agent] = relationship()
+
+
+class CannedReply(Base):
+    """A ready answer an agent inserts with "/shortcut"; `{nama_layanan}`, `{nomor}` filled in."""
+
+    __tablename__ = "canned_replies"
+    __table_args__ = (UniqueConstraint("shortcut", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shortcut: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    title: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class JobStatus(enum.StrEnum):

@@ -1,17 +1,16 @@
-"""Demo data for `make run`: agents, service requests in every status, an API token."""
+"""Demo data for `make run`: agents, canned replies, service requests in every status."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import pyotp
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
-from helpdesk.models import Agent, AgentRole, ServiceRequest
+from helpdesk.models import Agent, AgentRole, CannedReply, ServiceRequest
 from helpdesk.services import requests as service_requests
+from helpdesk.services.agents import create_agent, totp_secret_of
 
 DEMO_PASSWORD = "halowarga-demo"
 
@@ -23,14 +22,108 @@ class DemoAgent:
     username: str
     display_name: str
     role: AgentRole
-    department: str
+    units: tuple[str, ...]
 
 
 DEMO_AGENTS = (
-    DemoAgent("agen.dukcapil", "Sri Wahyuni", AgentRole.AGENT, "disdukcapil"),
-    DemoAgent("agen.perizinan", "Andi Pratama", AgentRole.AGENT, "dpmptsp"),
-    DemoAgent("supervisor", "Dewi Lestari", AgentRole.SUPERVISOR, "pusat"),
+    DemoAgent("agen.dukcapil", "Sri Wahyuni", AgentRole.AGENT, ("dukcapil",)),
+    DemoAgent("agen.perizinan", "Andi Pratama", AgentRole.AGENT, ("perizinan",)),
+    DemoAgent("agen.umum", "Rina Kusuma", AgentRole.AGENT, ("umum", "pajak")),
+    DemoAgent("supervisor", "Dewi Lestari", AgentRole.SUPERVISOR, ()),
+    DemoAgent("admin", "Bambang Hartono", AgentRole.ADMIN, ()),
 )
+
+# Canned replies per language: (shortcut, title, text). `{nama_layanan}` and `{nomor}` are
+# filled in from the conversation when the agent inserts them.
+DEMO_CANNED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "id": (
+        (
+            "salam",
+            "Salam pembuka",
+            "Selamat datang di Halo Warga, saya petugas yang akan membantu Anda. Ada yang bisa "
+            "saya bantu?",
+        ),
+        (
+            "syarat",
+            "Syarat layanan",
+            "Untuk {nama_layanan}, syarat lengkapnya dapat Anda lihat dengan mengetik "
+            '"syarat {nama_layanan}" kepada bot, atau saya kirimkan di sini.',
+        ),
+        (
+            "status",
+            "Status permohonan",
+            "Permohonan Anda dengan nomor {nomor} sedang kami periksa. Kami kabari lagi "
+            "secepatnya.",
+        ),
+        ("tunggu", "Mohon menunggu", "Mohon ditunggu sebentar, saya periksa dulu ya."),
+        (
+            "tutup",
+            "Penutup",
+            "Terima kasih telah menghubungi Halo Warga. Jika ada pertanyaan lain, silakan tulis "
+            "lagi kapan saja.",
+        ),
+    ),
+    "jv": (
+        (
+            "salam",
+            "Salam pembuka",
+            "Sugeng rawuh wonten Halo Warga, kula petugas ingkang badhe mbiyantu panjenengan. "
+            "Wonten ingkang saged kula biyantu?",
+        ),
+        (
+            "status",
+            "Status permohonan",
+            "Permohonan panjenengan kanthi nomer {nomor} saweg kula priksa. Mangke kula kabari "
+            "malih.",
+        ),
+        ("tunggu", "Mohon menunggu", "Nyuwun pirsa sekedhap, kula priksa rumiyin nggih."),
+        (
+            "tutup",
+            "Penutup",
+            "Matur nuwun sampun ngubungi Halo Warga. Menawi wonten pitakenan malih, mangga "
+            "nyerat malih.",
+        ),
+    ),
+    "su": (
+        (
+            "salam",
+            "Salam pembuka",
+            "Wilujeng sumping di Halo Warga, abdi petugas anu badé ngabantosan. Aya anu tiasa "
+            "dibantos?",
+        ),
+        (
+            "status",
+            "Status permohonan",
+            "Permohonan anjeun kalayan nomer {nomor} nuju dipariksa. Engké dikabaran deui.",
+        ),
+        ("tunggu", "Mohon menunggu", "Mangga antosan sakedap, abdi pariksa heula."),
+        (
+            "tutup",
+            "Penutup",
+            "Hatur nuhun parantos ngahubungi Halo Warga. Upami aya patarosan deui, mangga serat "
+            "deui iraha waé.",
+        ),
+    ),
+    "en": (
+        (
+            "salam",
+            "Greeting",
+            "Welcome to Halo Warga, I am the officer who will help you. How can I help?",
+        ),
+        (
+            "status",
+            "Request status",
+            "We are checking your request {nomor}. We will let you know soon.",
+        ),
+        ("tunggu", "Please wait", "Please wait a moment while I check."),
+        (
+            "tutup",
+            "Closing",
+            "Thank you for contacting Halo Warga. Write again any time if you have another "
+            "question.",
+        ),
+    ),
+}
 
 # (service, applicant, NIK, phone, status path with notes)
 DEMO_REQUESTS: tuple[tuple[str, str, str, str, tuple[tuple[str, str], ...]], ...] = (
@@ -96,18 +189,37 @@ def seed_agents(session: Session) -> list[tuple[DemoAgent, str]]:
     for demo in DEMO_AGENTS:
         agent = session.scalar(select(Agent).where(Agent.username == demo.username))
         if agent is None:
-            agent = Agent(
-                username=demo.username,
+            new = create_agent(
+                session,
+                demo.username,
+                demo.role,
+                demo.units,
+                frozenset(demo.units),
                 display_name=demo.display_name,
-                password_hash=generate_password_hash(DEMO_PASSWORD),
-                totp_secret=pyotp.random_base32(),
-                role=demo.role,
-                department=demo.department,
+                password=DEMO_PASSWORD,
+                actor="seed-demo",
             )
-            session.add(agent)
-        created.append((demo, agent.totp_secret))
+            agent = new.agent
+        created.append((demo, totp_secret_of(agent)))
     session.flush()
     return created
+
+
+def seed_canned_replies(session: Session) -> int:
+    """Create the demo canned replies once; return how many exist."""
+    for language, replies in DEMO_CANNED.items():
+        for shortcut, title, text in replies:
+            exists = session.scalar(
+                select(CannedReply.id).where(
+                    CannedReply.shortcut == shortcut, CannedReply.language == language
+                )
+            )
+            if exists is None:
+                session.add(
+                    CannedReply(shortcut=shortcut, language=language, title=title, text=text)
+                )
+    session.flush()
+    return int(session.scalar(select(func.count()).select_from(CannedReply)) or 0)
 
 
 def seed_requests(session: Session, known_services: frozenset[str]) -> list[ServiceRequest]:

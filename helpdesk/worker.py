@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TypeVar
 
@@ -43,6 +44,8 @@ class Worker:
         lease_seconds: float = 60.0,
         batch: int = 20,
         poll_seconds: float = 0.5,
+        maintenance: Callable[[Session], object] | None = None,
+        maintenance_seconds: float = 10.0,
     ) -> None:
         self.database = database
         self.router = router
@@ -52,6 +55,21 @@ class Worker:
         self.batch = batch
         self.poll_seconds = poll_seconds
         self.periodic = Periodic(database)
+        self.maintenance = maintenance
+        self.maintenance_seconds = maintenance_seconds
+        self._last_maintenance = 0.0
+
+    def run_maintenance(self) -> None:
+        """Periodic upkeep (the console's return sweep), at most every few seconds."""
+        if self.maintenance is None:
+            return
+        now = time.monotonic()
+        if now - self._last_maintenance < self.maintenance_seconds:
+            return
+        self._last_maintenance = now
+        with self.database.session() as session:
+            self.maintenance(session)
+            session.commit()
 
     def run_once(self) -> int:
         """Process every due job once; return how many were handled."""
@@ -70,6 +88,7 @@ class Worker:
         log.info("worker started (channels: %s)", ", ".join(sorted(self.adapters)) or "none")
         while not stop.is_set():
             try:
+                self.run_maintenance()
                 handled = self.run_once()
             except Exception:  # noqa: BLE001 - keep the loop alive; the jobs stay queued
                 log.exception("worker pass failed")

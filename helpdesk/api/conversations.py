@@ -9,7 +9,7 @@ from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
-from helpdesk.extensions import database, settings
+from helpdesk.extensions import catalog, database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Conversation, ConversationStatus
 from helpdesk.services import audit, outbox, sla
@@ -93,6 +93,9 @@ def set_language(conversation_id: int) -> Response:
 def hand_off(conversation_id: int) -> Response:
     """Put the conversation in the agents' queue (used by the bot's actions)."""
     data = json_object()
+    service = optional_str(data, "service", 40)
+    if service is not None and catalog().get(service) is None:
+        service = None  # an unrecognised service is no reason to lose the handoff
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
     convs.hand_off(
@@ -100,6 +103,8 @@ def hand_off(conversation_id: int) -> Response:
         conversation,
         required_str(data, "reason", 32),
         optional_str(data, "note"),
+        unit_code=catalog().unit_for(service),
+        service_code=service,
     )
     body = _summary(session, conversation)
     body["back_note"] = sla.back_note(session, conversation)  # out of office hours

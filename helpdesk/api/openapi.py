@@ -206,6 +206,12 @@ SPEC: dict[str, Any] = {
                                 "enum": ["citizen_request", "complaint", "fallback", "engine_error"]
                             },
                             "note": {"type": "string"},
+                            "service": {
+                                "type": "string",
+                                "description": "catalog code of the service the conversation "
+                                "was about: it waits in that service's unit's queue (the "
+                                "general queue `umum` otherwise)",
+                            },
                         },
                     }
                 ),
@@ -311,6 +317,7 @@ SPEC: dict[str, Any] = {
                     "status": {"enum": _CONV_STATUSES},
                     "language": {"type": "string"},
                     "handoff_reason": {"type": ["string", "null"]},
+                    "unit": {"type": ["string", "null"]},
                     "queue_position": {"type": ["integer", "null"]},
                     "expected_wait_minutes": {"type": ["integer", "null"]},
                     "messages": {"type": "array", "items": _ref("Message")},

@@ -22,6 +22,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 
+GENERAL_UNIT = "umum"  # helpdesk.catalog.GENERAL_UNIT; the domain does not import the catalog
 HANDOFF_REASONS = frozenset({"citizen_request", "complaint", "fallback", "engine_error"})
 
 
@@ -137,15 +138,28 @@ def queue_info(session: Session, conversation: Conversation, handle_minutes: int
 
 
 def hand_off(
-    session: Session, conversation: Conversation, reason: str, note: str | None = None
+    session: Session,
+    conversation: Conversation,
+    reason: str,
+    note: str | None = None,
+    *,
+    unit_code: str | None = None,
+    service_code: str | None = None,
 ) -> Conversation:
-    """Put the conversation in the agents' queue (idempotent while pending or open)."""
+    """Put the conversation in the agents' queue (idempotent while pending or open).
+
+    It waits in the queue of `unit_code` (the unit of the service it was about, which the
+    caller resolves through the catalog), or in the general queue.
+    """
     if reason not in HANDOFF_REASONS:
         raise InvalidInput(f"reason must be one of: {', '.join(sorted(HANDOFF_REASONS))}")
     if conversation.status in (ConversationStatus.PENDING, ConversationStatus.OPEN):
         return conversation
     from helpdesk.services import sla
 
+    conversation.unit_code = unit_code or GENERAL_UNIT
+    conversation.service_code = service_code
+    conversation.last_agent_activity_at = None
     conversation.status = ConversationStatus.PENDING
     conversation.handoff_reason = reason
     conversation.handoff_note = note
