@@ -286,7 +286,7 @@ def supervisor_of(session: Session, unit: str) -> str | None:
         select(Agent).where(Agent.role == AgentRole.SUPERVISOR, Agent.active.is_(True))
     ).all()
     for agent in supervisors:
-        if unit in {getattr(agent, "unit", None), agent.department}:
+        if unit in agent.unit_codes:
             return agent.username
     return supervisors[0].username if supervisors else None
 

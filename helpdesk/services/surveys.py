@@ -178,9 +178,7 @@ def period_of(moment: datetime, kind: str = "quarter", timezone: str = "Asia/Jak
 
 def conversation_service(conversation: Conversation) -> tuple[str | None, str]:
     """(service code, unit) the conversation was about; the general queue `umum` otherwise."""
-    service = getattr(conversation, "service_code", None)
-    unit = getattr(conversation, "unit", None) or getattr(conversation, "unit_code", None)
-    return (str(service) if service else None), str(unit or "umum")
+    return conversation.service_code, conversation.unit_code or "umum"
 
 
 def _bot(session: Session, conversation: Conversation, text: str, buttons: list[Any]) -> Message:

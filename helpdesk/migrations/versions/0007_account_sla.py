@@ -1,7 +1,7 @@
 """SLA clocks and events
 
-Revision ID: 0006_account_sla
-Revises: 0005_account_skm
+Revision ID: 0007_account_sla
+Revises: 0006_console_units_agents
 Create Date: 2026-12-01 23:05:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_account_sla"
-down_revision: str | None = "0005_account_skm"
+revision: str = "0007_account_sla"
+down_revision: str | None = "0006_console_units_agents"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
