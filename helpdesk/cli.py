@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from helpdesk.config import Settings
 from helpdesk.db import Database
 from helpdesk.migrate import upgrade
@@ -81,6 +83,7 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
         agents = seed_agents(session)
         seed_canned_replies(session)
         requests = seed_requests(session, frozenset(catalog.services))
+        history = _seed_demo_history(session, settings)
         token = create_token(session, "demo")
         session.commit()
         print(
@@ -96,9 +99,23 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
             print(
                 f"  {request.tracking_number:<18} {request.service_code:<16} {request.status.value}"
             )
+    if history:
+        print(f"Demo history for the dashboard: {history} conversations since last month")
     print("Demo API token (Authorization: Bearer ...):")
     print(token)
     return 0
+
+
+def _seed_demo_history(session: Session, settings: Settings) -> int:
+    """Last month and this month so far, for the dashboard and the reports."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.demo_history import seed_history
+
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return seed_history(session, first, (today - first).days + 1)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

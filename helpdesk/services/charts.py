@@ -48,9 +48,10 @@ def bar(
     horizontal: bool = False,
     ylabel: str = "",
     color: str = PALETTE[0],
+    width: float = 6.0,
 ) -> bytes:
     """A bar chart of labelled values."""
-    figure = _figure()
+    figure = _figure(width)
     axes = figure.add_subplot()
     if horizontal:
         axes.barh(list(labels)[::-1], list(values)[::-1], color=color)
@@ -73,6 +74,7 @@ def stacked(
     title: str,
     fmt: str = "svg",
     colors: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> bytes:
     """Stacked bars: one bar per label, one segment per series."""
     figure = _figure()
@@ -80,7 +82,8 @@ def stacked(
     bottom = [0.0] * len(labels)
     for i, (name, values) in enumerate(series.items()):
         color = (colors or {}).get(name, PALETTE[i % len(PALETTE)])
-        axes.bar(list(labels), list(values), bottom=bottom, label=name, color=color)
+        label = (names or {}).get(name, name)
+        axes.bar(list(labels), list(values), bottom=bottom, label=label, color=color)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     axes.set_title(title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
@@ -89,9 +92,11 @@ def stacked(
     return _render(figure, fmt)
 
 
-def line(labels: Sequence[str], values: Sequence[float], title: str, fmt: str = "svg") -> bytes:
+def line(
+    labels: Sequence[str], values: Sequence[float], title: str, fmt: str = "svg", width: float = 6.0
+) -> bytes:
     """A daily series."""
-    figure = _figure()
+    figure = _figure(width)
     axes = figure.add_subplot()
     short = [label[5:] for label in labels]
     axes.plot(short, list(values), marker="o", markersize=3, color=PALETTE[0])

@@ -85,8 +85,8 @@ def monthly_pdf(figures: Figures, month: str, settings: Settings) -> bytes:
         ),
         (
             "IKM (Permenpan-RB 14/2017)",
-            f"{overall.ikm:.2f} — mutu {overall.mutu} ({ikm.GRADE_NAMES[overall.mutu]}), "
-            f"{overall.respondents} responden, sampel minimum {overall.min_sample}"
+            f"{overall.ikm:.2f} · {overall.mutu} ({ikm.GRADE_NAMES[overall.mutu]}) · "
+            f"{overall.respondents} resp. / min. {overall.min_sample}"
             if overall and overall.respondents
             else "belum ada responden",
         ),
@@ -140,6 +140,7 @@ def monthly_pdf(figures: Figures, month: str, settings: Settings) -> bytes:
                 "SLA terpenuhi / terlewati per unit",
                 "png",
                 colors={"met": "#2e8b57", "breached": "#c0392b", "running": "#99a8b2"},
+                names={"met": "terpenuhi", "breached": "terlewati", "running": "berjalan"},
             ),
             w=170,
         )

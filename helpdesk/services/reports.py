@@ -61,7 +61,8 @@ STOPWORDS = frozenset(
     """saya aku kami kita anda yang dan di ke dari untuk apa bagaimana gimana cara mau ingin
     bisa tidak ada ini itu dengan atau juga sudah belum kok ya min kak pak bu mas mbak tolong
     mohon buat bikin dong nih sih lagi the a an to of is how what i my do can kula panjenengan
-    badhe punika menawi abdi hoyong kumaha naon""".split()
+    badhe punika menawi abdi hoyong kumaha naon berapa kenapa mengapa kapan bulan hari ini
+    itu naik turun belum sudah acara untuk""".split()
 )
 _WORD = re.compile(r"[a-zA-Z\u00C0-\u024F]{3,}")
 _LONG_DIGITS = re.compile(r"\d{6,}")
