@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run test test-fast lint format lock bench eval profiles clean
+.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint format lock bench soak faults eval profiles clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,8 +50,20 @@ lock: venv ## Re-pin requirements/project.txt from the current .venv
 	@{ echo "# Pinned project environment (.venv): runtime + dev tools. Regenerate with 'make lock'."; \
 	   $(VENV)/pip freeze --exclude-editable; } > requirements/project.txt
 
-bench: install train ## Latency of the real stack (engine parse, web chat round trip)
+run-scaled: install train ## PostgreSQL + Redis, 2 engines and 2 web processes behind nginx, 2 workers
+	@scripts/ensure-nginx.sh
+	@$(VENV)/python -m helpdesk.scaled
+
+bench: install train ## Load: N concurrent conversations, web chat vs engine alone -> reports/bench.md (BENCH_SCALED=1: also the scaled stack)
+	@if [ -n "$(BENCH_SCALED)" ]; then scripts/ensure-nginx.sh; fi
 	$(VENV)/python -m tests.bench
+
+soak: install train ## 10,000 messages at 20 conversations -> reports/soak.md (not part of make test)
+	$(VENV)/python -m tests.soak
+
+faults: install train ## Faults under load (engine killed, PostgreSQL restarted, Telegram down) -> reports/faults.md
+	@scripts/ensure-nginx.sh
+	$(VENV)/python -m tests.soak --faults
 
 eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
 	$(VENV)/python scripts/eval_langid.py
@@ -62,3 +74,6 @@ profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train split
 
 clean: ## Remove local state (database, logs, models); caches stay
 	rm -rf var models/*.tar.gz models/LATEST reports
+
+translations: venv ## Extract the console's strings and rebuild its English catalog (.po/.mo)
+	$(VENV)/python scripts/console_translations.py

@@ -1,15 +1,17 @@
 """The one typed client the actions use to reach the helpdesk REST API.
 
 The helpdesk owns the service catalog and the request database; the actions only read
-and write them over HTTP. The client is synchronous (call it through `asyncio.to_thread`)
-and takes its transport in the constructor, so tests pass `httpx.MockTransport` or
-`httpx.WSGITransport(app=create_app(...))`.
+and write them over HTTP. Catalog reads are cached and revalidated by ETag
+(`CATALOG_CACHE_SECONDS`, see `CatalogCache`): most turns need no call at all. The client
+is synchronous (call it through `asyncio.to_thread`) and takes its transport in the
+constructor, so tests pass `httpx.MockTransport` or `httpx.WSGITransport(app=create_app(...))`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -100,7 +102,10 @@ class HelpdeskClient:
         *,
         timeout: float = 5.0,
         transport: httpx.BaseTransport | None = None,
+        catalog_max_age: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._catalog = CatalogCache(catalog_max_age, clock)
         headers = {"Accept": "application/json", "User-Agent": "halo-warga-actions"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -124,7 +129,7 @@ class HelpdeskClient:
 
     def list_services(self, language: str = "id") -> ServiceList:
         """All services of the region's catalog, named in `language` (id, jv, su, en)."""
-        body = self._request("GET", "/api/v1/services", params={"lang": language})
+        body = self._cached("/api/v1/services", language)
         if body is None:
             raise HelpdeskUnavailable("GET /api/v1/services: 404", status_code=404)
         try:
@@ -145,7 +150,7 @@ class HelpdeskClient:
     def get_service(self, code: str, language: str = "id") -> ServicePayload | None:
         """One service's full payload in `language`, or None when the code is unknown."""
         path = f"/api/v1/services/{_segment(code)}"
-        body = self._request("GET", path, params={"lang": language})
+        body = self._cached(path, language)
         if body is not None and not isinstance(body.get("code"), str):
             raise HelpdeskUnavailable("unexpected service payload: no code")
         return body
@@ -208,6 +213,29 @@ class HelpdeskClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc
 
+    def start_complaint_form(self, conversation_id: str) -> list[dict[str, Any]] | None:
+        """Open the helpdesk's complaint form; its first prompt(s), or None (unknown chat)."""
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/complaint-form"
+        body = self._request("POST", path, json={})
+        if body is None:
+            return None
+        messages = body.get("messages")
+        if not isinstance(messages, list):
+            raise HelpdeskUnavailable("unexpected complaint-form payload: no messages")
+        return [m for m in messages if isinstance(m, dict)]
+
+    def arm_status_lookup(self, conversation_id: str, tracking_number: str) -> str | None:
+        """Let the citizen's next message be the identity check for this number.
+
+        `armed`, `locked` or `no_identity`; None for an unknown conversation.
+        """
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/status-lookup"
+        body = self._request("POST", path, json={"tracking_number": tracking_number})
+        if body is None:
+            return None
+        state = body.get("verification")
+        return state if isinstance(state, str) else None
+
     def set_language(self, conversation_id: str, language: str, *, explicit: bool = True) -> bool:
         """Record the conversation's language in the helpdesk; False for an unknown one.
 
@@ -216,6 +244,48 @@ class HelpdeskClient:
         path = f"/api/v1/conversations/{_segment(conversation_id)}/language"
         body = self._request("POST", path, json={"language": language, "explicit": explicit})
         return body is not None
+
+    def _cached(self, path: str, language: str) -> dict[str, Any] | None:
+        """A catalog read through the cache: fresh copy, else revalidated by its ETag.
+
+        When the helpdesk cannot answer, a stale copy is better than an apology (unless
+        caching is off: `max_age` 0).
+        """
+        key = f"{path}?lang={language}"
+        entry, fresh = self._catalog.get(key)
+        if entry is not None and fresh:
+            return entry.body
+        headers = {"If-None-Match": entry.etag} if entry is not None and entry.etag else None
+        try:
+            response = self._send("GET", path, params={"lang": language}, headers=headers)
+            if response.status_code == 304 and entry is not None:
+                self._catalog.touch(key)
+                return entry.body
+            body = self._read(response, "GET", path)
+        except HelpdeskUnavailable:
+            if entry is not None and self._catalog.max_age > 0:
+                log.warning("helpdesk unavailable; answering from the cached %s", key)
+                return entry.body
+            raise
+        if body is not None:
+            self._catalog.put(key, body, response.headers.get("ETag"))
+        return body
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        try:
+            return self._http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.TimeoutException as exc:
+            raise HelpdeskUnavailable(f"{method} {path}: timed out") from exc
+        except httpx.HTTPError as exc:
+            raise HelpdeskUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
 
     def _request(
         self,
@@ -226,12 +296,12 @@ class HelpdeskClient:
         params: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
         """Send one request; the JSON object on 2xx, None on an API 404, else raise."""
-        try:
-            response = self._http.request(method, path, json=json, params=params)
-        except httpx.TimeoutException as exc:
-            raise HelpdeskUnavailable(f"{method} {path}: timed out") from exc
-        except httpx.HTTPError as exc:
-            raise HelpdeskUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+        response = self._send(method, path, json=json, params=params)
+        return self._read(response, method, path)
+
+    @staticmethod
+    def _read(response: httpx.Response, method: str, path: str) -> dict[str, Any] | None:
+        """The JSON object on 2xx, None on an API 404, else raise."""
         status = response.status_code
         body = _json_object(response)
         if 200 <= status < 300:
@@ -249,6 +319,50 @@ class HelpdeskClient:
             status_code=status,
             error_code=error_code if isinstance(error_code, str) else None,
         )
+
+
+@dataclass
+class CachedBody:
+    """One cached catalog answer with its validator."""
+
+    body: dict[str, Any]
+    etag: str | None
+    checked_at: float
+
+
+class CatalogCache:
+    """The catalog answers the actions have seen, trusted for `max_age` seconds.
+
+    After that a copy is revalidated with `If-None-Match` (a 304 costs the helpdesk no
+    body), so an edit published in the helpdesk reaches the bot within `max_age` plus one
+    request. `max_age` 0 revalidates on every read.
+    """
+
+    def __init__(self, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: dict[str, CachedBody] = {}
+
+    def get(self, key: str) -> tuple[CachedBody | None, bool]:
+        """The entry (or None) and whether it is still fresh."""
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None:
+            return None, False
+        return entry, self._clock() - entry.checked_at < self.max_age
+
+    def put(self, key: str, body: dict[str, Any], etag: str | None) -> None:
+        """Remember a new answer."""
+        with self._lock:
+            self._entries[key] = CachedBody(body, etag, self._clock())
+
+    def touch(self, key: str) -> None:
+        """The helpdesk confirmed the copy (304): fresh again."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                entry.checked_at = self._clock()
 
 
 def _segment(value: str) -> str:
@@ -286,7 +400,10 @@ def _optional_int(value: Any) -> int | None:
 def client_from_settings(settings: ActionSettings) -> HelpdeskClient:
     """The real client, configured from the process settings."""
     return HelpdeskClient(
-        settings.helpdesk_url, settings.api_token, timeout=settings.timeout_seconds
+        settings.helpdesk_url,
+        settings.api_token,
+        timeout=settings.timeout_seconds,
+        catalog_max_age=settings.catalog_cache_seconds,
     )
 
 

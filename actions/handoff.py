@@ -122,7 +122,12 @@ class ActionRequestHuman(Action):
 
 
 class ActionFileComplaint(Action):
-    """Forward the citizen's complaint (their latest message) to an officer."""
+    """Open the helpdesk's complaint form (category, what, where, when, photo, handling).
+
+    The form itself runs in the helpdesk, beside the engine (see `helpdesk/journeys/`):
+    deterministic steps with validation, a summary and a tracking number. When the helpdesk
+    cannot open it, the complaint goes to an officer as before.
+    """
 
     def name(self) -> str:
         return "action_file_complaint"
@@ -131,8 +136,20 @@ class ActionFileComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
+        client = get_client()
+        try:
+            prompts = await asyncio.to_thread(client.start_complaint_form, tracker.sender_id)
+        except HelpdeskUnavailable as exc:
+            log.warning("complaint form unavailable: %s", exc.reason)
+            prompts = None
+        if prompts:
+            for prompt in prompts:
+                dispatcher.utter_message(
+                    text=str(prompt.get("text") or ""), buttons=list(prompt.get("buttons") or [])
+                )
+            return []
         note = complaint_note(tracker)
-        result = await _request_handoff(get_client(), tracker, "complaint", note)
+        result = await _request_handoff(client, tracker, "complaint", note)
         if not isinstance(result, Handoff):
             lines = [
                 t("complaint.failed", language),

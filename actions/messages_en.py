@@ -155,4 +155,20 @@ MESSAGES: dict[str, str] = {
     # --- language -----------------------------------------------------------------------
     "language.ask": "Which language would you like to use?",
     "language.confirm": "Sure, let's continue in English.",
+    "verify.armed": (
+        "To see the officer's note and your details, send the last 4 digits of the "
+        "applicant's NIK as your next message."
+    ),
+    "verify.locked": "The details of this number are locked for 1 hour after too many wrong tries.",
+    "verify.no_identity": "Other details can only be asked of an officer.",
+    "complaint.category.pengaduan": "Complaint",
+    "complaint.category.aspirasi": "Aspiration",
+    "complaint.category.permintaan_informasi": "Information request",
+    "status.received": "Received",
+    "status.verified": "Verified",
+    "status.forwarded": "Forwarded to the responsible unit",
+    "status.in_follow_up": "Being followed up",
+    "status.finished": "Finished",
+    "status.not_our_authority": "Not our authority (redirected)",
+    "status.archived": "Archived",
 }

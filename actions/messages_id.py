@@ -143,4 +143,22 @@ MESSAGES: dict[str, str] = {
     # --- language -----------------------------------------------------------------------
     "language.ask": "Anda ingin memakai bahasa apa?",
     "language.confirm": "Baik, kita lanjutkan dalam Bahasa Indonesia.",
+    "verify.armed": (
+        "Untuk melihat catatan petugas dan data Anda, kirim 4 digit terakhir NIK pemohon "
+        "sebagai pesan berikutnya."
+    ),
+    "verify.locked": (
+        "Detail nomor ini sedang dikunci 1 jam karena terlalu banyak percobaan yang salah."
+    ),
+    "verify.no_identity": "Detail lain hanya dapat ditanyakan langsung kepada petugas.",
+    "complaint.category.pengaduan": "Pengaduan",
+    "complaint.category.aspirasi": "Aspirasi",
+    "complaint.category.permintaan_informasi": "Permintaan informasi",
+    "status.received": "Diterima",
+    "status.verified": "Terverifikasi",
+    "status.forwarded": "Diteruskan ke unit terkait",
+    "status.in_follow_up": "Sedang ditindaklanjuti",
+    "status.finished": "Selesai",
+    "status.not_our_authority": "Bukan kewenangan kami (dialihkan)",
+    "status.archived": "Diarsipkan",
 }

@@ -165,4 +165,22 @@ MESSAGES: dict[str, str] = {
     # --- language -----------------------------------------------------------------------
     "language.ask": "Panjenengan kersa ngginakaken basa punapa?",
     "language.confirm": "Inggih, salajengipun kula ngladosi panjenengan mawi Basa Jawa.",
+    "verify.armed": (
+        "Kangge mirsani cathetan petugas lan data panjenengan, mugi ngintun 4 angka pungkasan "
+        "NIK pemohon minangka pesen salajengipun."
+    ),
+    "verify.locked": (
+        "Rincian nomer punika saweg dipunkunci 1 jam amargi kathah sanget coba ingkang lepat."
+    ),
+    "verify.no_identity": "Rincian sanesipun namung saged dipuntakenaken dhateng petugas.",
+    "complaint.category.pengaduan": "Pangaduan",
+    "complaint.category.aspirasi": "Aspirasi",
+    "complaint.category.permintaan_informasi": "Panyuwunan informasi",
+    "status.received": "Sampun katampi",
+    "status.verified": "Sampun dipunverifikasi",
+    "status.forwarded": "Dipunterusaken dhateng unit ingkang wenang",
+    "status.in_follow_up": "Saweg dipuntindaklanjuti",
+    "status.finished": "Sampun rampung",
+    "status.not_our_authority": "Sanes wewenang kula (dipunalihaken)",
+    "status.archived": "Dipunarsipaken",
 }

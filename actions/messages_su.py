@@ -148,4 +148,20 @@ MESSAGES: dict[str, str] = {
     # --- language -----------------------------------------------------------------------
     "language.ask": "Sadérék palay nganggo basa naon?",
     "language.confirm": "Mangga, urang lajengkeun nganggo Basa Sunda.",
+    "verify.armed": (
+        "Kanggo ningali catetan petugas sareng data Sadérék, mangga kintun 4 angka pamungkas "
+        "NIK pemohon salaku pesen salajengna."
+    ),
+    "verify.locked": "Rinci nomer ieu nuju dikonci 1 jam kusabab seueur teuing cobian nu lepat.",
+    "verify.no_identity": "Rinci sanésna ngan tiasa ditaroskeun langsung ka petugas.",
+    "complaint.category.pengaduan": "Pangaduan",
+    "complaint.category.aspirasi": "Aspirasi",
+    "complaint.category.permintaan_informasi": "Pamundut informasi",
+    "status.received": "Parantos katampi",
+    "status.verified": "Parantos diverifikasi",
+    "status.forwarded": "Diteraskeun ka unit nu wenang",
+    "status.in_follow_up": "Nuju ditindaklanjutan",
+    "status.finished": "Parantos réngsé",
+    "status.not_our_authority": "Sanés wewenang kami (dialihkeun)",
+    "status.archived": "Diarsipkeun",
 }

@@ -38,7 +38,16 @@ STATUSES = (
     "ready",
     "completed",
     "rejected",
+    # a complaint's own statuses (its number answers "cek status" too)
+    "received",
+    "verified",
+    "forwarded",
+    "in_follow_up",
+    "finished",
+    "not_our_authority",
+    "archived",
 )
+COMPLAINT_CATEGORIES = frozenset({"pengaduan", "aspirasi", "permintaan_informasi"})
 # Statuses that come with a "what to do next" line.
 NEXT_STEP_STATUSES = frozenset({"needs_documents", "ready", "rejected"})
 
@@ -105,6 +114,8 @@ def format_status(
     updated = latest.created_at if latest else request.updated_at
     lines = [t("request.heading", language, number=request.tracking_number)]
     name = service_name or request.service_name
+    if request.service in COMPLAINT_CATEGORIES:
+        name = t(f"complaint.category.{request.service}", language)
     if name:
         lines.append(t("request.service", language, name=name))
     lines += [
@@ -124,7 +135,7 @@ async def _service_name(
     client: HelpdeskClient, request: ServiceRequestStatus, language: str
 ) -> str | None:
     """The requested service's name in `language`, when the catalog has a translation."""
-    if language == DEFAULT_LANGUAGE:
+    if language == DEFAULT_LANGUAGE or request.service in COMPLAINT_CATEGORIES:
         return None
     try:
         service = await asyncio.to_thread(client.get_service, request.service, language)
@@ -163,5 +174,22 @@ class ActionCheckStatus(Action):
             )
             return [SlotSet("tracking_number", None)]
         name = await _service_name(client, request, language)
-        dispatcher.utter_message(text=format_status(request, language, name))
+        text = format_status(request, language, name)
+        verification = await _arm_identity_check(client, tracker.sender_id, request)
+        if verification in ("armed", "locked", "no_identity"):
+            text += "\n\n" + t(f"verify.{verification}", language)
+        dispatcher.utter_message(text=text)
         return [SlotSet("tracking_number", request.tracking_number)]
+
+
+async def _arm_identity_check(
+    client: HelpdeskClient, conversation_id: str, request: ServiceRequestStatus
+) -> str | None:
+    """Ask the helpdesk to take the next message as the last 4 NIK digits."""
+    try:
+        return await asyncio.to_thread(
+            client.arm_status_lookup, conversation_id, request.tracking_number
+        )
+    except HelpdeskUnavailable as exc:
+        log.info("identity check not armed: %s", exc.reason)
+        return None

@@ -48,4 +48,8 @@ class BotEngine(Protocol):
 
 
 class EngineUnavailable(Exception):
-    """The bot engine did not answer in time or answered with an error."""
+    """The bot engine cannot answer: connection refused, an error answer, or down."""
+
+
+class EngineBusy(EngineUnavailable):
+    """The bot engine is up but did not answer in time (slow under load, not dead)."""

@@ -31,6 +31,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, I could not understand your question. I am passing this conversation "
         "to an officer{position}; an officer will reply here.",
     },
+    "please_wait": {
+        "id": "Mohon tunggu sebentar, Anda sedang dalam antrean. Pesan Anda sudah kami terima; "
+        "jawabannya akan muncul di sini.",
+        "jv": "Nyuwun sekedhap, panjenengan saweg wonten ing antrian. Pesen panjenengan "
+        "sampun katampi; wangsulanipun badhe medal wonten ing ngriki.",
+        "su": "Mangga antosan sakedap, anjeun nuju dina antrian. Pesen anjeun parantos "
+        "katampi; waleran ti kami badé muncul di dieu.",
+        "en": "Please wait a moment, you are in line. We have received your message; the "
+        "answer will appear here.",
+    },
+    "engine_slow": {
+        "id": "Mohon maaf, jawaban untuk pesan Anda belum selesai karena antrean sedang "
+        "panjang. Silakan kirim ulang pesan Anda sebentar lagi.",
+        "jv": "Nyuwun pangapunten, wangsulan kangge pesen panjenengan dereng rampung amargi "
+        "antrianipun saweg panjang. Mangga kintun malih pesen panjenengan sakedhap malih.",
+        "su": "Hapunten, waleran kanggo pesen anjeun teu acan réngsé kusabab antrian nuju "
+        "panjang. Mangga kintun deui pesen anjeun sakedap deui.",
+        "en": "Sorry, the answer to your message is not ready yet because the queue is long. "
+        "Please send your message again in a moment.",
+    },
     "unsupported_language": {
         "id": "Mohon maaf, saya belum bisa berbahasa {name}; saya jawab dalam Bahasa Indonesia, "
         "ya.",

@@ -10,14 +10,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from channels import messages
-from channels.base import BotEngine, BotReply, EngineUnavailable, InboundMessage
+from channels.base import BotEngine, BotReply, EngineBusy, EngineUnavailable, InboundMessage
+from helpdesk.journeys import JourneyReply, Journeys
 from helpdesk.language import decide, parse_language_command
-from helpdesk.models import Conversation, ConversationStatus, Message, Sender, utcnow
+from helpdesk.models import (
+    Attachment,
+    Conversation,
+    ConversationStatus,
+    Message,
+    Sender,
+    utcnow,
+)
 from helpdesk.services import conversations as convs
 from helpdesk.services import outbox, sla, surveys
 
@@ -25,6 +34,17 @@ log = logging.getLogger(__name__)
 
 FALLBACKS_BEFORE_HANDOFF = 2
 HISTORY_MESSAGES = 5
+
+
+@dataclass(frozen=True)
+class EngineTurn:
+    """One message for the engine: plain values, safe to hand to another thread."""
+
+    conversation_id: int
+    text: str
+    metadata: dict[str, Any]
+    language: str
+    notice: JourneyReply | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +57,14 @@ class RouteResult:
     duplicate: bool = False
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A stored citizen message, and the engine turn it needs (None: nothing to ask)."""
+
+    result: RouteResult
+    turn: EngineTurn | None
+
+
 class Router:
     """Decides who answers a citizen's message and records everything on the way."""
 
@@ -45,13 +73,30 @@ class Router:
         engine: BotEngine,
         handle_minutes: int = 5,
         notify: Callable[[], None] = lambda: None,
+        journeys: Journeys | None = None,
     ) -> None:
         self._engine = engine
         self._handle_minutes = handle_minutes
         self._notify = notify
+        self._journeys = journeys
 
     def handle(self, session: Session, inbound: InboundMessage) -> RouteResult:
-        """Store the message, then answer it with the bot when the bot owns the conversation."""
+        """Store the message, then answer it with the bot when the bot owns the conversation.
+
+        Synchronous (the worker's path for Telegram and WhatsApp); the web chat uses
+        `accept` now and `call_engine` + `store_outcome` on a turn thread.
+        """
+        accepted = self.accept(session, inbound)
+        if accepted.turn is None:
+            return accepted.result
+        outcome = self.call_engine(accepted.turn)
+        replies = accepted.result.replies + self.store_outcome(session, accepted.turn, outcome)
+        session.refresh(accepted.result.conversation)
+        result = accepted.result
+        return RouteResult(result.conversation, result.citizen_message, replies)
+
+    def accept(self, session: Session, inbound: InboundMessage) -> Accepted:
+        """Store the citizen's message (committed); say whether the engine must answer it."""
         conversation = convs.get_or_create(
             session, inbound.channel, inbound.channel_user_id, inbound.language or "id"
         )
@@ -60,7 +105,7 @@ class Router:
                 session, conversation, inbound.client_message_id
             )
             if earlier is not None:
-                return self._repeat(session, conversation, earlier)
+                return Accepted(self._repeat(session, conversation, earlier), None)
         if conversation.status == ConversationStatus.RESOLVED:
             conversation.status = ConversationStatus.BOT
         engine_text = self._choose_language(session, conversation, inbound)
@@ -75,20 +120,126 @@ class Router:
         citizen.attachments = list(inbound.attachments) or None
         citizen.language = conversation.detected_language
         conversation.last_inbound_at = utcnow()
+        notice = None
+        if self._journeys is not None and conversation.status == ConversationStatus.BOT:
+            notice = self._journeys.consent_notice(conversation)
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
-            return RouteResult(conversation, citizen, [])
-        replies = surveys.answer(session, conversation, citizen)  # an SKM survey running?
-        if replies is None:
-            replies = self._unsupported_note(session, conversation)
-            replies += self._ask_bot(session, conversation, engine_text)
+            return Accepted(RouteResult(conversation, citizen, []), None)
+        answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+        if answered is None:
+            answered = self._journey(session, conversation, inbound)
+        if answered is not None:  # the helpdesk itself answered; no engine turn
+            if notice is not None:
+                answered.append(self._store(session, conversation, notice))
+            self._deliver(session, conversation, answered)
+            session.refresh(conversation)
+            return Accepted(RouteResult(conversation, citizen, answered), None)
+        notes = self._unsupported_note(session, conversation)
+        self._deliver(session, conversation, notes)
+        turn = EngineTurn(
+            conversation_id=conversation.id,
+            text=engine_text,
+            metadata={
+                "channel": conversation.channel.value,
+                "language": conversation.language,
+                "detected_language": conversation.detected_language,
+            },
+            language=conversation.language,
+            notice=notice,
+        )
+        return Accepted(RouteResult(conversation, citizen, notes), turn)
+
+    def call_engine(self, turn: EngineTurn) -> list[BotReply] | EngineUnavailable:
+        """Ask the engine (no database work here: this is the slow part)."""
+        try:
+            return self._engine.reply(str(turn.conversation_id), turn.text, turn.metadata)
+        except EngineUnavailable as exc:
+            return exc
+
+    def store_outcome(
+        self, session: Session, turn: EngineTurn, outcome: list[BotReply] | EngineUnavailable
+    ) -> list[Message]:
+        """Store the engine's answer (or the handoff it caused), queue deliveries, commit."""
+        conversation = session.get(Conversation, turn.conversation_id)
+        if conversation is None:  # erased meanwhile
+            return []
+        session.refresh(conversation)  # an action may have handed the conversation off
+        replies = self._answer(session, conversation, outcome)
+        if turn.notice is not None:  # the privacy notice follows the first answer
+            replies.append(self._store(session, conversation, turn.notice))
+        self._deliver(session, conversation, replies)
+        return replies
+
+    def waiting_notice(self, session: Session, turn: EngineTurn) -> Message | None:
+        """Store and queue the "please wait, you are in line" message for a slow turn."""
+        conversation = session.get(Conversation, turn.conversation_id)
+        if conversation is None:
+            return None
+        notice = convs.add_message(
+            session, conversation, Sender.BOT, messages.text("please_wait", turn.language)
+        )
+        self._deliver(session, conversation, [notice])
+        return notice
+
+    def _deliver(
+        self, session: Session, conversation: Conversation, replies: list[Message]
+    ) -> None:
         for reply in replies:
             outbox.enqueue(session, conversation, reply)
         session.commit()
-        session.refresh(conversation)
+        if any(r.delivery_status == "queued" for r in replies):
+            self._notify()
+
+    def attach(
+        self, session: Session, conversation: Conversation, attachment: Attachment
+    ) -> RouteResult:
+        """A file the citizen uploaded: stored as their message, taken by the journey."""
+        citizen = convs.add_message(
+            session, conversation, Sender.CITIZEN, f"📎 {attachment.filename}"
+        )
+        citizen.attachments = [
+            {
+                "attachment_id": attachment.id,
+                "filename": attachment.filename,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+            }
+        ]
+        citizen.language = conversation.language
+        attachment.message_id = citizen.id
+        conversation.last_inbound_at = utcnow()
+        replies: list[Message] = []
+        if conversation.status == ConversationStatus.BOT and self._journeys is not None:
+            answers = self._journeys.attachment_received(session, conversation, attachment)
+            replies = [self._store(session, conversation, answer) for answer in answers]
+            for reply in replies:
+                outbox.enqueue(session, conversation, reply)
+        session.commit()
         if any(r.delivery_status == "queued" for r in replies):
             self._notify()
         return RouteResult(conversation, citizen, replies)
+
+    def _journey(
+        self, session: Session, conversation: Conversation, inbound: InboundMessage
+    ) -> list[Message] | None:
+        """The helpdesk's own journeys (complaint form, identity check, data rights...)."""
+        if self._journeys is None:
+            return None
+        answers = self._journeys.handle(session, conversation, inbound.text, inbound.payload)
+        if answers is None:
+            session.commit()  # a journey that just ended; the engine (and its actions) go next
+            return None
+        conversation.fallback_count = 0
+        return [self._store(session, conversation, answer) for answer in answers]
+
+    @staticmethod
+    def _store(session: Session, conversation: Conversation, reply: JourneyReply) -> Message:
+        message = convs.add_message(
+            session, conversation, Sender.BOT, reply.text, buttons=reply.buttons or None
+        )
+        message.language = conversation.language
+        return message
 
     def _choose_language(
         self, session: Session, conversation: Conversation, inbound: InboundMessage
@@ -139,18 +290,21 @@ class Router:
         note = messages.text("unsupported_language", "id", name=messages.LANGUAGE_NAMES_ID[code])
         return [convs.add_message(session, conversation, Sender.BOT, note)]
 
-    def _ask_bot(self, session: Session, conversation: Conversation, text: str) -> list[Message]:
-        metadata = {
-            "channel": conversation.channel.value,
-            "language": conversation.language,
-            "detected_language": conversation.detected_language,
-        }
-        try:
-            bot_replies = self._engine.reply(str(conversation.id), text, metadata)
-        except EngineUnavailable as exc:
-            log.warning("engine unavailable for conversation %s: %s", conversation.id, exc)
+    def _answer(
+        self,
+        session: Session,
+        conversation: Conversation,
+        outcome: list[BotReply] | EngineUnavailable,
+    ) -> list[Message]:
+        if isinstance(outcome, EngineBusy):
+            # Up but slow: never a handoff. Say so politely; the conversation stays the bot's.
+            log.warning("engine busy for conversation %s: %s", conversation.id, outcome)
+            text = messages.text("engine_slow", conversation.language)
+            return [convs.add_message(session, conversation, Sender.BOT, text)]
+        if isinstance(outcome, EngineUnavailable):
+            log.warning("engine unavailable for conversation %s: %s", conversation.id, outcome)
             return [self._hand_off(session, conversation, "engine_error", "engine_down")]
-        session.refresh(conversation)  # an action may have handed the conversation off
+        bot_replies = outcome
         if not bot_replies and conversation.status == ConversationStatus.BOT:
             # Every turn of our domain says something; silence means an action failed
             # (the action server is down) and the citizen must not be left waiting.

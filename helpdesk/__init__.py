@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.rasa import RasaEngine
     from channels.router import Router
     from channels.telegram.views import telegram_bp
+    from channels.turns import TurnPool
     from channels.webchat import bp as webchat_bp
     from channels.webchat.ratelimit import SlidingWindowLimiter
     from channels.whatsapp.views import whatsapp_bp
@@ -33,6 +34,8 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
+    from helpdesk.journeys import Journeys
+    from helpdesk.pages import bp as pages_bp
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -41,13 +44,41 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     app.extensions["settings"] = settings
-    Database(settings.database_url).init_app(app)
+    database = Database(settings.database_url)
+    database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
-    engine = bot_engine or RasaEngine(settings.rasa_url, timeout=settings.rasa_timeout_seconds)
+    engine = bot_engine or RasaEngine(
+        settings.rasa_url,
+        timeout=settings.rasa_timeout_seconds,
+        max_concurrency=settings.rasa_max_concurrency,
+    )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
     app.extensions["job_signal"] = signal
-    app.extensions["router"] = Router(engine, settings.average_handle_minutes, signal.notify)
+    service_catalog = app.extensions["catalog"]
+
+    def service_in(text: str) -> str | None:
+        """The catalog service a complaint's text names (its unit handles the complaint)."""
+        found = service_catalog.find(text)
+        return found.code if found is not None else None
+
+    def requirements_for(code: str, language: str) -> list[str]:
+        """The catalog's requirement items for a service (its first case), in `language`."""
+        payload = service_catalog.service_payload(code, language)
+        cases = (payload or {}).get("requirements") or []
+        return [str(item) for item in cases[0].get("items") or []] if cases else []
+
+    journeys = Journeys(
+        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        consent_notice=settings.consent_notice,
+        unit_for=service_catalog.unit_for,
+        requirements_for=requirements_for,
+        service_in=service_in,
+    )
+    app.extensions["journeys"] = journeys
+    router = Router(engine, settings.average_handle_minutes, signal.notify, journeys=journeys)
+    app.extensions["router"] = router
+    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
     app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
@@ -56,5 +87,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(health_bp)
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
+    app.register_blueprint(pages_bp)
     init_console(app)
     return app

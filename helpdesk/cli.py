@@ -120,14 +120,23 @@ def _seed_demo_history(session: Session, settings: Settings) -> int:
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Run the web app with waitress (migrating the database first)."""
-    from waitress import serve
-
     from helpdesk import create_app
+    from helpdesk.serving import serve
 
     _database(settings).dispose()
     app = create_app(settings)
     print(f"helpdesk listening on http://{settings.host}:{settings.port}", flush=True)
-    serve(app, host=settings.host, port=settings.port, threads=args.threads, ident="halo-warga")
+    if settings.internal_port:
+        internal = f"http://{settings.internal_host}:{settings.internal_port}"
+        print(f"internal API on {internal}", flush=True)
+    serve(
+        app,
+        host=settings.host,
+        port=settings.port,
+        threads=args.threads,
+        internal_port=settings.internal_port,
+        internal_host=settings.internal_host,
+    )
     return 0
 
 
@@ -254,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     agent.set_defaults(func=cmd_create_agent)
     sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
-    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument("--threads", type=int, default=32)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("langid", help=cmd_langid.__doc__).set_defaults(func=cmd_langid)
     workdays = sub.add_parser("workdays", help=cmd_workdays.__doc__)

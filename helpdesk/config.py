@@ -30,6 +30,10 @@ class Settings:
     secret_key: str = "dev-only-change-me"
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 30.0
+    rasa_max_concurrency: int = 4
+    webchat_reply_wait_seconds: float = 3.0
+    internal_port: int = 0
+    internal_host: str = "127.0.0.1"
     catalog_dir: Path | None = None
     webchat_max_message_chars: int = 2000
     webchat_rate_limit_per_minute: int = 20
@@ -44,6 +48,11 @@ class Settings:
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_template_name: str = "halo_warga_update"
     redis_url: str = ""
+    public_url: str = ""
+    upload_dir: Path | None = None
+    upload_max_bytes: int = 10 * 1024 * 1024
+    rasa_tracker_db: str = ""
+    consent_notice: bool = True
     console_cookie_secure: bool = False
     console_idle_minutes: int = 30
     console_unclaimed_minutes: int = 5
@@ -69,6 +78,12 @@ class Settings:
             secret_key=env("SECRET_KEY", cls.secret_key),
             rasa_url=env("RASA_URL", cls.rasa_url).rstrip("/"),
             rasa_timeout_seconds=_float("RASA_TIMEOUT_SECONDS", cls.rasa_timeout_seconds),
+            rasa_max_concurrency=_int("RASA_MAX_CONCURRENCY", cls.rasa_max_concurrency),
+            webchat_reply_wait_seconds=_float(
+                "WEBCHAT_REPLY_WAIT_SECONDS", cls.webchat_reply_wait_seconds
+            ),
+            internal_port=_int("HELPDESK_INTERNAL_PORT", cls.internal_port),
+            internal_host=env("HELPDESK_INTERNAL_HOST", cls.internal_host),
             catalog_dir=Path(catalog) if catalog else None,
             webchat_max_message_chars=_int(
                 "WEBCHAT_MAX_MESSAGE_CHARS", cls.webchat_max_message_chars
@@ -87,6 +102,11 @@ class Settings:
             whatsapp_api_base_url=env("WHATSAPP_API_BASE_URL", cls.whatsapp_api_base_url),
             whatsapp_template_name=env("WHATSAPP_TEMPLATE_NAME", cls.whatsapp_template_name),
             redis_url=env("REDIS_URL", ""),
+            public_url=env("PUBLIC_URL", "").strip().rstrip("/"),
+            upload_dir=Path(upload) if (upload := env("UPLOAD_DIR", "").strip()) else None,
+            upload_max_bytes=_int("UPLOAD_MAX_BYTES", cls.upload_max_bytes),
+            rasa_tracker_db=env("RASA_TRACKER_DB", "").strip(),
+            consent_notice=env("CONSENT_NOTICE", "on").strip().lower() not in ("off", "0", "false"),
             console_cookie_secure=env("CONSOLE_COOKIE_SECURE", "").strip().lower()
             in ("1", "true", "yes"),
             console_idle_minutes=_int("CONSOLE_IDLE_MINUTES", cls.console_idle_minutes),

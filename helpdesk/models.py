@@ -236,6 +236,10 @@ class Conversation(Base):
     pending_since: Mapped[datetime | None] = mapped_column()
     opened_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
+    # The router-side journey in progress (complaint form step, identity check, offer):
+    # see helpdesk/journeys/. None when the engine handles the next message.
+    journey: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    consent_notice_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -403,6 +407,175 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+# --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
+
+
+class ComplaintCategory(enum.StrEnum):
+    """SP4N-LAPOR! report categories as citizens see them."""
+
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    INFORMASI = "permintaan_informasi"
+
+
+class ComplaintStatus(enum.StrEnum):
+    """A complaint's own lifecycle (SP4N-LAPOR! steps plus its two side exits)."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    FORWARDED = "forwarded"
+    IN_FOLLOW_UP = "in_follow_up"
+    FINISHED = "finished"
+    NOT_OUR_AUTHORITY = "not_our_authority"
+    ARCHIVED = "archived"
+
+
+class Complaint(Base):
+    """A complaint, aspiration or information request filed in chat, with its number.
+
+    `anonymous` hides the complainant's identity from agents and reports; `confidential`
+    keeps the content out of any public listing (SP4N-LAPOR! anonim / rahasia).
+    """
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
+    category: Mapped[ComplaintCategory] = mapped_column(
+        _enum(ComplaintCategory, "complaint_category")
+    )
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(300))
+    occurred: Mapped[str] = mapped_column(String(120))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    nik: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[ComplaintStatus] = mapped_column(
+        _enum(ComplaintStatus, "complaint_status"), default=ComplaintStatus.RECEIVED
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    history: Mapped[list[ComplaintStatusChange]] = relationship(
+        back_populates="complaint",
+        order_by="ComplaintStatusChange.id",
+        cascade="all, delete-orphan",
+    )
+
+
+class ComplaintStatusChange(Base):
+    """One step in a complaint's status history."""
+
+    __tablename__ = "complaint_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status"))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="history")
+
+
+class LookupGuard(Base):
+    """Wrong identity tries on one tracking number; 3 lock the lookup for an hour."""
+
+    __tablename__ = "lookup_guards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_number: Mapped[str] = mapped_column(String(24), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Subscription(Base):
+    """A conversation that asked to be told when a request or complaint changes status."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("conversation_id", "tracking_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    tracking_number: Mapped[str] = mapped_column(String(24), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
+class DataRequestKind(enum.StrEnum):
+    """Data-subject rights exercised in chat (UU 27/2022)."""
+
+    ERASURE = "erasure"
+    ACCESS = "access"
+
+
+class DataRequestStatus(enum.StrEnum):
+    """Where a data-subject request stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    COMPLETED = "completed"
+
+
+class DataRequest(Base):
+    """A recorded data-subject request (UU PDP Pasal 14) with its legal deadline."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[DataRequestKind] = mapped_column(_enum(DataRequestKind, "data_request_kind"))
+    status: Mapped[DataRequestStatus] = mapped_column(
+        _enum(DataRequestStatus, "data_request_status"), default=DataRequestStatus.PENDING
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    legal_basis: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Attachment(Base):
+    """A file a citizen sent (photo or PDF), stored outside the web root."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column()
+    sha256: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    complaint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaints.id", ondelete="SET NULL"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_requests.id", ondelete="SET NULL"), index=True
+    )
+    requirement: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class HolidayOverride(Base):

@@ -239,6 +239,9 @@ def seed_requests(session: Session, known_services: frozenset[str]) -> list[Serv
             known_services=known_services,
             note="Permohonan diterima.",
             created_at=when,
+            tracking_number=(
+                f"{service_requests.TRACKING_PREFIXES[service]}-{when.year}-{index + 1:06d}"
+            ),
         )
         for step, (status, note) in enumerate(path, start=1):
             service_requests.change_status(

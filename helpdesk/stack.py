@@ -37,6 +37,7 @@ class StackConfig:
     helpdesk_port: int = 8000
     rasa_port: int = 5005
     actions_port: int = 5055
+    internal_port: int = 8001
     host: str = "127.0.0.1"
     workers: int = 1
     env: dict[str, str] = field(default_factory=dict)
@@ -45,6 +46,11 @@ class StackConfig:
     def helpdesk_url(self) -> str:
         """Base URL of the helpdesk web app."""
         return f"http://{self.host}:{self.helpdesk_port}"
+
+    @property
+    def internal_url(self) -> str:
+        """The helpdesk's internal listener (its own threads; the action server's way in)."""
+        return f"http://127.0.0.1:{self.internal_port}"
 
     @property
     def rasa_url(self) -> str:
@@ -74,7 +80,8 @@ class Stack:
             DATABASE_URL=c.database_url,
             HELPDESK_HOST=c.host,
             HELPDESK_PORT=str(c.helpdesk_port),
-            HELPDESK_URL=c.helpdesk_url,
+            HELPDESK_INTERNAL_PORT=str(c.internal_port),
+            HELPDESK_URL=c.internal_url,
             HELPDESK_API_TOKEN=self.api_token,
             RASA_URL=c.rasa_url,
             ACTION_SERVER_URL=f"{c.actions_url}/webhook",
@@ -121,6 +128,10 @@ class Stack:
             **{name: [str(venv_bin / "helpdesk"), "worker"] for name in self.worker_names()},
         }
 
+    def process_env(self, name: str) -> dict[str, str]:
+        """Settings for one process on top of the shared ones (none in the embedded stack)."""
+        return {}
+
     def worker_names(self) -> list[str]:
         """`worker`, then `worker-2`, `worker-3`... when several share the jobs."""
         return ["worker"] + [f"worker-{n}" for n in range(2, self.config.workers + 1)]
@@ -136,7 +147,7 @@ class Stack:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
-                    env=env,
+                    env={**env, **self.process_env(name)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
@@ -228,6 +239,7 @@ def main() -> int:
         helpdesk_port=settings.port,
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=int(os.environ.get("ACTION_SERVER_PORT", "5055")),
+        internal_port=settings.internal_port or 8001,
     )
     stack = Stack(config, token)
     # Ctrl-C and `kill` both stop every process (SIGINT may arrive ignored from a
@@ -245,6 +257,7 @@ def main() -> int:
         print(f"  Health               {config.helpdesk_url}/healthz")
         print(f"  Rasa engine          {config.rasa_url}")
         print(f"  Action server        {config.actions_url}")
+        print(f"  Internal API         {config.internal_url} (action server only)")
         print("Press Ctrl-C to stop them all.", flush=True)
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)

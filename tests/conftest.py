@@ -43,7 +43,12 @@ class FakeEngine:
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
-    """Test settings: explicit, nothing read from the environment."""
+    """Test settings: explicit, nothing read from the environment.
+
+    The first-contact privacy notice is off unless a test asks for it (its own tests do),
+    so the other tests see only the replies they script.
+    """
+    overrides.setdefault("consent_notice", False)
     return Settings(database_url=database_url, testing=True, **overrides)
 
 

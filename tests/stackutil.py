@@ -63,6 +63,7 @@ def seeded_stack(
         helpdesk_port=free_port(),
         rasa_port=free_port(),
         actions_port=free_port(),
+        internal_port=free_port(),
         env=env or {},
         workers=workers,
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from channels.base import InboundMessage
 from channels.router import Router
+from channels.turns import TurnPool
 from channels.webchat.ratelimit import SlidingWindowLimiter
 from helpdesk.api.body import json_object, optional_str
 from helpdesk.api.serializers import message_json
@@ -18,6 +19,7 @@ from helpdesk.extensions import database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Channel, Conversation
 from helpdesk.services import conversations as convs
+from helpdesk.services import uploads
 from helpdesk.services.errors import InvalidInput
 
 bp = Blueprint(
@@ -32,6 +34,11 @@ bp = Blueprint(
 def _router() -> Router:
     router: Router = current_app.extensions["router"]
     return router
+
+
+def _turns() -> TurnPool:
+    turns: TurnPool = current_app.extensions["turns"]
+    return turns
 
 
 def _limiter() -> SlidingWindowLimiter:
@@ -98,7 +105,10 @@ def set_language(session_id: str) -> tuple[Response, int]:
 def post_message(session_id: str) -> tuple[Response, int]:
     """A citizen's message; answers with the bot's replies ([] while an agent owns it).
 
-    `message` is the citizen's own message as stored, so the widget learns its id.
+    `message` is the citizen's own message as stored, so the widget learns its id. When
+    the engine needs longer than WEBCHAT_REPLY_WAIT_SECONDS, `messages` holds a stored
+    "please wait, you are in line" notice, `pending` is true, and the answer follows
+    through `GET ...?after=`.
     """
     conversation = _find_session(session_id)
     if conversation is None:
@@ -126,11 +136,23 @@ def post_message(session_id: str) -> tuple[Response, int]:
         payload=optional_str(data, "payload", 500),
         client_message_id=optional_str(data, "client_message_id", 64),
     )
-    result = _router().handle(database().request_session(), inbound)
-    body = {
-        "messages": [message_json(m) for m in result.replies],
-        "message": message_json(result.citizen_message),
-    }
+    session = database().request_session()
+    accepted = _router().accept(session, inbound)
+    result = accepted.result
+    replies = [message_json(m) for m in result.replies]
+    citizen = message_json(result.citizen_message)
+    pending = False
+    if accepted.turn is not None:
+        turns = _turns()
+        turn = turns.submit(accepted.turn)
+        wait = settings().webchat_reply_wait_seconds
+        # Already in a long line: say so at once instead of holding a request thread.
+        timeout = 0.0 if turns.expected_wait() > wait else wait
+        answer, pending = turns.answer_or_notice(session, turn, timeout)
+        replies += answer
+    body: dict[str, object] = {"messages": replies, "message": citizen}
+    if pending:
+        body["pending"] = True  # the answer follows through GET ...?after=
     return jsonify(body), 200
 
 
@@ -147,6 +169,44 @@ def list_messages(session_id: str) -> tuple[Response, int]:
     messages = convs.messages_after(database().request_session(), conversation, after)
     body = {"messages": [message_json(m) for m in messages], "status": conversation.status.value}
     return jsonify(body), 200
+
+
+@bp.post("/webchat/sessions/<session_id>/attachments")
+def upload_attachment(session_id: str) -> tuple[Response, int]:
+    """A photo or PDF from the widget (multipart field `file`), attached for the agent.
+
+    JPEG, PNG or PDF by content, at most `UPLOAD_MAX_BYTES` (10 MB); stored outside the web
+    root. The complaint form takes it at its photo step; otherwise the bot acknowledges it.
+    """
+    request.max_content_length = settings().upload_max_bytes + 64 * 1024
+    conversation = _find_session(session_id)
+    if conversation is None:
+        return error_response(404, "session_not_found", "Unknown or expired chat session.")
+    wait = _limiter().check(session_id)
+    if wait is not None:
+        response, status = error_response(
+            429, "rate_limited", "Too many messages; please wait a moment."
+        )
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response, status
+    upload = request.files.get("file")
+    if upload is None:
+        return error_response(400, "missing_file", "Send the file in the multipart field 'file'.")
+    data = upload.stream.read(settings().upload_max_bytes + 1)
+    session = database().request_session()
+    attachment = uploads.store(session, settings(), conversation, data, upload.filename)
+    result = _router().attach(session, conversation, attachment)
+    body = {
+        "attachment": {
+            "id": attachment.id,
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+        "message": message_json(result.citizen_message),
+        "messages": [message_json(m) for m in result.replies],
+    }
+    return jsonify(body), 201
 
 
 @bp.after_request

@@ -10,6 +10,7 @@ from helpdesk.api import (  # noqa: E402, F401
     calendar,
     catalog,
     conversations,
+    journeys,
     openapi,
     reports,
     requests,

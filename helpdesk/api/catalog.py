@@ -28,7 +28,8 @@ def list_services() -> Response:
     """Every service, short form, in `?lang=` (id, jv, su, en)."""
     language = _language()
     cat = catalog()
-    return jsonify({"region": cat.region, "language": language, "items": cat.summaries(language)})
+    body = {"region": cat.region, "language": language, "items": cat.summaries(language)}
+    return _conditional(jsonify(body))
 
 
 @bp.get("/services/<code>")
@@ -38,4 +39,12 @@ def get_service(code: str) -> Response:
     payload = catalog().service_payload(code, _language())
     if payload is None:
         raise NotFound(f"no service '{code}'", code="service_not_found")
-    return jsonify(payload)
+    return _conditional(jsonify(payload))
+
+
+def _conditional(response: Response) -> Response:
+    """ETag from the body; `If-None-Match` with it gets 304 (the actions revalidate so)."""
+    response.add_etag()
+    response.headers["Cache-Control"] = "no-cache"
+    response.make_conditional(request)  # in place: 304 and no body on a match
+    return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
@@ -15,11 +17,22 @@ from helpdesk.models import Conversation, ConversationStatus
 from helpdesk.services import audit, outbox, sla
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
+from helpdesk.services.redaction import mask_personal_data
 
 
 def _summary(session: Session, conversation: Conversation) -> dict[str, object]:
     queue = convs.queue_info(session, conversation, settings().average_handle_minutes)
-    return conversation_json(conversation, queue)
+    body = conversation_json(conversation, queue)
+    if body.get("handoff_note"):
+        body["handoff_note"] = mask_personal_data(str(body["handoff_note"]))
+    return body
+
+
+def _masked(message: dict[str, Any]) -> dict[str, Any]:
+    """NIKs and phone numbers citizens typed are masked in transcripts shown to agents."""
+    if message.get("text"):
+        message["text"] = mask_personal_data(str(message["text"]))
+    return message
 
 
 @bp.get("/conversations")
@@ -46,7 +59,7 @@ def get_conversation(conversation_id: int) -> Response:
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
     body = _summary(session, conversation)
-    body["messages"] = [message_json(m) for m in conversation.messages]
+    body["messages"] = [_masked(message_json(m)) for m in conversation.messages]
     audit.record(session, current_actor(), "conversation.read", "conversation", conversation.id)
     session.commit()
     return jsonify(body)

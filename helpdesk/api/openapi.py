@@ -8,6 +8,7 @@ from flask import Response, jsonify
 
 from helpdesk.api import bp
 from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
+from helpdesk.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -273,6 +274,12 @@ SPEC: dict[str, Any] = {
                     "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
                     "phone": {"type": "string", "example": "081234567890"},
                     "note": {"type": "string"},
+                    "notify_whatsapp": {
+                        "type": "boolean",
+                        "description": "The applicant consented to status updates on WhatsApp "
+                        "(sent as the approved utility template; needs `phone`)",
+                    },
+                    "language": {"enum": ["id", "jv", "su", "en"]},
                 },
             },
             "Request": {
@@ -347,6 +354,7 @@ SPEC: dict[str, Any] = {
 }
 
 
+SPEC["paths"].update(JOURNEY_PATHS)
 SPEC["paths"].update(ACCOUNT_PATHS)
 
 

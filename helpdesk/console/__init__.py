@@ -12,6 +12,7 @@ templates `{% extends "console/base.html" %}` and whose views use `current_agent
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, g, render_template, request, session
 from flask_babel import Babel
@@ -73,7 +74,8 @@ def init_console(app: Flask) -> None:
         SESSION_COOKIE_NAME="halo_warga_session",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.console_idle_minutes),
         BABEL_DEFAULT_LOCALE="id",
-        BABEL_TRANSLATION_DIRECTORIES="translations",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent / "translations"),
     )
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 
 from sqlalchemy import select
@@ -11,6 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.tracking import new_tracking_number
+from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
 
 TRACKING_PREFIXES: dict[str, str] = {
     "ktp_el": "KTP",
@@ -31,7 +32,6 @@ TRACKING_PREFIXES: dict[str, str] = {
     "paspor": "PSP",
 }
 
-_TRACKING_RE = re.compile(r"^\s*([A-Za-z]{2,5})[\s-]*(\d{4})[\s-]*(\d{6})\s*$")
 _NIK_RE = re.compile(r"^\d{16}$")
 _PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
 
@@ -53,15 +53,6 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.COMPLETED: frozenset(),
     RequestStatus.REJECTED: frozenset(),
 }
-
-
-def normalize_tracking_number(text: str) -> str | None:
-    """`ktp 2026 000123` → `KTP-2026-000123`; None when it is not a tracking number."""
-    match = _TRACKING_RE.match(text)
-    if match is None:
-        return None
-    letters, year, serial = match.groups()
-    return f"{letters.upper()}-{year}-{serial}"
 
 
 def normalize_phone(phone: str) -> str:
@@ -97,8 +88,13 @@ def create_request(
     known_services: frozenset[str],
     note: str | None = None,
     created_at: datetime | None = None,
+    tracking_number: str | None = None,
 ) -> ServiceRequest:
-    """Register a new request in status `submitted` and give it a tracking number."""
+    """Register a new request in status `submitted` and give it a tracking number.
+
+    Numbers are random within the service's prefix and year (not sequential);
+    `tracking_number` fixes one (the demo seed's well-known numbers).
+    """
     problems = []
     if service_code not in known_services:
         problems.append(f"unknown service '{service_code}'")
@@ -109,8 +105,16 @@ def create_request(
     if problems:
         raise InvalidInput("; ".join(problems))
     when = created_at or utcnow()
+    prefix = TRACKING_PREFIXES.get(service_code, "SVC")
+
+    def taken(number: str) -> bool:
+        found = session.scalar(
+            select(ServiceRequest.id).where(ServiceRequest.tracking_number == number)
+        )
+        return found is not None
+
     request = ServiceRequest(
-        tracking_number=f"TMP-{uuid.uuid4().hex[:16]}",
+        tracking_number=tracking_number or new_tracking_number(prefix, when.year, taken),
         service_code=service_code,
         applicant_name=applicant_name.strip(),
         nik=nik,
@@ -121,9 +125,6 @@ def create_request(
     )
     request.history.append(StatusChange(status=RequestStatus.SUBMITTED, note=note, created_at=when))
     session.add(request)
-    session.flush()
-    prefix = TRACKING_PREFIXES.get(service_code, "SVC")
-    request.tracking_number = f"{prefix}-{when.year}-{request.id:06d}"
     session.flush()
     return request
 

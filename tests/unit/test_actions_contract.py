@@ -120,11 +120,17 @@ def test_action_file_complaint_end_to_end(wired: Flask) -> None:
     text = "Petugas loket meminta uang tambahan di kantor kecamatan kemarin pagi"
     tracker = make_tracker(text, "file_complaint", sender_id=str(conversation_id))
     _, messages = run_action(ActionFileComplaint(), tracker)
-    assert texts(messages).startswith("Terima kasih, pengaduan Anda sudah kami teruskan")
+    assert texts(messages).startswith("Baik, saya bantu mencatat laporan Anda")
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "pengaduan",
+        "aspirasi",
+        "permintaan_informasi",
+    ]
     with wired.app_context(), database().session() as session:
         conversation = session.get(Conversation, conversation_id)
         assert conversation is not None
-        assert (conversation.handoff_reason, conversation.handoff_note) == ("complaint", text)
+        assert conversation.status.value == "bot"  # no handoff: the form runs in the helpdesk
+        assert conversation.journey is not None and conversation.journey["step"] == "category"
 
 
 @pytest.mark.parametrize("language", ["id", "jv", "su", "en"])

@@ -117,10 +117,23 @@ def test_helpdesk_trouble_does_not_retry_and_points_to_the_office(
 COMPLETE = "Jalan di depan SD Negeri 2 Desa Sukamaju berlubang besar sejak kemarin pagi"
 
 
-def test_complaint_forwards_the_message_as_note(helpdesk: FakeHelpdesk) -> None:
+FORM = "/api/v1/conversations/conv-42/complaint-form"
+
+
+def test_complaint_opens_the_helpdesk_form(helpdesk: FakeHelpdesk) -> None:
+    prompt = {"text": "Laporan Anda termasuk jenis apa?", "buttons": [{"title": "Aspirasi"}]}
+    helpdesk.on("POST", FORM, {"messages": [prompt]})
     events, messages = run_action(ActionFileComplaint(), make_tracker(COMPLETE, "file_complaint"))
     assert events == []
-    assert helpdesk.paths() == [f"POST {PATH}"]
+    assert helpdesk.paths() == [f"POST {FORM}"]
+    assert [(m["text"], m["buttons"]) for m in messages] == [(prompt["text"], prompt["buttons"])]
+
+
+def test_complaint_forwards_the_message_as_note(helpdesk: FakeHelpdesk) -> None:
+    """When the helpdesk cannot open the form, the complaint goes to an officer."""
+    events, messages = run_action(ActionFileComplaint(), make_tracker(COMPLETE, "file_complaint"))
+    assert events == []
+    assert helpdesk.paths() == [f"POST {FORM}", f"POST {PATH}"]
     assert helpdesk.last_json() == {"reason": "complaint", "note": COMPLETE}
     (message,) = messages
     assert message["text"].splitlines() == [

@@ -57,6 +57,11 @@ def helpdesk() -> Iterator[FakeHelpdesk]:
         yield fake
 
 
+def reads(helpdesk: FakeHelpdesk) -> list[str]:
+    """What the action read (arming the identity check is tested on its own)."""
+    return [p for p in helpdesk.paths() if not p.endswith("/status-lookup")]
+
+
 def check(tracker_text: str = "", entities: Any = (), slots: Any = None) -> Any:
     """Run action_check_status on one message."""
     tracker = make_tracker(tracker_text, "check_status", entities, slots)
@@ -127,13 +132,13 @@ def test_latest_entry_without_a_note_shows_no_stale_note(helpdesk: FakeHelpdesk)
 )
 def test_number_is_normalised(helpdesk: FakeHelpdesk, text: str, entities: Any) -> None:
     events, _ = check(text, entities)
-    assert helpdesk.paths() == [f"GET {PATH}"]
+    assert reads(helpdesk) == [f"GET {PATH}"]
     assert events == [SlotSet("tracking_number", NUMBER)]
 
 
 def test_slot_is_used_when_the_message_has_no_number(helpdesk: FakeHelpdesk) -> None:
     events, _ = check("cek lagi statusnya", slots={"tracking_number": NUMBER})
-    assert helpdesk.paths() == [f"GET {PATH}"]
+    assert reads(helpdesk) == [f"GET {PATH}"]
     assert events == [SlotSet("tracking_number", NUMBER)]
 
 
@@ -243,10 +248,10 @@ def test_status_in_the_conversation_language(helpdesk: FakeHelpdesk, language: s
     assert MASKED_NIK[language] in message["text"]
     assert "3201234567890001" not in message["text"]
     if language == "id":  # the request already names the service in Indonesian
-        assert helpdesk.paths() == [f"GET {PATH}"]
+        assert reads(helpdesk) == [f"GET {PATH}"]
         assert "Layanan: KTP Elektronik (KTP-el)" in message["text"]
     else:  # the catalog names it in the conversation's language
-        assert helpdesk.paths() == [f"GET {PATH}", f"GET /api/v1/services/ktp_el?lang={language}"]
+        assert reads(helpdesk) == [f"GET {PATH}", f"GET /api/v1/services/ktp_el?lang={language}"]
         assert ": Electronic ID Card (KTP-el)" in message["text"]
 
 
@@ -285,3 +290,34 @@ def test_asking_and_not_found_in_the_conversation_language(
     assert message["buttons"] == [
         {"title": t("tracking.ask_officer", language), "payload": "/request_human"}
     ]
+
+
+ARM = "/api/v1/conversations/conv-42/status-lookup"
+
+
+@pytest.mark.parametrize(
+    ("state", "line"),
+    [
+        ("armed", "kirim 4 digit terakhir NIK"),
+        ("locked", "dikunci 1 jam"),
+        ("no_identity", "ditanyakan langsung kepada petugas"),
+    ],
+)
+def test_status_reply_arms_the_identity_check(
+    helpdesk: FakeHelpdesk, state: str, line: str
+) -> None:
+    helpdesk.on("GET", PATH, request_payload("processing", note=None))
+    helpdesk.on("POST", ARM, {"verification": state})
+    _, (message,) = check(NUMBER, {"tracking_number": NUMBER})
+    assert f"POST {ARM}" in helpdesk.paths()
+    assert helpdesk.last_json() == {"tracking_number": NUMBER}
+    assert line in message["text"]
+    assert "Status: Sedang diproses" in message["text"]
+
+
+def test_status_reply_survives_a_helpdesk_that_cannot_arm(helpdesk: FakeHelpdesk) -> None:
+    helpdesk.on("GET", PATH, request_payload("processing", note=None))
+    helpdesk.on("POST", ARM, {"error": {"code": "boom", "message": "x"}}, status=500)
+    _, (message,) = check(NUMBER, {"tracking_number": NUMBER})
+    assert "Status: Sedang diproses" in message["text"]
+    assert "4 digit" not in message["text"]

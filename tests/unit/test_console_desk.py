@@ -323,3 +323,16 @@ def test_dashboard_style_role_checks_admin_pages(
     assert admin.get("/console/admin/agents").status_code == 200
     csv_text = admin.get("/console/admin/audit.csv").get_data(as_text=True)
     assert csv_text.startswith("id,created_at,actor,action") and "agent.login" in csv_text
+
+
+def test_transcript_shows_intent_and_confidence_from_the_engine(
+    app: Flask, dukcapil: FlaskClient, fake_engine: object
+) -> None:
+    fake_engine.parse = lambda text: ("ask_fee", 0.37)  # type: ignore[attr-defined]
+    cid = pending_conversation(app, "dukcapil", text="berapa biaya akta")
+    page = dukcapil.get(f"/console/conversations/{cid}").get_data(as_text=True)
+    assert "ask_fee 37%" in page and 'class="intent low"' in page
+    with app.app_context(), database().session() as session:
+        message = session.scalar(select(Message).where(Message.conversation_id == cid))
+        assert message is not None and message.intent == "ask_fee"
+        assert message.intent_confidence == pytest.approx(0.37)

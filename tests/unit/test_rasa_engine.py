@@ -71,3 +71,14 @@ def test_broken_answers_are_unavailable(response: httpx.Response) -> None:
 def test_is_up_reflects_the_status_route() -> None:
     assert engine(httpx.MockTransport(lambda r: httpx.Response(200, text="Hello"))).is_up()
     assert not engine(httpx.MockTransport(lambda r: httpx.Response(503))).is_up()
+
+
+def test_parse_gives_intent_and_confidence_or_none() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/model/parse"
+        return httpx.Response(200, json={"intent": {"name": "request_human", "confidence": 0.91}})
+
+    engine = RasaEngine("http://rasa", transport=httpx.MockTransport(handler))
+    assert engine.parse("mau bicara petugas") == ("request_human", 0.91)
+    down = RasaEngine("http://rasa", transport=httpx.MockTransport(lambda r: httpx.Response(500)))
+    assert down.parse("x") is None

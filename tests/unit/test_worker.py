@@ -200,3 +200,19 @@ def test_unconfigured_channel_keeps_the_event_for_later(
     assert (event.status, event.attempts) == (JobStatus.QUEUED, 1)
     assert "not configured" in (event.last_error or "")
     assert fake_engine.calls == []
+
+
+def test_worker_runs_its_maintenance_at_most_every_few_seconds(app: Flask) -> None:
+    calls: list[object] = []
+    with app.app_context():
+        periodic = Worker(
+            database(),
+            app.extensions["router"],
+            {},
+            PollingSignal(),
+            maintenance=calls.append,
+            maintenance_seconds=60,
+        )
+        periodic.run_maintenance()
+        periodic.run_maintenance()
+    assert len(calls) == 1  # the second pass came too soon

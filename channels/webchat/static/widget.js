@@ -7,7 +7,8 @@ const S = document.currentScript || document.querySelector('script[src*="widget.
 if (!S) return;
 const SRC = new URL(S.src, location.href);
 const cut = SRC.pathname.lastIndexOf('/webchat/');
-const API = (SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '')) + '/webchat/sessions';
+const BASE = SRC.origin + (cut > 0 ? SRC.pathname.slice(0, cut) : '');
+const API = BASE + '/webchat/sessions';
 const TITLE = S.dataset.title || 'Halo Warga';
 const MAX = 2000, KEY = 'haloWarga.session', LKEY = 'haloWarga.lang';
 
@@ -21,7 +22,9 @@ const STR = {
     typing: 'Asisten sedang mengetik…', sending: 'Mengirim…', retry: 'Coba lagi',
     failed: 'Pesan gagal terkirim. Periksa koneksi Anda, lalu coba lagi.',
     limited: 'Terlalu banyak pesan. Tunggu sebentar, lalu coba lagi.',
-    long: 'Pesan terlalu panjang. Persingkat, lalu kirim lagi.'
+    long: 'Pesan terlalu panjang. Persingkat, lalu kirim lagi.',
+    attach: 'Lampirkan foto atau PDF', privacy: 'Privasi', help: 'Panduan',
+    big: 'Berkas lebih dari 10 MB. Kirim yang lebih kecil.', type: 'Hanya foto JPG/PNG atau PDF yang bisa dikirim.'
   },
   en: {
     title: 'Halo Warga — Public Information Service', sub: 'Public Information Service', launcher: 'Halo Warga chat', unread: 'new messages',
@@ -31,7 +34,9 @@ const STR = {
     typing: 'Assistant is typing…', sending: 'Sending…', retry: 'Try again',
     failed: 'Message not sent. Check your connection, then try again.',
     limited: 'Too many messages. Please wait a moment, then try again.',
-    long: 'Message too long. Shorten it, then send again.'
+    long: 'Message too long. Shorten it, then send again.',
+    attach: 'Attach a photo or PDF', privacy: 'Privacy', help: 'Guide',
+    big: 'The file is over 10 MB. Send a smaller one.', type: 'Only JPG/PNG photos or PDFs can be sent.'
   }
 };
 const okLang = v => (STR.hasOwnProperty(v) ? v : null);
@@ -48,6 +53,7 @@ const byId = new Map(); // id -> <li>
 const pending = []; // own messages without a server id yet
 let isOpen = false, unread = 0, busy = 0;
 let chain = Promise.resolve(), timer = 0, errs = 0, polling = false;
+let waitFor = 0; // id of a "please wait" notice: its answer follows by polling
 
 // h(tag, '#id-and-class' | 'class', {attr, text, onevent} | 'data-t key', children)
 function h(tag, cls, props, kids) {
@@ -102,6 +108,14 @@ const input = h('textarea', '#hw-input', {
   }
 });
 const counter = h('span', '#hw-count');
+const FILE_MAX = 10 * 1024 * 1024;
+const fileIn = h('input', '#hw-file', {
+  type: 'file', accept: 'image/jpeg,image/png,application/pdf', hidden: '', onchange: () => upload(fileIn.files[0])
+});
+const attachBtn = h('button', '#hw-attach', { type: 'button', 'data-tl': 'attach', onclick: () => fileIn.click() },
+  [icon('M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7l-7.8 7.8a6 6 0 0 0 8.5 8.5l6.4-6.4')]);
+const privacyA = h('a', '#hw-privacy', { target: '_blank', rel: 'noopener', 'data-t': 'privacy' });
+const helpA = h('a', '#hw-help', { target: '_blank', rel: 'noopener', 'data-t': 'help' });
 const panel = h('div', '#hw-panel', {
   role: 'dialog', 'data-tl': 'title', hidden: '',
   onkeydown: e => { if (e.key === 'Escape') { e.stopPropagation(); close(); } }
@@ -115,8 +129,9 @@ const panel = h('div', '#hw-panel', {
   h('form', '#hw-form', { onsubmit: e => { e.preventDefault(); submit(); } }, [
     notice,
     h('label', 'hw-sr', { for: 'hw-input', 'data-t': 'label' }),
-    h('div', 'hw-row', {}, [input, h('button', '#hw-send', { type: 'submit', 'data-t': 'send' })]),
-    counter
+    h('div', 'hw-row', {}, [attachBtn, fileIn, input, h('button', '#hw-send', { type: 'submit', 'data-t': 'send' })]),
+    counter,
+    h('p', 'hw-links', {}, [privacyA, h('span', '', { 'aria-hidden': 'true', text: ' · ' }), helpA])
   ])
 ]);
 const root = h('div', '#hw-root', { hidden: '' }, [launcher, panel]); // until widget.css is in
@@ -129,6 +144,8 @@ function setLang(v, remember) {
   }
   root.lang = panel.lang = sel.value = lang;
   input.placeholder = t('ph');
+  privacyA.href = BASE + '/privacy?lang=' + lang;
+  helpA.href = BASE + '/help?lang=' + lang;
   tr(root);
   badge();
 }
@@ -189,6 +206,7 @@ function receive(msgs) {
     let el = byId.get(id);
     if (id && el) return;
     if (id > lastId) lastId = id;
+    if (waitFor && id > waitFor && m.sender !== 'citizen') waitFor = 0;
     const i = m.sender === 'citizen' ? pending.findIndex(p => m.client_message_id ? p.cid === m.client_message_id : p.text === String(m.text).trim()) : -1;
     if (i > -1) { // own message echoed back
       const p = pending.splice(i, 1)[0];
@@ -229,7 +247,7 @@ async function api(method, path, data) {
 const gone = e => e.code === 'session_not_found' || (e.status === 404 && !e.code);
 const msgPath = s => '/' + encodeURIComponent(s) + '/messages';
 function reset() {
-  sid = null; lastId = seen = 0;
+  sid = null; lastId = seen = waitFor = 0;
   byId.clear();
   save();
 }
@@ -280,6 +298,7 @@ async function post(p) {
     }
     setState(p, '');
     receive([d.message, ...(d.messages || [])]); // own message first: it gets its server id
+    if (d.pending) waitFor = Math.max(0, ...(d.messages || []).map(m => +m.id || 0)) || lastId;
   } catch (e) {
     if (e.code === 'message_too_long' || e.status === 413) {
       if (input.value) setState(p, 'long');
@@ -291,8 +310,36 @@ async function post(p) {
   busy--; typing();
   schedule();
 }
+// A photo or PDF: checked here for size, on the server by content; replies come back as messages
+async function upload(file) {
+  fileIn.value = '';
+  if (!file) return;
+  if (file.size > FILE_MAX) { showNotice('big'); return; }
+  showNotice('');
+  busy++; typing();
+  try {
+    if (!sid) {
+      const s = await api('POST', '', { language: lang, explicit: !!load(LKEY) });
+      reset();
+      sid = String(s.session_id);
+      save();
+    }
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const r = await fetch(API + '/' + encodeURIComponent(sid) + '/attachments', { method: 'POST', body: form });
+    const d = await r.json().catch(() => null);
+    if (!r.ok) {
+      const code = d && d.error && d.error.code;
+      showNotice(code === 'file_too_large' || r.status === 413 ? 'big' : code === 'unsupported_type' ? 'type' : 'failed');
+    } else receive([d.message, ...(d.messages || [])]);
+  } catch (e) {
+    showNotice('failed');
+  }
+  busy--; typing();
+  schedule();
+}
 function typing() {
-  typingEl.hidden = !busy;
+  typingEl.hidden = !busy && !waitFor;
   scrollEnd();
 }
 function showNotice(k) {
@@ -308,7 +355,7 @@ function count() {
 // Poll every 3 s open, 15 s closed; back off on errors; pause while the tab is hidden
 function schedule(ms) {
   clearTimeout(timer);
-  if (sid && !document.hidden) timer = setTimeout(poll, ms != null ? ms : Math.min((isOpen ? 3000 : 15000) * 2 ** errs, 60000));
+  if (sid && !document.hidden) timer = setTimeout(poll, ms != null ? ms : Math.min((waitFor ? 1000 : isOpen ? 3000 : 15000) * 2 ** errs, 60000));
 }
 async function poll() {
   if (!sid || document.hidden || polling) return;
@@ -316,7 +363,7 @@ async function poll() {
   const s = sid;
   try {
     const d = await api('GET', msgPath(s) + '?after=' + lastId);
-    if (s === sid) { errs = 0; receive(d.messages); }
+    if (s === sid) { errs = 0; const w = waitFor; receive(d.messages); if (w !== waitFor) typing(); }
   } catch (e) {
     if (s === sid) gone(e) ? reset() : (errs = Math.min(errs + 1, 4));
   }

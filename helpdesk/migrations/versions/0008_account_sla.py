@@ -1,7 +1,7 @@
 """SLA clocks and events
 
-Revision ID: 0007_account_sla
-Revises: 0006_console_units_agents
+Revision ID: 0008_account_sla
+Revises: 0007_journeys_complaints
 Create Date: 2026-12-01 23:05:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_account_sla"
-down_revision: str | None = "0006_console_units_agents"
+revision: str = "0008_account_sla"
+down_revision: str | None = "0007_journeys_complaints"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

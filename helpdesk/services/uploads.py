@@ -1,0 +1,103 @@
+"""Citizens' files: JPEG, PNG or PDF by their content (not their name), at most 10 MB,
+stored under a random key outside the web root."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from helpdesk.config import REPO_ROOT, Settings
+from helpdesk.models import Attachment, Conversation
+from helpdesk.services.errors import ServiceError
+
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+)
+
+
+class UploadRejected(ServiceError):
+    """A file we do not accept; `code` says why (too_large, unsupported_type, empty_file)."""
+
+    status = 422
+    code = "upload_rejected"
+
+
+class UploadTooLarge(UploadRejected):
+    """Over the size limit."""
+
+    status = 413
+    code = "file_too_large"
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """What the bytes are."""
+
+    content_type: str
+    extension: str
+
+
+def upload_dir(settings: Settings) -> Path:
+    """Where uploads live (var/uploads unless UPLOAD_DIR says otherwise)."""
+    folder = settings.upload_dir or REPO_ROOT / "var" / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The type by magic bytes, or None when it is none of ours."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return Sniffed(content_type, extension)
+    return None
+
+
+def safe_filename(name: str | None, extension: str) -> str:
+    """A display name without paths or odd characters, with the real type's extension."""
+    base = Path(name or "lampiran").name
+    stem = re.sub(r"[^\w\-. ]", "_", Path(base).stem)[:80].strip(" ._") or "lampiran"
+    return f"{stem}{extension}"
+
+
+def store(
+    session: Session,
+    settings: Settings,
+    conversation: Conversation,
+    data: bytes,
+    filename: str | None,
+) -> Attachment:
+    """Check and store one file for this conversation; raises UploadRejected."""
+    limit = settings.upload_max_bytes
+    if len(data) > limit:
+        raise UploadTooLarge(
+            f"The file is larger than {limit // (1024 * 1024)} MB.", code="file_too_large"
+        )
+    if not data:
+        raise UploadRejected("The file is empty.", code="empty_file")
+    kind = sniff(data[:16])
+    if kind is None:
+        raise UploadRejected(
+            "Only JPEG or PNG photos and PDF documents are accepted (checked by content).",
+            code="unsupported_type",
+        )
+    key = secrets.token_hex(16) + kind.extension
+    path = upload_dir(settings) / key
+    path.write_bytes(data)
+    attachment = Attachment(
+        storage_key=key,
+        filename=safe_filename(filename, kind.extension),
+        content_type=kind.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        conversation_id=conversation.id,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
