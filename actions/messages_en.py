@@ -171,4 +171,5 @@ MESSAGES: dict[str, str] = {
     "status.finished": "Finished",
     "status.not_our_authority": "Not our authority (redirected)",
     "status.archived": "Archived",
+    "complaint.heading": "Status of report {number}",
 }

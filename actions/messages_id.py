@@ -161,4 +161,5 @@ MESSAGES: dict[str, str] = {
     "status.finished": "Selesai",
     "status.not_our_authority": "Bukan kewenangan kami (dialihkan)",
     "status.archived": "Diarsipkan",
+    "complaint.heading": "Status laporan {number}",
 }

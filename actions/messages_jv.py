@@ -183,4 +183,5 @@ MESSAGES: dict[str, str] = {
     "status.finished": "Sampun rampung",
     "status.not_our_authority": "Sanes wewenang kula (dipunalihaken)",
     "status.archived": "Dipunarsipaken",
+    "complaint.heading": "Status laporan {number}",
 }

@@ -164,4 +164,5 @@ MESSAGES: dict[str, str] = {
     "status.finished": "Parantos réngsé",
     "status.not_our_authority": "Sanés wewenang kami (dialihkeun)",
     "status.archived": "Diarsipkeun",
+    "complaint.heading": "Status laporan {number}",
 }

@@ -112,7 +112,8 @@ def format_status(
     history = sorted(request.history, key=lambda change: change.created_at)
     latest = history[-1] if history else None
     updated = latest.created_at if latest else request.updated_at
-    lines = [t("request.heading", language, number=request.tracking_number)]
+    heading = "complaint.heading" if request.service in COMPLAINT_CATEGORIES else "request.heading"
+    lines = [t(heading, language, number=request.tracking_number)]
     name = service_name or request.service_name
     if request.service in COMPLAINT_CATEGORIES:
         name = t(f"complaint.category.{request.service}", language)

@@ -74,7 +74,9 @@ class Router:
         handle_minutes: int = 5,
         notify: Callable[[], None] = lambda: None,
         journeys: Journeys | None = None,
+        store_file: Callable[[Session, Conversation, bytes, str | None], Attachment] | None = None,
     ) -> None:
+        self._store_file = store_file
         self._engine = engine
         self._handle_minutes = handle_minutes
         self._notify = notify
@@ -191,6 +193,19 @@ class Router:
         if any(r.delivery_status == "queued" for r in replies):
             self._notify()
 
+    def handle_file(
+        self, session: Session, inbound: InboundMessage, data: bytes, filename: str | None
+    ) -> RouteResult | None:
+        """A photo or document fetched from a push channel: checked and stored like a widget
+        upload, then taken by the journey (None when files cannot be stored here)."""
+        if self._store_file is None:
+            return None
+        conversation = convs.get_or_create(
+            session, inbound.channel, inbound.channel_user_id, inbound.language or "id"
+        )
+        attachment = self._store_file(session, conversation, data, filename)
+        return self.attach(session, conversation, attachment)
+
     def attach(
         self, session: Session, conversation: Conversation, attachment: Attachment
     ) -> RouteResult:
@@ -201,7 +216,9 @@ class Router:
         citizen.attachments = [
             {
                 "attachment_id": attachment.id,
+                "name": attachment.filename,  # what the console lists
                 "filename": attachment.filename,
+                "url": f"/api/v1/attachments/{attachment.id}",
                 "content_type": attachment.content_type,
                 "size": attachment.size,
             }

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from helpdesk.config import Settings
 
@@ -35,7 +36,9 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
     from helpdesk.journeys import Journeys
+    from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
+    from helpdesk.services import uploads
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
@@ -76,7 +79,19 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         service_in=service_in,
     )
     app.extensions["journeys"] = journeys
-    router = Router(engine, settings.average_handle_minutes, signal.notify, journeys=journeys)
+
+    def store_file(
+        session: Session, conversation: Conversation, data: bytes, name: str | None
+    ) -> Attachment:
+        return uploads.store(session, settings, conversation, data, name)
+
+    router = Router(
+        engine,
+        settings.average_handle_minutes,
+        signal.notify,
+        journeys=journeys,
+        store_file=store_file,
+    )
     app.extensions["router"] = router
     app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
     app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)

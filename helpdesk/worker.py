@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +24,8 @@ from helpdesk.db import Database
 from helpdesk.jobs import JobSignal
 from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
 from helpdesk.periodic import Periodic
-from helpdesk.services import inbox, outbox
+from helpdesk.services import inbox, outbox, privacy
+from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +127,12 @@ class Worker:
                     outbox.update_delivery_status(
                         session, parsed.provider_message_id, parsed.status
                     )
+                    if outbox.recipient_of(session, parsed.provider_message_id) == "erased":
+                        privacy.scrub_event(event)  # its payload names the erased number
                 else:
                     for inbound in parsed or []:
-                        self.router.handle(session, inbound)
+                        if not self._route_files(session, adapter, inbound):
+                            self.router.handle(session, inbound)
                 inbox.mark_done(event)
             except Exception as exc:  # noqa: BLE001 - recorded on the event, retried later
                 log.exception("inbound event %s failed", event_id)
@@ -138,6 +142,24 @@ class Worker:
                     return
                 inbox.mark_failed_attempt(event, f"{type(exc).__name__}: {exc}")
             session.commit()
+
+    def _route_files(self, session: Session, adapter: ChannelAdapter, inbound: Any) -> bool:
+        """Fetch a photo/document from the platform and route it as a file; False when the
+        message carries none, or it cannot be fetched or accepted (then it is routed as
+        text: its caption or placeholder, and the journey asks again)."""
+        fetch = getattr(adapter, "fetch_media", None)
+        if not inbound.attachments or fetch is None:
+            return False
+        routed = False
+        for meta in inbound.attachments:
+            try:
+                data, name = fetch(meta)
+                routed = self.router.handle_file(session, inbound, data, name) is not None
+            except (DeliveryError, ServiceError) as exc:
+                log.info("attachment not taken (%s): %s", type(exc).__name__, exc)
+                session.rollback()
+                return False
+        return routed
 
     def _deliver(self, item_id: int) -> None:
         with self.database.session() as session:
@@ -166,4 +188,9 @@ class Worker:
                 outbox.mark_failed_attempt(item, str(exc), retryable=exc.retryable)
             else:
                 outbox.mark_sent(item, provider_id)
+                conversation = message.conversation
+                if (conversation.journey or {}).get(privacy.ERASE_AFTER_DELIVERY):
+                    privacy.forget_address(session, conversation)  # the outcome is delivered
+                    session.commit()
+                    privacy.compact_sqlite(self.database.engine)
             session.commit()

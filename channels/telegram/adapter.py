@@ -248,6 +248,25 @@ class TelegramAdapter:
             raise delivery_error(exc) from exc
         return f"{recipient}:{sent_id}"
 
+    def fetch_media(self, attachment: dict[str, Any]) -> tuple[bytes, str | None]:
+        """The file behind an inbound attachment (getFile, then the file URL) and its name."""
+        file_id = attachment.get("file_id")
+        if not isinstance(file_id, str) or not file_id:
+            raise DeliveryError("attachment without file_id", retryable=False)
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+            data = self._loop.run_until_complete(self._download(file_id))
+        name = attachment.get("file_name")
+        return data, name if isinstance(name, str) else None
+
+    async def _download(self, file_id: str) -> bytes:
+        try:
+            file = await self._bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+        except TelegramError as exc:
+            raise delivery_error(exc) from exc
+
     def close(self) -> None:
         """Close the HTTP connections and the private event loop."""
         with self._lock:

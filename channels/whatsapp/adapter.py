@@ -240,7 +240,8 @@ class WhatsAppAdapter:
         timeout: float = 15.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.messages_url = f"{api_base_url.rstrip('/')}/{phone_number_id}/messages"
+        self.api_base_url = api_base_url.rstrip("/")
+        self.messages_url = f"{self.api_base_url}/{phone_number_id}/messages"
         self.template_name = template_name
         self._clock = clock
         self._client = httpx.Client(
@@ -297,6 +298,23 @@ class WhatsAppAdapter:
         reason, code = _error_reason(response)
         retryable = response.status_code == 429 or response.status_code >= 500
         raise DeliveryError(reason, retryable or code in RETRYABLE_ERROR_CODES)
+
+    def fetch_media(self, attachment: dict[str, Any]) -> tuple[bytes, str | None]:
+        """The file behind an inbound media message: its URL from `/{media_id}`, then the
+        bytes (both with the access token), and its file name when the sender gave one."""
+        media_id = attachment.get("media_id")
+        if not isinstance(media_id, str) or not media_id:
+            raise DeliveryError("whatsapp: attachment without media_id", False)
+        try:
+            meta = self._client.get(f"{self.api_base_url}/{media_id}")
+            meta.raise_for_status()
+            url = meta.json()["url"]
+            media = self._client.get(str(url))
+            media.raise_for_status()
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise DeliveryError(f"whatsapp media: {type(exc).__name__}", True) from exc
+        name = attachment.get("file_name")
+        return media.content, name if isinstance(name, str) else None
 
     def close(self) -> None:
         """Close the HTTP connection pool."""

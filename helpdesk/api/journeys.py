@@ -16,6 +16,7 @@ from helpdesk.extensions import database, settings
 from helpdesk.journeys import Journeys
 from helpdesk.models import (
     Attachment,
+    Channel,
     Complaint,
     ComplaintStatus,
     Conversation,
@@ -284,6 +285,8 @@ def approve_erasure(request_id: int) -> Response:
             "tracker_events": erased.tracker_events,
         }
         _tell(conversation, t("erasure.approved", conversation.language))
+        if conversation.channel == Channel.WHATSAPP:  # the address is the phone number
+            privacy.forget_address_after_delivery(conversation)
     item.status = DataRequestStatus.COMPLETED
     audit.record(session, current_actor(), "erasure.approve", "data_request", item.id)
     session.commit()

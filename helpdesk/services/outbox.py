@@ -63,3 +63,10 @@ def update_delivery_status(session: Session, provider_message_id: str, status: s
     ):
         item.message.delivery_status = status
     return True
+
+
+def recipient_of(session: Session, provider_message_id: str) -> str | None:
+    """Who a delivered message went to (by the channel's message id), or None."""
+    return session.scalar(
+        select(OutboxItem.recipient).where(OutboxItem.provider_message_id == provider_message_id)
+    )

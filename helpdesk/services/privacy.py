@@ -37,6 +37,7 @@ from helpdesk.models import (
     Subscription,
     utcnow,
 )
+from helpdesk.services import surveys
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.redaction import NIK_RE, PHONE_RE
 
@@ -195,6 +196,7 @@ def erase_conversation(
         for change in complaint.history:
             change.note = None
     session.execute(delete(Subscription).where(Subscription.conversation_id == conversation.id))
+    surveys.forget(session, conversation)  # SKM comments are free text
     events = _matching_inbound_events(session, conversation.channel, identifiers)
     for event in events:
         session.delete(event)
@@ -284,3 +286,35 @@ def compact_sqlite(engine: Engine, attempts: int = 10) -> bool:
         time.sleep(0.25)
     log.warning("could not fully compact %s", engine.url.database)
     return False
+
+
+ERASE_AFTER_DELIVERY = "erase_after_delivery"
+
+
+def forget_address_after_delivery(conversation: Conversation) -> None:
+    """The chat's own address is personal data (WhatsApp's is the phone number): keep it
+    only until the outcome notice is delivered, then `forget_address` (by the worker)."""
+    conversation.journey = {ERASE_AFTER_DELIVERY: True}
+
+
+def forget_address(session: Session, conversation: Conversation) -> None:
+    """Replace the chat's address with a tombstone everywhere it is stored."""
+    address = conversation.channel_user_id
+    if session.bind is not None and session.bind.dialect.name == "sqlite":
+        session.execute(text("PRAGMA secure_delete=ON"))
+    for item in session.scalars(
+        select(OutboxItem).where(
+            OutboxItem.recipient == address, OutboxItem.channel == conversation.channel
+        )
+    ):
+        item.recipient = "erased"
+    for event in _matching_inbound_events(session, conversation.channel, {address}):
+        session.delete(event)
+    conversation.channel_user_id = f"erased:{conversation.id}"
+    conversation.journey = None
+    session.flush()
+
+
+def scrub_event(event: InboundEvent) -> None:
+    """A delivery receipt for an erased chat: keep the job, drop the payload (its number)."""
+    event.payload = {"erased": True}

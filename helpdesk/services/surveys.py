@@ -330,3 +330,11 @@ def answer(
         return [_question(session, conversation, survey, q)]
     skip = [{"title": q.text("skip", language), "payload": "lewati"}]
     return [_bot(session, conversation, q.text("comment", language), skip)]
+
+
+def forget(session: Session, conversation: Conversation) -> None:
+    """Erasure (UU 27/2022): drop the free-text comment and the citizen's channel address
+    from the conversation's surveys; the 1-4 answers stay in the IKM, unlinkable."""
+    for survey in session.scalars(select(Survey).where(Survey.conversation_id == conversation.id)):
+        survey.comment = None
+        survey.citizen_key = f"erased:{survey.id}"

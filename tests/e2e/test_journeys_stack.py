@@ -23,7 +23,7 @@ import pytest
 
 from helpdesk.config import REPO_ROOT
 from helpdesk.stack import Stack
-from tests.fakes.telegram_api import FakeBotApi, serve, text_update
+from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
 from tests.stackutil import engine_missing, seeded_stack, unavailable
 
 pytestmark = pytest.mark.e2e
@@ -156,6 +156,18 @@ class TelegramChat:
         time.sleep(0.3)  # a second reply of the same turn
         return "\n".join(self.replies()[before:])
 
+    def photo(self, file_id: str) -> str:
+        """Send a photo (the worker fetches it from the fake Bot API's getFile)."""
+        before = len(self.replies())
+        TelegramChat.next_update += 1
+        update = photo_update(TelegramChat.next_update, self.chat_id, file_id)
+        response = self.http.post(
+            "/webhooks/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        )
+        assert response.status_code == 200, response.text
+        wait_for(lambda: len(self.replies()) >= before + 2, timeout=90)
+        return "\n".join(self.replies()[before:])
+
     def close(self) -> None:
         self.http.close()
 
@@ -190,7 +202,7 @@ def test_complaint_status_check_and_update_on_the_widget_in_indonesian(
         number = number_in(filed)
         assert number.startswith("ADU-")
         status = citizen.say(f"cek status {number}")
-        assert number in status and "Diterima" in status, status
+        assert number in status and "Diterima" in status and "Status laporan" in status, status
         assert "4 digit terakhir NIK" in status and "Rp50.000" not in status
         details = citizen.say(NIK[-4:])
         assert "Identitas cocok" in details and "Rp50.000" in details
@@ -205,7 +217,9 @@ def test_complaint_status_check_and_update_on_the_widget_in_indonesian(
             lambda: [m for m in citizen.history() if "Kabar terbaru" in m["text"]], timeout=60
         )
         assert "Terverifikasi" in update[-1]["text"]
-        TRANSCRIPT.append(f"*(petugas: status → verified)*\n\n**Bot:** {update[-1]['text']}\n")
+        pushed = update[-1]["text"]
+        entry = f"*(petugas: status → verified)*\n\n**Bot:** {pushed}\n"
+        TRANSCRIPT.append(entry.replace("\n", "\n> "))
         complaint = staff.get(f"/complaints/{number}").json()
         assert complaint["unit"] == "dukcapil" and complaint["confidential"]  # KTP → its unit
     finally:
@@ -246,7 +260,9 @@ def test_telegram_complaint_in_javanese_and_update_within_a_minute(
         chat.say("Lampu margi ing prapatan desa pejah sampun sewulan, peteng sanget")
         chat.say("Prapatan Desa Sukamaju")
         chat.say("wingi dalu")
-        chat.say("langkungi")
+        fake_api[0].files["AgADlampu"] = PNG
+        taken = chat.photo("AgADlampu")  # fetched from the platform by the worker
+        assert "Lampiran sampun katampi" in taken and "dipuntangani" in taken, taken
         chat.say("anonim")
         assert "Ringkesan laporan" in chat.say("langkungi")
         number = number_in(chat.say("inggih"))
@@ -258,6 +274,7 @@ def test_telegram_complaint_in_javanese_and_update_within_a_minute(
         assert time.monotonic() - started < 60
         complaint = staff.get(f"/complaints/{number}").json()
         assert complaint["anonymous"] and complaint["conversation_id"] is None
+        assert [a["content_type"] for a in complaint["attachments"]] == ["image/png"]
         assert "mboten badhe nampi kabar" in chat.say("mandheg")
     finally:
         chat.close()

@@ -23,6 +23,7 @@ class FakeBotApi:
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     scripted: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     next_message_id: int = 1000
+    files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content (getFile)
 
     def script(self, method: str, status: int, body: dict[str, Any]) -> None:
         """Answer the next call of `method` with this status and body."""
@@ -40,6 +41,15 @@ class FakeBotApi:
         if method == "getMe":
             bot = {"id": 7012345678, "is_bot": True, "first_name": "Halo Warga"}
             return 200, {"ok": True, "result": {**bot, "username": "HaloWargaBot"}}
+        if method == "getFile" and str(params.get("file_id")) in self.files:
+            file_id = str(params["file_id"])
+            result = {
+                "file_id": file_id,
+                "file_unique_id": f"u-{file_id}",
+                "file_size": len(self.files[file_id]),
+                "file_path": f"files/{file_id}",
+            }
+            return 200, {"ok": True, "result": result}
         if method == "getUpdates":
             return 200, {"ok": True, "result": []}
         return 200, {"ok": True, "result": True}
@@ -72,6 +82,16 @@ def _handler(api: FakeBotApi) -> type[BaseHTTPRequestHandler]:
             except ConnectionError:
                 pass  # the client gave up (a long poll cancelled at shutdown)
 
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            """File downloads (`/file/bot<token>/files/<file_id>`), as getFile points to."""
+            file_id = self.path.rsplit("/", 1)[-1]
+            api.calls.append((self.path, "download", {"file_id": file_id}))
+            data = api.files.get(file_id)
+            self.send_response(200 if data is not None else 404)
+            self.send_header("Content-Length", str(len(data or b"")))
+            self.end_headers()
+            self.wfile.write(data or b"")
+
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             """Quiet."""
 
@@ -100,4 +120,17 @@ def text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
     message.update(message_id=update_id, text=text)
     message["chat"]["id"] = chat_id
     message["from"]["id"] = chat_id
+    return body
+
+
+def photo_update(update_id: int, chat_id: int, file_id: str) -> dict[str, Any]:
+    """A real-shaped Telegram photo update (no caption) for the file `file_id`."""
+    body = text_update(update_id, chat_id, "")
+    message = body["message"]
+    del message["text"]
+    message.pop("entities", None)
+    message["photo"] = [
+        {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90, "height": 90},
+        {"file_id": file_id, "file_unique_id": "b", "width": 800, "height": 600},
+    ]
     return body

@@ -643,3 +643,122 @@ def test_document_checklist_for_a_verified_request(
     with app.app_context(), database().session() as session:
         attachment = session.scalars(select(Attachment)).one()
         assert attachment.request_id is not None and attachment.requirement == items[0]
+
+
+def test_telegram_photo_is_fetched_from_the_platform_into_the_form(
+    tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    from channels.telegram.adapter import TelegramAdapter
+    from helpdesk.jobs import PollingSignal
+    from helpdesk.models import Attachment
+    from helpdesk.services.inbox import store_inbound_event
+    from helpdesk.worker import Worker
+    from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
+
+    app = create_app(
+        make_settings(f"sqlite:///{tmp_path / 'h.db'}", upload_dir=tmp_path / "up"),
+        bot_engine=fake_engine,
+    )
+    with app.app_context():
+        upgrade(database().engine)
+    api = FakeBotApi(files={"AgADphoto": PNG, "AgADfake": b"GIF89a not ours"})
+    chat_id = 5551234
+
+    with serve(api) as url, app.app_context():
+        adapter = TelegramAdapter("1:token", api_base_url=url)
+        worker = Worker(
+            database(), app.extensions["router"], {Channel.TELEGRAM: adapter}, PollingSignal()
+        )
+
+        def deliver(n: int, body: dict[str, Any]) -> None:
+            with database().session() as session:
+                store_inbound_event(session, Channel.TELEGRAM, str(n), body)
+                session.commit()
+            worker.run_once()
+
+        with database().session() as session:
+            conversation = convs.get_or_create(session, Channel.TELEGRAM, str(chat_id))
+            conversation.journey = {
+                "kind": "complaint",
+                "step": "photo",
+                "data": {"category": "pengaduan"},
+            }
+            session.commit()
+        deliver(1, photo_update(1, chat_id, "AgADfake"))  # not JPEG/PNG/PDF: asked again
+        deliver(2, photo_update(2, chat_id, "AgADphoto"))
+        deliver(3, text_update(3, chat_id, "x"))  # flush the outbox
+        adapter.close()
+    texts = [p["text"] for p in api.sent()]
+    assert any("Silakan kirim fotonya" in t for t in texts), texts
+    assert any("Lampiran diterima" in t for t in texts), texts
+    assert any(c[1] == "getFile" for c in api.calls)
+    with app.app_context(), database().session() as session:
+        (attachment,) = session.scalars(select(Attachment)).all()
+        assert attachment.content_type == "image/png" and attachment.size == len(PNG)
+        journey = session.scalars(select(Conversation)).one().journey
+        assert journey is not None and journey["data"]["attachments"] == [attachment.id]
+
+
+def test_whatsapp_erasure_forgets_the_number_once_the_outcome_is_delivered(
+    tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    from channels.adapters import OutgoingMessage, StatusUpdate
+    from channels.base import InboundMessage
+    from helpdesk.jobs import PollingSignal
+    from helpdesk.services.inbox import store_inbound_event
+    from helpdesk.worker import Worker
+
+    wa_id = "6285711112222"
+
+    class WhatsAppStub:
+        channel = Channel.WHATSAPP
+        sent: list[tuple[str, str]] = []
+
+        def parse_event(self, payload: dict[str, Any]) -> StatusUpdate | None:
+            status = payload["status"]
+            return StatusUpdate(status["id"], status["status"])
+
+        def send(self, recipient: str, message: OutgoingMessage) -> str:
+            self.sent.append((recipient, message.text))
+            return f"wamid.{len(self.sent)}"
+
+    app = create_app(make_settings(f"sqlite:///{tmp_path / 'h.db'}"), bot_engine=fake_engine)
+    with app.app_context():
+        upgrade(database().engine)
+        with database().session() as session:
+            staff = {"Authorization": f"Bearer {create_token(session, 'sup')}"}
+            session.commit()
+        stub = WhatsAppStub()
+        worker = Worker(
+            database(), app.extensions["router"], {Channel.WHATSAPP: stub}, PollingSignal()
+        )
+        router = app.extensions["router"]
+        with database().session() as session:
+            for n, text in enumerate(("nomor saya 085711112222", "hapus data saya")):
+                inbound = InboundMessage(Channel.WHATSAPP, wa_id, text, client_message_id=f"m{n}")
+                router.handle(session, inbound)
+        worker.run_once()
+    client = app.test_client()
+    (item,) = client.get("/api/v1/erasure-requests?status=pending", headers=staff).get_json()[
+        "items"
+    ]
+    approved = client.post(f"/api/v1/erasure-requests/{item['id']}/approve", headers=staff)
+    assert approved.status_code == 200
+    with app.app_context():
+        worker.run_once()  # delivers the outcome, then forgets the number
+        receipt = {
+            "status": {
+                "id": f"wamid.{len(stub.sent)}",
+                "status": "delivered",
+                "recipient_id": wa_id,
+            }
+        }
+        with database().session() as session:
+            store_inbound_event(session, Channel.WHATSAPP, "receipt-1", receipt)
+            session.commit()
+        worker.run_once()
+        database().dispose()
+    assert stub.sent[-1][0] == wa_id and "disetujui" in stub.sent[-1][1]
+    for path in tmp_path.glob("h.db*"):
+        data = path.read_bytes()
+        assert wa_id.encode() not in data and b"085711112222" not in data, path

@@ -668,3 +668,18 @@ def test_buttons_only_outside_the_window_name_the_choices(
     adapter.send(WA_ID, OutgoingMessage("", buttons))
     [body] = cloud.bodies()
     assert body["template"]["components"][0]["parameters"][0]["text"] == "Ya, Tidak"
+
+
+def test_media_is_fetched_with_the_token(adapter: WhatsAppAdapter, cloud: FakeCloudApi) -> None:
+    url = "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1"
+    cloud.scripted = [
+        httpx.Response(200, json={"url": url, "mime_type": "image/jpeg", "id": "MEDIA1"}),
+        httpx.Response(200, content=b"\xff\xd8\xff\xe0jpeg"),
+    ]
+    data, name = adapter.fetch_media({"media_id": "MEDIA1", "file_name": "ktp.jpg"})
+    assert (data, name) == (b"\xff\xd8\xff\xe0jpeg", "ktp.jpg")
+    assert [str(r.url) for r in cloud.requests] == [f"{BASE_URL}/MEDIA1", url]
+    assert all(r.headers["Authorization"] == f"Bearer {ACCESS_TOKEN}" for r in cloud.requests)
+    cloud.scripted = [httpx.Response(404, json={"error": {"message": "gone"}})]
+    with pytest.raises(DeliveryError):
+        adapter.fetch_media({"media_id": "MEDIA2"})
