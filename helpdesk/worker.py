@@ -45,6 +45,7 @@ class Worker:
         lease_seconds: float = 60.0,
         batch: int = 20,
         poll_seconds: float = 0.5,
+        alerts: Callable[[], int] | None = None,
         maintenance: Callable[[Session], object] | None = None,
         maintenance_seconds: float = 10.0,
     ) -> None:
@@ -56,6 +57,7 @@ class Worker:
         self.batch = batch
         self.poll_seconds = poll_seconds
         self.periodic = Periodic(database)
+        self.alerts = alerts  # sends new security events to the admins
         self.maintenance = maintenance
         self.maintenance_seconds = maintenance_seconds
         self._last_maintenance = 0.0
@@ -82,7 +84,8 @@ class Worker:
         for item_id in items:
             self._deliver(item_id)
         self.periodic.run_due()  # SLA clocks, monthly reports
-        return len(events) + len(items)
+        alerted = self.alerts() if self.alerts is not None else 0
+        return len(events) + len(items) + alerted
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set."""

@@ -101,10 +101,16 @@ class Chat:
     def upload(self, data: bytes, name: str) -> Any:
         import io
 
+        from werkzeug.datastructures import FileStorage
+        from werkzeug.test import encode_multipart
+
+        # Encoded here (in memory): werkzeug's builder would spool a big body to a temporary
+        # file the test client never closes.
+        boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
         return self.client.post(
             f"/webchat/sessions/{self.session_id}/attachments",
-            data={"file": (io.BytesIO(data), name)},
-            content_type="multipart/form-data",
+            data=body,
+            content_type=f"multipart/form-data; boundary={boundary}",
         )
 
 
@@ -762,3 +768,24 @@ def test_whatsapp_erasure_forgets_the_number_once_the_outcome_is_delivered(
     for path in tmp_path.glob("h.db*"):
         data = path.read_bytes()
         assert wa_id.encode() not in data and b"085711112222" not in data, path
+
+
+def test_uploads_up_to_ten_megabytes_are_accepted(tmp_path: Path, fake_engine: FakeEngine) -> None:
+    """The contract's 10 MB: a body limit elsewhere must leave this route its own."""
+    app = create_app(
+        make_settings(f"sqlite:///{tmp_path / 'h.db'}", upload_dir=tmp_path / "up"),
+        bot_engine=fake_engine,
+    )
+    with app.app_context():
+        upgrade(database().engine)
+        with database().session() as session:
+            bot = {"Authorization": f"Bearer {create_token(session, 'bot', 'bot')}"}
+            session.commit()
+    chat = Chat(app.test_client(), fake_engine, bot, "id")
+    chat.say("halo")
+    big_pdf = PDF + b"0" * (9 * 1024 * 1024)
+    response = chat.upload(big_pdf, "scan.pdf")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["attachment"]["size"] == len(big_pdf)
+    with app.app_context():
+        database().dispose()

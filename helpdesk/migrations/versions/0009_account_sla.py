@@ -1,7 +1,7 @@
 """SLA clocks and events
 
-Revision ID: 0008_account_sla
-Revises: 0007_journeys_complaints
+Revision ID: 0009_account_sla
+Revises: 0008_harden_encryption
 Create Date: 2026-12-01 23:05:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_account_sla"
-down_revision: str | None = "0007_journeys_complaints"
+revision: str = "0009_account_sla"
+down_revision: str | None = "0008_harden_encryption"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
