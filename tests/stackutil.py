@@ -91,7 +91,8 @@ def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
     stack = seeded_stack(var_dir, **options)
     stack.start()
     try:
-        stack.wait_ready(timeout=300)
+        # a model load takes 40 s on an idle machine but 7-10 min when six engineers share it
+        stack.wait_ready(timeout=900)
         yield stack
     finally:
         stack.stop()
