@@ -28,11 +28,17 @@ class RasaEngine:
         timeout: float = 30.0,
         max_concurrency: int = 4,
         transport: httpx.BaseTransport | None = None,
+        token: str = "",
     ) -> None:
         # turns use at most max_concurrency connections; the rest serve status and parse calls
         limits = httpx.Limits(max_connections=max(max_concurrency, 1) + 8)
+        # RASA_TOKEN (`?token=`) for the engine's HTTP API; harmless on the REST channel.
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport, limits=limits
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            limits=limits,
+            params={"token": token} if token else None,
         )
         self._slots = threading.BoundedSemaphore(max(max_concurrency, 1))
         self.max_concurrency = max(max_concurrency, 1)

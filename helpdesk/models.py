@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,8 +19,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
+
+from helpdesk.crypto import EncryptedJSON, EncryptedString, blind_index
+
+
+def new_engine_sender_id() -> str:
+    """A random, unguessable sender id for the Rasa engine (one per conversation)."""
+    return "c_" + secrets.token_urlsafe(18)
 
 
 def utcnow() -> datetime:
@@ -121,8 +129,10 @@ class ServiceRequest(Base):
     tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
     service_code: Mapped[str] = mapped_column(String(40))
     applicant_name: Mapped[str] = mapped_column(String(120))
-    nik: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Personal data is encrypted at rest (helpdesk/crypto.py); look a NIK up by `nik_index`.
+    nik: Mapped[str] = mapped_column(EncryptedString())
+    nik_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[RequestStatus] = mapped_column(
         _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
     )
@@ -132,6 +142,12 @@ class ServiceRequest(Base):
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+
+    @validates("nik")
+    def _index_nik(self, _key: str, value: str) -> str:
+        """Keep the blind index in step with the NIK."""
+        self.nik_index = blind_index(value)
+        return value
 
 
 class StatusChange(Base):
@@ -164,7 +180,7 @@ class Agent(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str] = mapped_column(EncryptedString())
     totp_confirmed_at: Mapped[datetime | None] = mapped_column()
     totp_last_counter: Mapped[int | None] = mapped_column()
     role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
@@ -219,6 +235,10 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     channel_user_id: Mapped[str] = mapped_column(String(128))
+    # What the engine knows the citizen by: random, never the row id (finding 9).
+    engine_sender_id: Mapped[str] = mapped_column(
+        String(40), unique=True, default=lambda: new_engine_sender_id()
+    )
     status: Mapped[ConversationStatus] = mapped_column(
         _enum(ConversationStatus, "conversation_status"), default=ConversationStatus.BOT
     )
@@ -344,7 +364,8 @@ class InboundEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     external_id: Mapped[str] = mapped_column(String(128))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Raw deliveries carry names and phone numbers: encrypted at rest, purged (retention).
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
@@ -362,7 +383,7 @@ class OutboxItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
-    recipient: Mapped[str] = mapped_column(String(128))
+    recipient: Mapped[str] = mapped_column(EncryptedString())  # a WhatsApp number
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
@@ -393,6 +414,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEvent(Base):
@@ -407,6 +429,28 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SecurityEvent(Base):
+    """A security-relevant event (lockout, forged webhook, mass reads, revoked token use).
+
+    Every event is kept for the breach report; the worker alerts the admins (configured
+    Telegram chat or webhook URL) and sets `alerted_at`.
+    """
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    actor: Mapped[str | None] = mapped_column(String(120))
+    source: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    alert_attempts: Mapped[int] = mapped_column(default=0)
+    alerted_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
 
 
 # --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
@@ -453,7 +497,7 @@ class Complaint(Base):
     confidential: Mapped[bool] = mapped_column(default=False)
     unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
     service_code: Mapped[str | None] = mapped_column(String(40))
-    nik: Mapped[str | None] = mapped_column(String(16))
+    nik: Mapped[str | None] = mapped_column(EncryptedString())  # encrypted at rest
     language: Mapped[str] = mapped_column(String(8), default="id")
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True

@@ -8,11 +8,12 @@ Every turn makes at least one such call (the `language` slot's custom mapping ru
 `action_detect_language`). Here the validator is built and the schema checked once; each
 answer is validated against the same schema and the same error (`best_match`) is raised
 for an invalid one. Run with the engine's interpreter: `.venv-rasa/bin/python
-scripts/rasa_engine.py run --enable-api ...`.
+scripts/rasa_engine.py run --enable-api ...`. It also adds `--auth-token $RASA_TOKEN` (below).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -44,12 +45,23 @@ def speed_up_action_validation() -> None:
     action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
+def add_auth_token(argv: list[str]) -> list[str]:
+    """`--auth-token $RASA_TOKEN` for `run --enable-api`, kept off the command line (where
+    `ps` shows it to every local user); without RASA_TOKEN the API is not started open."""
+    if "--enable-api" not in argv or "--auth-token" in argv:
+        return argv
+    token = os.environ.get("RASA_TOKEN", "").strip()
+    if not token:
+        sys.exit("RASA_TOKEN is not set: the engine's HTTP API would be open to anyone")
+    return [*argv, "--auth-token", token]
+
+
 def main() -> None:
-    """`rasa` with the speed-up applied."""
+    """`rasa` with the speed-up applied and the API token from the environment."""
     speed_up_action_validation()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv[0] = "rasa"
+    sys.argv = ["rasa", *add_auth_token(sys.argv[1:])]
     rasa_main()
 
 

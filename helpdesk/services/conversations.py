@@ -42,6 +42,22 @@ def get_conversation(session: Session, conversation_id: int) -> Conversation:
     return conversation
 
 
+def get_by_ref(session: Session, ref: str, *, allow_row_id: bool = True) -> Conversation:
+    """The conversation the engine knows as `ref` (its random sender id) or, when allowed,
+    by its row id; NotFound otherwise."""
+    conversation = None
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:
+        if allow_row_id:
+            conversation = session.get(Conversation, int(ref))
+    else:
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.engine_sender_id == ref)
+        )
+    if conversation is None:
+        raise NotFound(f"no conversation {ref}", code="conversation_not_found")
+    return conversation
+
+
 def get_or_create(
     session: Session, channel: Channel, channel_user_id: str, language: str = "id"
 ) -> Conversation:
