@@ -28,7 +28,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import conversations as convs
-from helpdesk.services import nlu_inbox, outbox, surveys
+from helpdesk.services import nlu_inbox, outbox, sla, surveys
 
 log = logging.getLogger(__name__)
 
@@ -372,6 +372,8 @@ class Router:
                 minutes=queue.expected_wait_minutes,
             )
         text = messages.text(text_key, conversation.language, position=position)
+        back = sla.back_note(session, conversation)  # out of office hours: when humans return
+        text = f"{text}\n{back}" if back else text
         return convs.add_message(session, conversation, Sender.BOT, text)
 
     @staticmethod

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from helpdesk.config import DEFAULT_DATABASE_URL, REPO_ROOT, Settings
 from helpdesk.db import Database
 from helpdesk.migrate import upgrade
@@ -129,6 +131,7 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
         agents = seed_agents(session)
         seed_canned_replies(session)
         requests = seed_requests(session, frozenset(catalog.services))
+        history = _seed_demo_history(session, settings)
         token, new = _demo_token(session, credentials)
         session.commit()
         print(
@@ -144,10 +147,24 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
             print(
                 f"  {request.tracking_number:<18} {request.service_code:<16} {request.status.value}"
             )
+    if history:
+        print(f"Demo history for the dashboard: {history} conversations since last month")
     state = "new" if new else f"the same as at the first start; kept in {credentials}"
     print(f"Demo API token ({state}; Authorization: Bearer ...):")
     print(token)
     return 0
+
+
+def _seed_demo_history(session: Session, settings: Settings) -> int:
+    """Last month and this month so far, for the dashboard and the reports."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.demo_history import seed_history
+
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return seed_history(session, first, (today - first).days + 1)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -347,6 +364,20 @@ def cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
+    from datetime import UTC, datetime
+
+    from helpdesk.services.reports import write_monthly_files
+
+    paths = write_monthly_files(
+        _database(settings), settings, datetime.now(UTC), force_month=args.month
+    )
+    for path in paths:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -423,6 +454,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cexp.add_argument("--out", help="target folder (default: the seed folder, data/catalog)")
     cat.set_defaults(func=cmd_catalog)
+
+    rep = sub.add_parser("reports", help=cmd_reports.__doc__)
+    rep.add_argument("month", help="YYYY-MM")
+    rep.set_defaults(func=cmd_reports)
     return parser
 
 

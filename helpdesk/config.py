@@ -82,6 +82,9 @@ class Settings:
     office_hours: str = "mon-thu 08:00-16:00; fri 08:00-16:30"
     skm_period: str = "quarter"
     skm_questions_file: Path | None = None
+    sla_policies_file: Path | None = None
+    sla_tick_seconds: float = 30.0
+    reports_dir: Path = REPO_ROOT / "var" / "reports"
     testing: bool = False
 
     def is_production(self) -> bool:
@@ -180,5 +183,8 @@ class Settings:
             timezone=env("HELPDESK_TIMEZONE", "").strip() or cls.timezone,
             office_hours=env("OFFICE_HOURS", "").strip() or cls.office_hours,
             skm_period=env("SKM_PERIOD", "").strip() or cls.skm_period,
+            sla_policies_file=Path(x) if (x := env("SLA_POLICIES_FILE", "").strip()) else None,
+            sla_tick_seconds=_float("SLA_TICK_SECONDS", cls.sla_tick_seconds),
+            reports_dir=Path(r) if (r := env("REPORTS_DIR", "").strip()) else cls.reports_dir,
             skm_questions_file=Path(q) if (q := env("SKM_QUESTIONS_FILE", "").strip()) else None,
         )

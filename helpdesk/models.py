@@ -723,7 +723,9 @@ class Survey(Base):
     __table_args__ = (UniqueConstraint("citizen_key", "service_key", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     citizen_key: Mapped[str] = mapped_column(String(160))
     service_key: Mapped[str] = mapped_column(String(64))
     service_code: Mapped[str | None] = mapped_column(String(40))
@@ -758,3 +760,50 @@ class Survey(Base):
         if not 1 <= element <= 9 or not 1 <= value <= 4:
             raise ValueError("element 1-9, value 1-4")
         setattr(self, f"u{element}", value)
+
+
+class SlaClock(Base):
+    """The SLA clock of one handed-off chat or complaint: targets stored as deadlines.
+
+    Deadlines are in UTC, computed in the unit's working time; `paused_since` is set while the
+    agent waits for the citizen (the deadlines move by the working time paused on resume).
+    """
+
+    __tablename__ = "sla_clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(64), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_response_due: Mapped[datetime | None] = mapped_column(index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column()
+    resolution_due: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    paused_since: Mapped[datetime | None] = mapped_column()
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    warned_first: Mapped[bool] = mapped_column(default=False)
+    breached_first: Mapped[bool] = mapped_column(default=False)
+    warned_resolution: Mapped[bool] = mapped_column(default=False)
+    breached_resolution: Mapped[bool] = mapped_column(default=False)
+    escalated_to: Mapped[str | None] = mapped_column(String(64))
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class SlaEvent(Base):
+    """A warning before a breach, a breach (escalated to the unit's supervisor) or a close."""
+
+    __tablename__ = "sla_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clock_id: Mapped[int] = mapped_column(
+        ForeignKey("sla_clocks.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(32))
+    notified: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

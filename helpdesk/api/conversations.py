@@ -14,7 +14,7 @@ from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import catalog, database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Conversation, ConversationStatus
-from helpdesk.services import audit, outbox
+from helpdesk.services import audit, outbox, sla
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
 from helpdesk.services.redaction import mask_personal_data
@@ -136,6 +136,7 @@ def hand_off(conversation_ref: str) -> Response:
         service_code=service,
     )
     body = _summary(session, conversation)
+    body["back_note"] = sla.back_note(session, conversation)  # out of office hours
     audit.record(
         session,
         current_actor(),
@@ -159,4 +160,16 @@ def resolve(conversation_id: int) -> Response:
     audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
     session.commit()
     current_app.extensions["job_signal"].notify()
+    return jsonify(_summary(session, conversation))
+
+
+@bp.post("/conversations/<int:conversation_id>/waiting")
+@require_token
+@require_staff
+def wait_for_citizen(conversation_id: int) -> Response:
+    """The agent waits for the citizen: the SLA clock pauses until the citizen writes."""
+    session = database().request_session()
+    conversation = convs.wait_for_citizen(session, convs.get_conversation(session, conversation_id))
+    audit.record(session, current_actor(), "conversation.waiting", "conversation", conversation.id)
+    session.commit()
     return jsonify(_summary(session, conversation))

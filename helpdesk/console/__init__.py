@@ -55,7 +55,15 @@ def select_locale() -> str:
 
 def init_console(app: Flask) -> None:
     """Bind the console's extensions and register its blueprint on the app."""
-    from helpdesk.console import admin, auth, filters, learn, pages, requests  # noqa: F401
+    from helpdesk.console import (  # noqa: F401 (routes)
+        admin,
+        auth,
+        dashboard,
+        filters,
+        learn,
+        pages,
+        requests,
+    )
 
     settings = app.extensions["settings"]
     app.config.update(

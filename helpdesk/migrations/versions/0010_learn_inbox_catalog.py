@@ -1,7 +1,7 @@
 """teach-the-bot inbox and catalog versions
 
-Revision ID: 0009_learn_inbox_catalog
-Revises: 0008_harden_encryption
+Revision ID: 0010_learn_inbox_catalog
+Revises: 0009_account_sla
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_learn_inbox_catalog"
-down_revision: str | None = "0008_harden_encryption"
+revision: str = "0010_learn_inbox_catalog"
+down_revision: str | None = "0009_account_sla"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
