@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint format lock bench soak faults eval profiles clean translations
+.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint audit format lock bench soak faults eval profiles clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ train: venv-rasa ## Train the model if bot/ or the training data changed (cached
 run: install train ## Seed the demo database and start every process (Ctrl-C stops them)
 	@$(VENV)/python -m helpdesk.stack
 
-test: install train lint ## Lint, then the whole test suite (unit, data layer, rasa validate, end-to-end)
+test: install train lint audit ## Lint, audit the pins, then the whole test suite (unit, data layer, rasa validate, end-to-end)
 	@scripts/ensure-chromium.sh
 	$(VENV)/python -m pytest $(PYTEST_ARGS)
 
@@ -41,6 +41,9 @@ lint: venv ## ruff check, ruff format --check, mypy
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/mypy
+
+audit: venv ## pip-audit over both pinned environments ("skipped: no advisory source" when offline)
+	$(VENV)/python scripts/audit_deps.py
 
 format: venv ## Apply ruff fixes and formatting
 	$(VENV)/ruff check --fix .

@@ -89,6 +89,7 @@ class Handoff:
     status: str
     queue_position: int | None
     expected_wait_minutes: int | None
+    back_note: str | None = None  # out of office hours: when officers are back
 
 
 class HelpdeskClient:
@@ -207,6 +208,7 @@ class HelpdeskClient:
                 status=str(body["status"]),
                 queue_position=_optional_int(body.get("queue_position")),
                 expected_wait_minutes=_optional_int(body.get("expected_wait_minutes")),
+                back_note=str(body["back_note"]) if body.get("back_note") else None,
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc

@@ -27,8 +27,10 @@ def queue_lines(handoff: Handoff, language: str = DEFAULT_LANGUAGE) -> list[str]
     if handoff.queue_position is not None:
         lines.append(t("handoff.queue_position", language, position=handoff.queue_position))
     minutes = handoff.expected_wait_minutes
-    if minutes is not None:
+    if minutes is not None and not handoff.back_note:
         lines.append(t("handoff.expected_wait", language, wait=format_wait(minutes, language)))
+    if handoff.back_note:
+        lines.append(handoff.back_note)  # out of office hours, in the citizen's language
     return lines
 
 

@@ -28,10 +28,17 @@ class RasaEngine:
         timeout: float = 30.0,
         max_concurrency: int = 4,
         transport: httpx.BaseTransport | None = None,
+        token: str = "",
     ) -> None:
-        limits = httpx.Limits(max_connections=max(max_concurrency, 1) + 2)
+        # turns use at most max_concurrency connections; the rest serve status and parse calls
+        limits = httpx.Limits(max_connections=max(max_concurrency, 1) + 8)
+        # RASA_TOKEN (`?token=`) for the engine's HTTP API; harmless on the REST channel.
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport, limits=limits
+            base_url=base_url.rstrip("/"),
+            timeout=timeout,
+            transport=transport,
+            limits=limits,
+            params={"token": token} if token else None,
         )
         self._slots = threading.BoundedSemaphore(max(max_concurrency, 1))
         self.max_concurrency = max(max_concurrency, 1)
@@ -49,7 +56,7 @@ class RasaEngine:
                     json={"sender": sender_id, "message": text, "metadata": metadata},
                 )
             except httpx.TimeoutException as exc:
-                if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout) or not self.is_up():
+                if isinstance(exc, httpx.ConnectTimeout) or not self.is_up():
                     raise EngineUnavailable(f"{type(exc).__name__}: {exc}") from exc
                 raise EngineBusy(f"engine slow: {type(exc).__name__}") from exc
             except httpx.HTTPError as exc:

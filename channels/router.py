@@ -28,7 +28,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox, surveys
+from helpdesk.services import outbox, sla, surveys
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,9 @@ class EngineTurn:
     metadata: dict[str, Any]
     language: str
     notice: JourneyReply | None = None
+    # What the engine knows the conversation by: random, never the row id (a reset
+    # database must not hand a new citizen an old tracker; nobody can guess another's).
+    sender_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ class Router:
         self._deliver(session, conversation, notes)
         turn = EngineTurn(
             conversation_id=conversation.id,
+            sender_id=conversation.engine_sender_id,
             text=engine_text,
             metadata={
                 "channel": conversation.channel.value,
@@ -155,7 +159,8 @@ class Router:
     def call_engine(self, turn: EngineTurn) -> list[BotReply] | EngineUnavailable:
         """Ask the engine (no database work here: this is the slow part)."""
         try:
-            return self._engine.reply(str(turn.conversation_id), turn.text, turn.metadata)
+            sender = turn.sender_id or str(turn.conversation_id)
+            return self._engine.reply(sender, turn.text, turn.metadata)
         except EngineUnavailable as exc:
             return exc
 
@@ -364,6 +369,8 @@ class Router:
                 minutes=queue.expected_wait_minutes,
             )
         text = messages.text(text_key, conversation.language, position=position)
+        back = sla.back_note(session, conversation)  # out of office hours: when humans return
+        text = f"{text}\n{back}" if back else text
         return convs.add_message(session, conversation, Sender.BOT, text)
 
     @staticmethod

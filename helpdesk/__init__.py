@@ -26,7 +26,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.telegram.views import telegram_bp
     from channels.turns import TurnPool
     from channels.webchat import bp as webchat_bp
-    from channels.webchat.ratelimit import SlidingWindowLimiter
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
     from helpdesk.catalog import default_catalog_dir, load_catalog
@@ -38,6 +37,8 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.journeys import Journeys
     from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
+    from helpdesk.security import install as install_security
+    from helpdesk.security.redaction import install as install_log_redaction
     from helpdesk.services import uploads
 
     settings = settings or Settings.from_env()
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
 
     app.extensions["settings"] = settings
     database = Database(settings.database_url)
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         settings.rasa_url,
         timeout=settings.rasa_timeout_seconds,
         max_concurrency=settings.rasa_max_concurrency,
+        token=settings.rasa_token,
     )
     app.extensions["bot_engine"] = engine
     signal = make_signal(settings.redis_url)
@@ -94,9 +97,9 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     )
     app.extensions["router"] = router
     app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
-    app.extensions["webchat_limiter"] = SlidingWindowLimiter(settings.webchat_rate_limit_per_minute)
 
     register_error_handlers(app)
+    install_security(app, settings)
     app.register_blueprint(api_bp)
     app.register_blueprint(webchat_bp)
     app.register_blueprint(health_bp)

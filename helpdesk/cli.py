@@ -1,14 +1,20 @@
-"""`helpdesk` command line: serve, worker, init-db, seed-demo, create-token, create-agent,
-workdays, holidays."""
+"""`helpdesk` command line: serve, worker, init-db, seed-demo, create-token, revoke-token,
+create-agent, reencrypt, purge, breach-report, workdays, holidays, langid."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from helpdesk.config import Settings
+from sqlalchemy.orm import Session
+
+from helpdesk.config import DEFAULT_DATABASE_URL, REPO_ROOT, Settings
 from helpdesk.db import Database
 from helpdesk.migrate import upgrade
 
@@ -31,12 +37,50 @@ def cmd_create_token(settings: Settings, args: argparse.Namespace) -> int:
     """Print a new API token (shown once) on the last line."""
     from helpdesk.services.tokens import create_token
 
+    expires = timedelta(days=args.expires_in_days) if args.expires_in_days else None
     with _database(settings).session() as session:
-        token = create_token(session, args.name, args.scope)
+        token = create_token(session, args.name, args.scope, expires_in=expires)
         session.commit()
-    print(f"API token '{args.name}' ({args.scope}) created. Store it now; it is not shown again:")
+    until = f", expires in {args.expires_in_days} days" if expires else ""
+    print(
+        f"API token '{args.name}' ({args.scope}{until}) created. "
+        "Store it now; it is not shown again:"
+    )
     print(token)
     return 0
+
+
+def cmd_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
+    """Revoke every live token named NAME: it gets 401 from now on."""
+    from helpdesk.services.tokens import revoke_tokens
+
+    with _database(settings).session() as session:
+        count = revoke_tokens(session, args.name)
+        session.commit()
+    if not count:
+        print(f"no live token named '{args.name}'", file=sys.stderr)
+        return 1
+    print(f"revoked {count} token(s) named '{args.name}'")
+    return 0
+
+
+DEMO_CREDENTIALS = REPO_ROOT / "var" / "demo-credentials.txt"
+
+
+def _demo_token(session: object, path: Path) -> tuple[str, bool]:
+    """The stored demo token if it is still live in this database, else a new one."""
+    from sqlalchemy.orm import Session
+
+    from helpdesk.localsecrets import read, write
+    from helpdesk.services.tokens import create_token, verify_token
+
+    assert isinstance(session, Session)
+    stored = read(path).get("DEMO_API_TOKEN", "")
+    if stored and verify_token(session, stored) is not None:
+        return stored, False
+    token = create_token(session, "demo")
+    write(path, {"DEMO_API_TOKEN": token})
+    return token, True
 
 
 def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
@@ -71,17 +115,24 @@ def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
-    """Seed demo agents, requests and a token; print the logins."""
+    """Seed demo agents, requests and a token once (never in production); print the logins."""
     from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.seed import DEMO_PASSWORD, seed_agents, seed_canned_replies, seed_requests
-    from helpdesk.services.tokens import create_token
 
+    if settings.is_production():
+        print("refusing to seed demo data in production (HELPDESK_ENV=production)", file=sys.stderr)
+        return 2
     catalog = load_catalog(settings.catalog_dir or default_catalog_dir())
+    credentials = DEMO_CREDENTIALS
+    if settings.database_url != DEFAULT_DATABASE_URL:
+        digest = hashlib.sha256(settings.database_url.encode()).hexdigest()[:12]
+        credentials = DEMO_CREDENTIALS.with_name(f"demo-credentials-{digest}.txt")
     with _database(settings).session() as session:
         agents = seed_agents(session)
         seed_canned_replies(session)
         requests = seed_requests(session, frozenset(catalog.services))
-        token = create_token(session, "demo")
+        history = _seed_demo_history(session, settings)
+        token, new = _demo_token(session, credentials)
         session.commit()
         print(
             f"Demo console logins (http://{settings.host}:{settings.port}/console/, "
@@ -96,14 +147,30 @@ def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
             print(
                 f"  {request.tracking_number:<18} {request.service_code:<16} {request.status.value}"
             )
-    print("Demo API token (Authorization: Bearer ...):")
+    if history:
+        print(f"Demo history for the dashboard: {history} conversations since last month")
+    state = "new" if new else f"the same as at the first start; kept in {credentials}"
+    print(f"Demo API token ({state}; Authorization: Bearer ...):")
     print(token)
     return 0
+
+
+def _seed_demo_history(session: Session, settings: Settings) -> int:
+    """Last month and this month so far, for the dashboard and the reports."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from helpdesk.demo_history import seed_history
+
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return seed_history(session, first, (today - first).days + 1)
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Run the web app with waitress (migrating the database first)."""
     from helpdesk import create_app
+    from helpdesk.security.bodylimit import server_limit
     from helpdesk.serving import serve
 
     _database(settings).dispose()
@@ -117,6 +184,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         threads=args.threads,
+        max_request_body_size=server_limit(settings.max_body_bytes, settings.upload_max_bytes),
         internal_port=settings.internal_port,
         internal_host=settings.internal_host,
     )
@@ -135,11 +203,15 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     database = _database(settings)
     app = create_app(settings)
+    from helpdesk.security.alerts import AlertSender
+
+    alerts = AlertSender(settings)
     worker = Worker(
         database,
         app.extensions["router"],
         build_adapters(settings),
         app.extensions["job_signal"],
+        alerts=lambda: alerts.deliver_pending(database),
         maintenance=lambda session: sweep(
             session,
             unclaimed_minutes=settings.console_unclaimed_minutes,
@@ -162,6 +234,74 @@ def cmd_langid(_settings: Settings, _args: argparse.Namespace) -> int:
     for line in sys.stdin:
         detection = detect(line.rstrip("\r\n"))
         print(f"{detection.language}\t{detection.confidence:.4f}", flush=True)
+    return 0
+
+
+def cmd_reencrypt(settings: Settings, _args: argparse.Namespace) -> int:
+    """Re-encrypt personal data under the newest key and recompute the blind indexes."""
+    from helpdesk.security.keys import reencrypt_all
+
+    database = _database(settings)
+    with database.engine.begin() as connection:
+        counts = reencrypt_all(connection)
+    for name, count in counts.items():
+        print(f"{name}: {count} value(s) re-encrypted")
+    return 0
+
+
+def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
+    """Delete what is past its retention period (inbound events, trackers, transcripts)."""
+    from helpdesk.security import retention
+
+    inbound_days = (
+        settings.retention_inbound_days if args.inbound_days is None else args.inbound_days
+    )
+    tracker_days = (
+        settings.retention_tracker_days if args.tracker_days is None else args.tracker_days
+    )
+    transcript_days = (
+        settings.retention_transcript_days if args.transcript_days is None else args.transcript_days
+    )
+    with _database(settings).session() as session:
+        inbound = retention.purge_inbound(session, inbound_days)
+        conversations, messages = retention.purge_transcripts(session, transcript_days)
+        session.commit()
+    tracker_db = Path(
+        args.tracker_db or settings.rasa_tracker_db or REPO_ROOT / "var" / "rasa-tracker.db"
+    )
+    senders, events = retention.purge_trackers(tracker_db, tracker_days)
+    print(f"inbound events older than {inbound_days} days: {inbound} deleted")
+    print(
+        f"transcripts idle for {transcript_days} days: "
+        f"{conversations} conversations, {messages} messages deleted"
+    )
+    print(
+        f"engine trackers idle for {tracker_days} days ({tracker_db}): "
+        f"{senders} trackers, {events} events deleted"
+    )
+    return 0
+
+
+def _day(value: str) -> datetime:
+    """YYYY-MM-DD or a full ISO timestamp, as UTC."""
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def cmd_breach_report(settings: Settings, args: argparse.Namespace) -> int:
+    """Whose personal data was read or changed in [--from, --to), by whom (audit trail)."""
+    from helpdesk.security.breach import build_report, render_text
+
+    start = _day(args.start)
+    end = _day(args.end)
+    if len(args.end) == 10:
+        end += timedelta(days=1)  # --to 2026-12-01 includes that whole day
+    with _database(settings).session() as session:
+        report = build_report(session, start, end)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(render_text(report))
     return 0
 
 
@@ -207,6 +347,20 @@ def cmd_holidays(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
+    """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
+    from datetime import UTC, datetime
+
+    from helpdesk.services.reports import write_monthly_files
+
+    paths = write_monthly_files(
+        _database(settings), settings, datetime.now(UTC), force_month=args.month
+    )
+    for path in paths:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -221,7 +375,27 @@ def build_parser() -> argparse.ArgumentParser:
         default="staff",
         help="staff: the whole API; bot: what the action server needs (no personal data)",
     )
+    token.add_argument(
+        "--expires-in-days", type=int, default=0, help="the token stops working after N days"
+    )
     token.set_defaults(func=cmd_create_token)
+    revoke = sub.add_parser("revoke-token", help=cmd_revoke_token.__doc__)
+    revoke.add_argument("name")
+    revoke.set_defaults(func=cmd_revoke_token)
+    sub.add_parser("reencrypt", help=cmd_reencrypt.__doc__).set_defaults(func=cmd_reencrypt)
+    purge = sub.add_parser("purge", help=cmd_purge.__doc__)
+    purge.add_argument("--inbound-days", type=int, default=None)
+    purge.add_argument("--tracker-days", type=int, default=None)
+    purge.add_argument("--transcript-days", type=int, default=None)
+    purge.add_argument("--tracker-db", default="", help="Rasa's SQLite tracker store")
+    purge.set_defaults(func=cmd_purge)
+    breach = sub.add_parser("breach-report", help=cmd_breach_report.__doc__)
+    breach.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (UTC)")
+    breach.add_argument(
+        "--to", dest="end", required=True, help="YYYY-MM-DD (inclusive) or ISO time"
+    )
+    breach.add_argument("--json", action="store_true")
+    breach.set_defaults(func=cmd_breach_report)
     agent = sub.add_parser("create-agent", help=cmd_create_agent.__doc__)
     agent.add_argument("username")
     agent.add_argument("--role", choices=("agent", "supervisor", "admin"), default="agent")
@@ -256,12 +430,24 @@ def build_parser() -> argparse.ArgumentParser:
     hrm.add_argument("date", type=_date)
     hsub.add_parser("list", help="the local overrides")
     hol.set_defaults(func=cmd_holidays)
+    rep = sub.add_parser("reports", help=cmd_reports.__doc__)
+    rep.add_argument("month", help="YYYY-MM")
+    rep.set_defaults(func=cmd_reports)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `helpdesk` console script."""
     args = build_parser().parse_args(argv)
+    if args.command != "langid":
+        from helpdesk import localsecrets
+
+        os.umask(0o077)  # databases, logs and secrets under var/: owner only
+        path, generated = localsecrets.ensure()
+        if generated:
+            print(
+                f"generated development secrets {', '.join(generated)} into {path}", file=sys.stderr
+            )
     return int(args.func(Settings.from_env(), args))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,8 +19,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
+
+from helpdesk.crypto import EncryptedJSON, EncryptedString, blind_index
+
+
+def new_engine_sender_id() -> str:
+    """A random, unguessable sender id for the Rasa engine (one per conversation)."""
+    return "c_" + secrets.token_urlsafe(18)
 
 
 def utcnow() -> datetime:
@@ -121,8 +129,10 @@ class ServiceRequest(Base):
     tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
     service_code: Mapped[str] = mapped_column(String(40))
     applicant_name: Mapped[str] = mapped_column(String(120))
-    nik: Mapped[str] = mapped_column(String(16))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Personal data is encrypted at rest (helpdesk/crypto.py); look a NIK up by `nik_index`.
+    nik: Mapped[str] = mapped_column(EncryptedString())
+    nik_index: Mapped[str] = mapped_column(String(64), index=True)
+    phone: Mapped[str | None] = mapped_column(EncryptedString())
     status: Mapped[RequestStatus] = mapped_column(
         _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
     )
@@ -132,6 +142,12 @@ class ServiceRequest(Base):
     history: Mapped[list[StatusChange]] = relationship(
         back_populates="request", order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+
+    @validates("nik")
+    def _index_nik(self, _key: str, value: str) -> str:
+        """Keep the blind index in step with the NIK."""
+        self.nik_index = blind_index(value)
+        return value
 
 
 class StatusChange(Base):
@@ -164,7 +180,7 @@ class Agent(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str] = mapped_column(EncryptedString())
     totp_confirmed_at: Mapped[datetime | None] = mapped_column()
     totp_last_counter: Mapped[int | None] = mapped_column()
     role: Mapped[AgentRole] = mapped_column(_enum(AgentRole, "agent_role"))
@@ -219,6 +235,10 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     channel_user_id: Mapped[str] = mapped_column(String(128))
+    # What the engine knows the citizen by: random, never the row id (finding 9).
+    engine_sender_id: Mapped[str] = mapped_column(
+        String(40), unique=True, default=lambda: new_engine_sender_id()
+    )
     status: Mapped[ConversationStatus] = mapped_column(
         _enum(ConversationStatus, "conversation_status"), default=ConversationStatus.BOT
     )
@@ -344,7 +364,8 @@ class InboundEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
     external_id: Mapped[str] = mapped_column(String(128))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Raw deliveries carry names and phone numbers: encrypted at rest, purged (retention).
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON())
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
@@ -362,7 +383,7 @@ class OutboxItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
     channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
-    recipient: Mapped[str] = mapped_column(String(128))
+    recipient: Mapped[str] = mapped_column(EncryptedString())  # a WhatsApp number
     status: Mapped[JobStatus] = mapped_column(
         _enum(JobStatus, "job_status"), default=JobStatus.QUEUED
     )
@@ -393,6 +414,7 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()
 
 
 class AuditEvent(Base):
@@ -407,6 +429,28 @@ class AuditEvent(Base):
     target_id: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SecurityEvent(Base):
+    """A security-relevant event (lockout, forged webhook, mass reads, revoked token use).
+
+    Every event is kept for the breach report; the worker alerts the admins (configured
+    Telegram chat or webhook URL) and sets `alerted_at`.
+    """
+
+    __tablename__ = "security_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48), index=True)
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    actor: Mapped[str | None] = mapped_column(String(120))
+    source: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    alert_attempts: Mapped[int] = mapped_column(default=0)
+    alerted_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    acknowledged_by: Mapped[str | None] = mapped_column(String(120))
 
 
 # --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
@@ -453,7 +497,7 @@ class Complaint(Base):
     confidential: Mapped[bool] = mapped_column(default=False)
     unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
     service_code: Mapped[str | None] = mapped_column(String(40))
-    nik: Mapped[str | None] = mapped_column(String(16))
+    nik: Mapped[str | None] = mapped_column(EncryptedString())  # encrypted at rest
     language: Mapped[str] = mapped_column(String(8), default="id")
     conversation_id: Mapped[int | None] = mapped_column(
         ForeignKey("conversations.id", ondelete="SET NULL"), index=True
@@ -618,7 +662,9 @@ class Survey(Base):
     __table_args__ = (UniqueConstraint("citizen_key", "service_key", "period"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
     citizen_key: Mapped[str] = mapped_column(String(160))
     service_key: Mapped[str] = mapped_column(String(64))
     service_code: Mapped[str | None] = mapped_column(String(40))
@@ -653,3 +699,50 @@ class Survey(Base):
         if not 1 <= element <= 9 or not 1 <= value <= 4:
             raise ValueError("element 1-9, value 1-4")
         setattr(self, f"u{element}", value)
+
+
+class SlaClock(Base):
+    """The SLA clock of one handed-off chat or complaint: targets stored as deadlines.
+
+    Deadlines are in UTC, computed in the unit's working time; `paused_since` is set while the
+    agent waits for the citizen (the deadlines move by the working time paused on resume).
+    """
+
+    __tablename__ = "sla_clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(64), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    unit: Mapped[str] = mapped_column(String(32), default="umum", index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_response_due: Mapped[datetime | None] = mapped_column(index=True)
+    first_response_at: Mapped[datetime | None] = mapped_column()
+    resolution_due: Mapped[datetime] = mapped_column(index=True)
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    paused_since: Mapped[datetime | None] = mapped_column()
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    warned_first: Mapped[bool] = mapped_column(default=False)
+    breached_first: Mapped[bool] = mapped_column(default=False)
+    warned_resolution: Mapped[bool] = mapped_column(default=False)
+    breached_resolution: Mapped[bool] = mapped_column(default=False)
+    escalated_to: Mapped[str | None] = mapped_column(String(64))
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class SlaEvent(Base):
+    """A warning before a breach, a breach (escalated to the unit's supervisor) or a close."""
+
+    __tablename__ = "sla_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clock_id: Mapped[int] = mapped_column(
+        ForeignKey("sla_clocks.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(32))
+    notified: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -113,7 +113,10 @@ class ScaledStack(Stack):
         checks: dict[str, Callable[[], bool]] = {}
         for n, name in enumerate(self.engine_names()):
             url = f"http://127.0.0.1:{self.ports['engine'] + n}/status"
-            checks[name] = lambda url=url: _get_ok(url, model_loaded=True)  # type: ignore[misc]
+            token = {"token": self.rasa_token}
+            checks[name] = lambda url=url, token=token: _get_ok(  # type: ignore[misc]
+                url, model_loaded=True, params=token
+            )
         for n, name in enumerate(self.web_names()):
             url = f"http://127.0.0.1:{self.ports['web'] + n}/healthz"
             checks[name] = lambda url=url: _get_ok(url)  # type: ignore[misc]
@@ -129,7 +132,11 @@ class ScaledStack(Stack):
         db = urlsplit(self.config.database_url.replace("+psycopg", ""))
         redis = urlsplit(self.redis_url)
         endpoints = {
-            "action_endpoint": {"url": f"{self.config.actions_url}/webhook"},
+            "action_endpoint": {
+                "url": f"{self.config.actions_url}/webhook",
+                # the secret itself stays in the environment (Rasa expands ${...})
+                "headers": {"X-Action-Secret": "${ACTION_SERVER_SECRET}"},
+            },
             "tracker_store": {
                 "type": "SQL",
                 "dialect": "postgresql",

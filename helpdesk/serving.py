@@ -43,11 +43,20 @@ def serve(
     internal_port: int = 0,
     internal_host: str = "127.0.0.1",
     internal_threads: int = 8,
+    max_request_body_size: int = 2 * 1024 * 1024,
 ) -> None:
     """Serve `app` until interrupted; with `internal_port`, on a second pool as well."""
     from waitress.server import create_server
 
-    public = create_server(app, host=host, port=port, threads=threads, ident="halo-warga")
+    limit = max_request_body_size  # waitress's own cap (default 1 GiB): bodylimit.server_limit
+    public = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="halo-warga",
+        max_request_body_size=limit,
+    )
     if internal_port:
         internal = create_server(
             internal_only(app),
@@ -55,6 +64,7 @@ def serve(
             port=internal_port,
             threads=internal_threads,
             ident="halo-warga-internal",
+            max_request_body_size=limit,
         )
         threading.Thread(target=internal.run, name="internal-listener", daemon=True).start()
     public.run()

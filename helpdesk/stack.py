@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -72,6 +73,10 @@ class Stack:
         self.staff_token = ""  # a staff token for callers acting as agents (tests, demos)
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.logs = config.var_dir / "logs"
+        # The engine's API token and the engine → action server secret: from the
+        # environment (make run: var/secrets.env), else fresh for this stack.
+        self.rasa_token = _setting(config, "RASA_TOKEN") or secrets.token_urlsafe(24)
+        self.action_secret = _setting(config, "ACTION_SERVER_SECRET") or secrets.token_urlsafe(24)
 
     def _env(self) -> dict[str, str]:
         c = self.config
@@ -84,6 +89,9 @@ class Stack:
             HELPDESK_URL=c.internal_url,
             HELPDESK_API_TOKEN=self.api_token,
             RASA_URL=c.rasa_url,
+            RASA_TOKEN=self.rasa_token,
+            ACTION_SERVER_SECRET=self.action_secret,
+            ACTION_SERVER_HOST=c.host,
             ACTION_SERVER_URL=f"{c.actions_url}/webhook",
             RASA_TRACKER_DIALECT="sqlite",
             RASA_TRACKER_DB=str(c.var_dir / "rasa-tracker.db"),
@@ -92,16 +100,20 @@ class Stack:
             PYTHONUNBUFFERED="1",
         )
         env.update(c.env)
+        env.update(RASA_TOKEN=self.rasa_token, ACTION_SERVER_SECRET=self.action_secret)
         return env
 
     def commands(self) -> dict[str, list[str]]:
         """The command line of each process."""
         c = self.config
         venv_bin = Path(sys.executable).parent
-        rasa = str(REPO_ROOT / ".venv-rasa" / "bin" / "rasa")
+        # `rasa` through scripts/rasa_engine.py: the same CLI with the action-answer check
+        # built once instead of per call (see that file; ~30 ms CPU per action call).
+        rasa_python = str(REPO_ROOT / ".venv-rasa" / "bin" / "python")
         return {
             "rasa": [
-                rasa,
+                rasa_python,
+                str(REPO_ROOT / "scripts" / "rasa_engine.py"),
                 "run",
                 "--enable-api",
                 "--model",
@@ -118,9 +130,11 @@ class Stack:
             "actions": [
                 str(venv_bin / "python"),
                 "-m",
-                "rasa_sdk",
+                "actions.server",  # rasa-sdk behind the shared secret and body caps
                 "--actions",
                 "actions",
+                "--host",
+                c.host,
                 "--port",
                 str(c.actions_port),
             ],
@@ -138,12 +152,15 @@ class Stack:
 
     def start(self, *names: str) -> None:
         """Start the named processes (all when none are named)."""
-        self.logs.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(parents=True, exist_ok=True, mode=0o700)
         env = self._env()
         for name, command in self.commands().items():
             if names and name not in names:
                 continue
-            with (self.logs / f"{name}.log").open("wb") as log:
+            log_path = self.logs / f"{name}.log"
+            fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.chmod(log_path, 0o600)
+            with os.fdopen(fd, "wb") as log:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
@@ -151,13 +168,16 @@ class Stack:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
+                    umask=0o077,  # whatever they write under var/ is the owner's only
                 )
 
     def checks(self) -> dict[str, Callable[[], bool]]:
         """One readiness probe per process."""
         c = self.config
         return {
-            "rasa": lambda: _get_ok(f"{c.rasa_url}/status", model_loaded=True),
+            "rasa": lambda: _get_ok(
+                f"{c.rasa_url}/status", model_loaded=True, params={"token": self.rasa_token}
+            ),
             "actions": lambda: _get_ok(f"{c.actions_url}/health"),
             "helpdesk": lambda: _get_ok(f"{c.helpdesk_url}/healthz"),
             **{name: self._worker_probe(name) for name in self.worker_names()},
@@ -203,9 +223,13 @@ class Stack:
         return f"--- {name} ---\n" + "\n".join(text)
 
 
-def _get_ok(url: str, model_loaded: bool = False) -> bool:
+def _setting(config: StackConfig, name: str) -> str:
+    return (config.env.get(name) or os.environ.get(name, "")).strip()
+
+
+def _get_ok(url: str, model_loaded: bool = False, params: dict[str, str] | None = None) -> bool:
     try:
-        response = httpx.get(url, timeout=2.0)
+        response = httpx.get(url, timeout=2.0, params=params)
     except httpx.HTTPError:
         return False
     if not response.is_success:
@@ -219,18 +243,32 @@ def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
 
 def main() -> int:
     """`make run`: migrate + seed the embedded database, start everything, wait for Ctrl-C."""
+    from helpdesk import localsecrets
     from helpdesk.cli import main as cli_main
-    from helpdesk.config import Settings
+    from helpdesk.config import DEFAULT_DATABASE_URL, Settings
     from helpdesk.db import Database
-    from helpdesk.services.tokens import create_token
+    from helpdesk.services.tokens import create_token, revoke_tokens
 
+    os.umask(0o077)
+    path, generated = localsecrets.ensure()
+    if generated:
+        print(f"Generated development secrets ({', '.join(generated)}) into {path} (owner-only).")
+    elif not localsecrets.is_production():
+        print(f"Secrets: from the environment, else {path}.")
     settings = Settings.from_env()
+    settings.check_production()
     var_dir = REPO_ROOT / "var"
-    cli_main(["seed-demo"])
+    if settings.database_url == DEFAULT_DATABASE_URL:
+        cli_main(["seed-demo"])  # once: later starts print the same demo token
+    else:
+        cli_main(["init-db"])
+        print("DATABASE_URL is not the development database: no demo data seeded.")
     with Database(settings.database_url).session() as session:
-        token = os.environ.get("HELPDESK_API_TOKEN") or create_token(
-            session, "action-server", "bot"
-        )
+        token = os.environ.get("HELPDESK_API_TOKEN", "")
+        if not token:
+            # One bot-scoped token per run: the previous run's stops working.
+            revoke_tokens(session, "action-server (make run)")
+            token = create_token(session, "action-server (make run)", "bot")
         session.commit()
     config = StackConfig(
         var_dir=var_dir,

@@ -23,6 +23,7 @@ from channels.router import Router
 from helpdesk.db import Database
 from helpdesk.jobs import JobSignal
 from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
+from helpdesk.periodic import Periodic
 from helpdesk.services import inbox, outbox, privacy
 from helpdesk.services.errors import ServiceError
 
@@ -44,6 +45,7 @@ class Worker:
         lease_seconds: float = 60.0,
         batch: int = 20,
         poll_seconds: float = 0.5,
+        alerts: Callable[[], int] | None = None,
         maintenance: Callable[[Session], object] | None = None,
         maintenance_seconds: float = 10.0,
     ) -> None:
@@ -54,6 +56,8 @@ class Worker:
         self.lease = timedelta(seconds=lease_seconds)
         self.batch = batch
         self.poll_seconds = poll_seconds
+        self.periodic = Periodic(database)
+        self.alerts = alerts  # sends new security events to the admins
         self.maintenance = maintenance
         self.maintenance_seconds = maintenance_seconds
         self._last_maintenance = 0.0
@@ -79,7 +83,9 @@ class Worker:
             self._process_event(event_id)
         for item_id in items:
             self._deliver(item_id)
-        return len(events) + len(items)
+        self.periodic.run_due()  # SLA clocks, monthly reports
+        alerted = self.alerts() if self.alerts is not None else 0
+        return len(events) + len(items) + alerted
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set."""

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = re.compile(r"(SECRET|TOKEN|PASSWORD)")
+SECRET = re.compile(r"(SECRET|TOKEN|PASSWORD|_KEYS?$)")
 CLUSTER = {
     "HELPDESK_HOST": "0.0.0.0",
     "HELPDESK_INTERNAL_PORT": "8001",

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -332,7 +333,9 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     """Start the embedded default stack on free ports (SQLite, one of each process)."""
     from tests.stackutil import seeded_stack
 
-    stack = seeded_stack(tmp, env={"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600"})
+    os.environ.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))  # measure() sends it
+    env = {"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600", "WEBCHAT_REPLY_WAIT_SECONDS": "3"}
+    stack = seeded_stack(tmp, env=env)
     stack.start()
     try:
         stack.wait_ready(timeout=300)

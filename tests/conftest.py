@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,15 @@ from helpdesk.config import Settings
 from helpdesk.extensions import database
 from helpdesk.migrate import upgrade
 from helpdesk.services.tokens import create_token
+
+# Fixed test keys for encryption at rest (helpdesk/crypto.py), inherited by the processes the
+# end-to-end tests start. Tests never read or write the developer's var/secrets.env.
+TEST_ENCRYPTION_KEY = "Q2tGdGVzdC1lbmNyeXB0aW9uLWtleS0wMDAwMDAwMDA="
+TEST_BLIND_INDEX_KEY = "test-blind-index-key"
+os.environ.setdefault("ENCRYPTION_KEYS", TEST_ENCRYPTION_KEY)
+os.environ.setdefault("BLIND_INDEX_KEY", TEST_BLIND_INDEX_KEY)
+for _name in ("SECRET_KEY", "RASA_TOKEN", "ACTION_SERVER_SECRET"):
+    os.environ.setdefault(_name, f"test-{_name.lower()}-0123456789abcdef0123456789")
 
 
 @dataclass

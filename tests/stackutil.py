@@ -64,7 +64,17 @@ def seeded_stack(
         rasa_port=free_port(),
         actions_port=free_port(),
         internal_port=free_port(),
-        env=env or {},
+        # The end-to-end tests read the bot's answer from the POST itself, like before the
+        # "please wait" path (unit-tested in tests/unit/test_request_path.py): a first turn
+        # on a busy CI machine may take longer than the 3 s default. Benchmarks set their own.
+        # Every test citizen comes from 127.0.0.1: lift the per-address web chat limits
+        # (tests/unit/test_security_web.py covers them); a module may still set its own.
+        env={
+            "WEBCHAT_REPLY_WAIT_SECONDS": "60",
+            "WEBCHAT_SESSIONS_PER_ADDRESS": "100000/minute",
+            "WEBCHAT_MESSAGES_PER_ADDRESS": "100000/minute",
+            **(env or {}),
+        },
         workers=workers,
     )
     stack = Stack(config, token)
@@ -88,7 +98,7 @@ def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
     stack = seeded_stack(var_dir, **options)
     stack.start()
     try:
-        stack.wait_ready(timeout=300)
+        stack.wait_ready(timeout=1200)
         yield stack
     finally:
         stack.stop()

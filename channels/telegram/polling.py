@@ -85,8 +85,10 @@ def run_polling(settings: Settings, store: UpdateStore | None = None) -> None:
 
 def main() -> None:
     """Entry point: settings from the environment."""
+    from helpdesk.security.redaction import install as install_log_redaction
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long poll otherwise
+    install_log_redaction()  # httpx quiet (the bot token is in every URL); secrets masked
     settings = Settings.from_env()
     if not settings.telegram_bot_token:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")

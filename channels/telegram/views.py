@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from helpdesk.errors import error_response
 from helpdesk.extensions import database, settings
 from helpdesk.models import Channel
+from helpdesk.security.events import forged_webhook
 from helpdesk.services.inbox import store_inbound_event
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def receive_update() -> tuple[Response, int]:
     if given is None:
         return error_response(401, "missing_secret_token", f"{SECRET_HEADER} is required.")
     if not hmac.compare_digest(given.encode(), secret.encode()):
+        forged_webhook("Telegram webhook with a wrong secret token")
         return error_response(403, "invalid_secret_token", "The secret token does not match.")
     request.max_content_length = MAX_BODY_BYTES
     try:

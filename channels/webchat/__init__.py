@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
@@ -11,16 +11,18 @@ from sqlalchemy import select
 from channels.base import InboundMessage
 from channels.router import Router
 from channels.turns import TurnPool
-from channels.webchat.ratelimit import SlidingWindowLimiter
 from helpdesk.api.body import json_object, optional_str
 from helpdesk.api.serializers import message_json
 from helpdesk.errors import error_response
 from helpdesk.extensions import database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
-from helpdesk.models import Channel, Conversation
+from helpdesk.models import Channel, Conversation, Message, Sender, utcnow
+from helpdesk.security.ratelimit import RateLimits, client_address
 from helpdesk.services import conversations as convs
 from helpdesk.services import uploads
 from helpdesk.services.errors import InvalidInput
+
+MAX_MESSAGE_ID = 2**63 - 1
 
 bp = Blueprint(
     "webchat",
@@ -36,18 +38,19 @@ def _router() -> Router:
     return router
 
 
+def _limits() -> RateLimits:
+    limits: RateLimits = current_app.extensions["rate_limits"]
+    return limits
+
+
 def _turns() -> TurnPool:
     turns: TurnPool = current_app.extensions["turns"]
     return turns
 
 
-def _limiter() -> SlidingWindowLimiter:
-    limiter: SlidingWindowLimiter = current_app.extensions["webchat_limiter"]
-    return limiter
-
-
 def _find_session(session_id: str) -> Conversation | None:
-    return (
+    """The session's conversation; None when unknown or idle for too long (expired)."""
+    conversation = (
         database()
         .request_session()
         .scalar(
@@ -56,18 +59,49 @@ def _find_session(session_id: str) -> Conversation | None:
             )
         )
     )
+    if conversation is None:
+        return None
+    idle = timedelta(minutes=settings().webchat_session_idle_minutes)
+    if utcnow() - conversation.updated_at > idle:
+        return None  # expired: the widget starts a new session
+    return conversation
+
+
+def _offered_payload(conversation: Conversation, payload: str | None) -> str | None:
+    """The payload if it is one of the buttons the bot offered since the citizen last wrote."""
+    if not payload:
+        return None
+    session = database().request_session()
+    recent = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.id.desc())
+        .limit(20)
+    ).all()
+    for message in recent:
+        if message.sender == Sender.CITIZEN:
+            break
+        if message.sender == Sender.BOT and any(
+            b.get("payload") == payload for b in message.buttons or []
+        ):
+            return payload
+    return None
 
 
 @bp.get("/")
 def demo_page() -> str:
     """A demo municipal page with the widget embedded by one script tag."""
-    widget_url = url_for("webchat.static", filename="widget.js", _external=True)
+    # Relative: the page never echoes the Host header back (finding 10).
+    widget_url = url_for("webchat.static", filename="widget.js")
     return render_template("webchat_demo.html", widget_url=widget_url, lang="id")
 
 
 @bp.post("/webchat/sessions")
 def create_session() -> tuple[Response, int]:
-    """Start a web-chat conversation."""
+    """Start a web-chat conversation (limited per client address)."""
+    limited = _limits().check(("session_create_per_address", client_address()))
+    if limited is not None:
+        return limited
     data = request.get_json(silent=True) or {}
     if not isinstance(data, dict):
         data = {}
@@ -122,18 +156,16 @@ def post_message(session_id: str) -> tuple[Response, int]:
         return error_response(
             413, "message_too_long", f"Messages are limited to {limit} characters."
         )
-    wait = _limiter().check(session_id)
-    if wait is not None:
-        response, status = error_response(
-            429, "rate_limited", "Too many messages; please wait a moment."
-        )
-        response.headers["Retry-After"] = str(math.ceil(wait))
-        return response, status
+    limited = _limits().check(
+        ("message_per_session", session_id), ("message_per_address", client_address())
+    )
+    if limited is not None:
+        return limited
     inbound = InboundMessage(
         channel=Channel.WEBCHAT,
         channel_user_id=session_id,
         text=text,
-        payload=optional_str(data, "payload", 500),
+        payload=_offered_payload(conversation, optional_str(data, "payload", 500)),
         client_message_id=optional_str(data, "client_message_id", 64),
     )
     session = database().request_session()
@@ -162,10 +194,15 @@ def list_messages(session_id: str) -> tuple[Response, int]:
     conversation = _find_session(session_id)
     if conversation is None:
         return error_response(404, "session_not_found", "Unknown or expired chat session.")
-    try:
-        after = int(request.args.get("after", "0"))
-    except ValueError:
-        raise InvalidInput("after must be a message id") from None
+    limited = _limits().check(("poll_per_address", client_address()))
+    if limited is not None:
+        return limited
+    raw = request.args.get("after", "0")
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > MAX_MESSAGE_ID:
+        return error_response(
+            400, "invalid_after", "after must be a message id (0 or a positive integer)."
+        )
+    after = int(raw)
     messages = convs.messages_after(database().request_session(), conversation, after)
     body = {"messages": [message_json(m) for m in messages], "status": conversation.status.value}
     return jsonify(body), 200
@@ -182,13 +219,11 @@ def upload_attachment(session_id: str) -> tuple[Response, int]:
     conversation = _find_session(session_id)
     if conversation is None:
         return error_response(404, "session_not_found", "Unknown or expired chat session.")
-    wait = _limiter().check(session_id)
-    if wait is not None:
-        response, status = error_response(
-            429, "rate_limited", "Too many messages; please wait a moment."
-        )
-        response.headers["Retry-After"] = str(math.ceil(wait))
-        return response, status
+    limited = _limits().check(
+        ("message_per_session", session_id), ("message_per_address", client_address())
+    )
+    if limited is not None:
+        return limited
     upload = request.files.get("file")
     if upload is None:
         return error_response(400, "missing_file", "Send the file in the multipart field 'file'.")

@@ -17,6 +17,7 @@ from channels.whatsapp.signature import SIGNATURE_HEADER, is_valid
 from helpdesk.errors import error_response
 from helpdesk.extensions import database, settings
 from helpdesk.models import Channel
+from helpdesk.security.events import forged_webhook
 from helpdesk.services.inbox import store_inbound_event
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def receive_delivery() -> tuple[Response, int]:
     if header is None:
         return error_response(401, "missing_signature", f"{SIGNATURE_HEADER} is required.")
     if not is_valid(secret, raw, header):
+        forged_webhook("WhatsApp webhook with a wrong X-Hub-Signature-256")
         return error_response(403, "invalid_signature", "The signature does not match the body.")
     try:
         body = json.loads(raw)

@@ -9,8 +9,9 @@ from typing import ParamSpec, TypeVar
 from flask import g, request
 
 from helpdesk.extensions import database
+from helpdesk.security.events import dead_token_used
 from helpdesk.services.errors import ServiceError
-from helpdesk.services.tokens import verify_token
+from helpdesk.services.tokens import find_token, verify_token
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,7 +36,11 @@ def require_token(view: Callable[P, R]) -> Callable[P, R]:
         session = database().request_session()
         record = verify_token(session, token.strip())
         if record is None:
-            raise Unauthorized("invalid or revoked token")
+            dead = find_token(session, token.strip())
+            if dead is not None:
+                kind = "revoked_token_used" if dead.revoked_at else "expired_token_used"
+                dead_token_used(kind, dead.name)
+            raise Unauthorized("invalid, expired or revoked token")
         g.api_actor = f"token:{record.name}"
         g.api_scope = record.scope
         session.commit()

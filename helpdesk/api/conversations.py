@@ -8,16 +8,22 @@ from flask import Response, current_app, jsonify, request
 from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
-from helpdesk.api.auth import current_actor, require_staff, require_token
+from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import catalog, database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
 from helpdesk.models import Conversation, ConversationStatus
-from helpdesk.services import audit, outbox
+from helpdesk.services import audit, outbox, sla
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
 from helpdesk.services.redaction import mask_personal_data
+
+
+def _by_ref(session: Session, ref: str) -> Conversation:
+    """By the engine's random sender id; staff tokens may also use the row id (a bot token
+    cannot walk conversation numbers: finding 1/9)."""
+    return convs.get_by_ref(session, ref, allow_row_id=is_staff())
 
 
 def _summary(session: Session, conversation: Conversation) -> dict[str, object]:
@@ -47,7 +53,17 @@ def list_conversations() -> Response:
         allowed = ", ".join(s.value for s in ConversationStatus)
         raise InvalidInput(f"status must be one of: {allowed}") from None
     session = database().request_session()
-    items = [_summary(session, c) for c in convs.list_conversations(session, status)]
+    conversations = convs.list_conversations(session, status)
+    items = [_summary(session, c) for c in conversations]
+    audit.record(
+        session,
+        current_actor(),
+        "conversation.list",
+        "conversation",
+        f"status={raw or 'any'}",
+        ",".join(str(c.id) for c in conversations)[:4000] or None,
+    )
+    session.commit()
     return jsonify({"items": items})
 
 
@@ -82,9 +98,9 @@ def post_agent_message(conversation_id: int) -> tuple[Response, int]:
     return jsonify(message_json(message)), 201
 
 
-@bp.post("/conversations/<int:conversation_id>/language")
+@bp.post("/conversations/<conversation_ref>/language")
 @require_token
-def set_language(conversation_id: int) -> Response:
+def set_language(conversation_ref: str) -> Response:
     """Record the language the citizen chose (explicit choices beat detection)."""
     data = json_object()
     language = required_str(data, "language", 8)
@@ -94,23 +110,23 @@ def set_language(conversation_id: int) -> Response:
     if not isinstance(explicit, bool):
         raise InvalidInput("explicit must be true or false")
     session = database().request_session()
-    conversation = convs.get_conversation(session, conversation_id)
+    conversation = _by_ref(session, conversation_ref)
     conversation.language = language
     conversation.language_explicit = explicit
     session.commit()
     return jsonify(_summary(session, conversation))
 
 
-@bp.post("/conversations/<int:conversation_id>/handoff")
+@bp.post("/conversations/<conversation_ref>/handoff")
 @require_token
-def hand_off(conversation_id: int) -> Response:
+def hand_off(conversation_ref: str) -> Response:
     """Put the conversation in the agents' queue (used by the bot's actions)."""
     data = json_object()
     service = optional_str(data, "service", 40)
     if service is not None and catalog().get(service) is None:
         service = None  # an unrecognised service is no reason to lose the handoff
     session = database().request_session()
-    conversation = convs.get_conversation(session, conversation_id)
+    conversation = _by_ref(session, conversation_ref)
     convs.hand_off(
         session,
         conversation,
@@ -120,6 +136,7 @@ def hand_off(conversation_id: int) -> Response:
         service_code=service,
     )
     body = _summary(session, conversation)
+    body["back_note"] = sla.back_note(session, conversation)  # out of office hours
     audit.record(
         session,
         current_actor(),
@@ -143,4 +160,16 @@ def resolve(conversation_id: int) -> Response:
     audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
     session.commit()
     current_app.extensions["job_signal"].notify()
+    return jsonify(_summary(session, conversation))
+
+
+@bp.post("/conversations/<int:conversation_id>/waiting")
+@require_token
+@require_staff
+def wait_for_citizen(conversation_id: int) -> Response:
+    """The agent waits for the citizen: the SLA clock pauses until the citizen writes."""
+    session = database().request_session()
+    conversation = convs.wait_for_citizen(session, convs.get_conversation(session, conversation_id))
+    audit.record(session, current_actor(), "conversation.waiting", "conversation", conversation.id)
+    session.commit()
     return jsonify(_summary(session, conversation))

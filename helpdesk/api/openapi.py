@@ -48,6 +48,14 @@ _TN = {
     "example": "KTP-2026-000123",
 }
 _CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CREF = {
+    "name": "conversation_ref",
+    "in": "path",
+    "required": True,
+    "description": "The engine's random sender id of the conversation (the Rasa tracker's "
+    "sender_id); staff tokens may also use the numeric id",
+    "schema": {"type": "string"},
+}
 _LANG = {
     "name": "lang",
     "in": "query",
@@ -194,10 +202,10 @@ SPEC: dict[str, Any] = {
                 },
             }
         },
-        "/conversations/{conversation_id}/handoff": {
+        "/conversations/{conversation_ref}/handoff": {
             "post": {
                 "summary": "Queue the conversation for a human agent",
-                "parameters": [_CID],
+                "parameters": [_CREF],
                 "requestBody": _body(
                     {
                         "type": "object",
@@ -222,10 +230,10 @@ SPEC: dict[str, Any] = {
                 },
             }
         },
-        "/conversations/{conversation_id}/language": {
+        "/conversations/{conversation_ref}/language": {
             "post": {
                 "summary": "Record the language the citizen chose (beats detection)",
-                "parameters": [_CID],
+                "parameters": [_CREF],
                 "requestBody": _body(
                     {
                         "type": "object",

@@ -56,7 +56,65 @@ _IKM = {
     },
 }
 
+_UNIT = _q("unit", {"type": "string"}, required=False)
+
 PATHS: dict[str, Any] = {
+    "/reports/conversations.csv": {
+        "get": {
+            "summary": "One row per conversation created in the range (UTF-8 with BOM; cells "
+            "starting with = + - @ are prefixed with ')",
+            "parameters": [*_RANGE, _UNIT],
+            "responses": {
+                "200": {
+                    "description": "CSV",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **_err("401", "403", "422"),
+            },
+        }
+    },
+    "/reports/monthly.pdf": {
+        "get": {
+            "summary": "The month's report with charts (fonts embedded)",
+            "parameters": [
+                _q("month", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
+                _UNIT,
+            ],
+            "responses": {
+                "200": {
+                    "description": "PDF",
+                    "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
+                **_err("401", "403", "422"),
+            },
+        }
+    },
+    "/reports/figures": {
+        "get": {
+            "summary": "The dashboard's figures for a date range as JSON",
+            "parameters": [*_RANGE, _UNIT],
+            "responses": {**_ok("Figures", {"type": "object"}), **_err("401", "403", "422")},
+        }
+    },
+    "/conversations/{conversation_id}/waiting": {
+        "post": {
+            "summary": "The agent waits for the citizen: the SLA clock pauses until they write",
+            "parameters": [
+                {
+                    "name": "conversation_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "responses": {
+                **_ok("The conversation", {"$ref": "#/components/schemas/Conversation"}),
+                **_err("401", "403", "404", "409"),
+            },
+        }
+    },
     "/reports/ikm": {
         "get": {
             "summary": "IKM (Permenpan-RB 14/2017) of the SKM surveys completed in a date range",

@@ -55,7 +55,14 @@ def select_locale() -> str:
 
 def init_console(app: Flask) -> None:
     """Bind the console's extensions and register its blueprint on the app."""
-    from helpdesk.console import admin, auth, filters, pages, requests  # noqa: F401 (routes)
+    from helpdesk.console import (  # noqa: F401 (routes)
+        admin,
+        auth,
+        dashboard,
+        filters,
+        pages,
+        requests,
+    )
 
     settings = app.extensions["settings"]
     app.config.update(

@@ -1,10 +1,21 @@
-"""Audit trail of every access to personal data."""
+"""Audit trail of every access to personal data (reads, lists, changes)."""
 
 from __future__ import annotations
+
+import os
 
 from sqlalchemy.orm import Session
 
 from helpdesk.models import AuditEvent
+from helpdesk.services import security
+
+LOCKOUT_ACTIONS = frozenset({"agent.locked"})
+
+
+def mass_read_threshold() -> int:
+    """Distinct citizens' records one actor may read per hour before an alert."""
+    raw = os.environ.get("SECURITY_MASS_READ_THRESHOLD", "").strip()
+    return int(raw) if raw else security.DEFAULT_MASS_READ_THRESHOLD
 
 
 def record(
@@ -15,7 +26,10 @@ def record(
     target_id: str | int,
     detail: str | None = None,
 ) -> None:
-    """Append one audit event (committed with the caller's transaction)."""
+    """Append one audit event (committed with the caller's transaction).
+
+    Reads of one citizen's record also count towards the mass-read alert.
+    """
     session.add(
         AuditEvent(
             actor=actor,
@@ -25,3 +39,8 @@ def record(
             detail=detail,
         )
     )
+    if action in LOCKOUT_ACTIONS:  # the console's lockout becomes an alerted security event
+        security.record_event(session, "signin_lockout", actor=actor, detail=detail)
+    if action.endswith(security.READ_SUFFIX):
+        session.flush()
+        security.check_mass_read(session, actor, mass_read_threshold())

@@ -42,6 +42,22 @@ def get_conversation(session: Session, conversation_id: int) -> Conversation:
     return conversation
 
 
+def get_by_ref(session: Session, ref: str, *, allow_row_id: bool = True) -> Conversation:
+    """The conversation the engine knows as `ref` (its random sender id) or, when allowed,
+    by its row id; NotFound otherwise."""
+    conversation = None
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:
+        if allow_row_id:
+            conversation = session.get(Conversation, int(ref))
+    else:
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.engine_sender_id == ref)
+        )
+    if conversation is None:
+        raise NotFound(f"no conversation {ref}", code="conversation_not_found")
+    return conversation
+
+
 def get_or_create(
     session: Session, channel: Channel, channel_user_id: str, language: str = "id"
 ) -> Conversation:
@@ -99,6 +115,13 @@ def add_message(
         session.flush()
     except IntegrityError as exc:
         raise Conflict("message already stored", code="duplicate_message") from exc
+    if sender == Sender.CITIZEN and conversation.status in (
+        ConversationStatus.PENDING,
+        ConversationStatus.OPEN,
+    ):
+        from helpdesk.services import sla
+
+        sla.on_citizen_message(session, conversation)  # a paused SLA clock restarts
     return message
 
 
@@ -148,6 +171,8 @@ def hand_off(
         raise InvalidInput(f"reason must be one of: {', '.join(sorted(HANDOFF_REASONS))}")
     if conversation.status in (ConversationStatus.PENDING, ConversationStatus.OPEN):
         return conversation
+    from helpdesk.services import sla
+
     conversation.unit_code = unit_code or GENERAL_UNIT
     conversation.service_code = service_code
     conversation.last_agent_activity_at = None
@@ -159,6 +184,7 @@ def hand_off(
     conversation.opened_at = None
     conversation.resolved_at = None
     session.flush()
+    sla.on_handoff(session, conversation)
     return conversation
 
 
@@ -172,8 +198,11 @@ def agent_reply(
         raise Conflict(
             "conversation is resolved; the bot owns it now", code="conversation_resolved"
         )
+    from helpdesk.services import sla
+
     if conversation.status in (ConversationStatus.BOT, ConversationStatus.PENDING):
         open_conversation(conversation, agent_id)
+    sla.on_agent_reply(session, conversation)
     return add_message(session, conversation, Sender.AGENT, text.strip(), agent_id=agent_id)
 
 
@@ -192,14 +221,28 @@ def resolve(session: Session, conversation: Conversation) -> Conversation:
     The one way to resolve (REST API and console): it also offers the citizen the SKM
     survey (queued for delivery; web chat picks it up by polling).
     """
-    from helpdesk.services import surveys
+    from helpdesk.services import sla, surveys
 
     if conversation.status == ConversationStatus.BOT:
         raise Conflict("conversation is not with an agent", code="not_handed_off")
     conversation.status = ConversationStatus.RESOLVED
     conversation.resolved_at = utcnow()
     session.flush()
+    sla.on_resolve(session, conversation, conversation.resolved_at)
     surveys.offer(session, conversation)
+    return conversation
+
+
+def wait_for_citizen(session: Session, conversation: Conversation) -> Conversation:
+    """The agent needs the citizen's answer: the SLA clock pauses until the citizen writes."""
+    from helpdesk.services import sla
+
+    if conversation.status not in (ConversationStatus.PENDING, ConversationStatus.OPEN):
+        raise Conflict("conversation is not with an agent", code="not_handed_off")
+    clock = sla.open_clock(session, conversation)
+    if clock is not None:
+        sla.pause(session, clock)
+    session.flush()
     return conversation
 
 

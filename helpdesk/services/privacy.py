@@ -37,6 +37,7 @@ from helpdesk.models import (
     Subscription,
     utcnow,
 )
+from helpdesk.services import surveys
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.redaction import NIK_RE, PHONE_RE
 
@@ -195,6 +196,7 @@ def erase_conversation(
         for change in complaint.history:
             change.note = None
     session.execute(delete(Subscription).where(Subscription.conversation_id == conversation.id))
+    surveys.forget(session, conversation)  # SKM comments are free text
     events = _matching_inbound_events(session, conversation.channel, identifiers)
     for event in events:
         session.delete(event)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from helpdesk.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
@@ -144,6 +145,17 @@ def get_request(session: Session, tracking_number: str) -> ServiceRequest:
     if request is None:
         raise NotFound(f"no request with tracking number {normalized}", code="request_not_found")
     return request
+
+
+def find_by_nik(session: Session, nik: str) -> list[ServiceRequest]:
+    """Every request of the citizen with this NIK (through the keyed blind index)."""
+    return list(
+        session.scalars(
+            select(ServiceRequest)
+            .where(ServiceRequest.nik_index == blind_index(nik))
+            .order_by(ServiceRequest.id)
+        )
+    )
 
 
 def change_status(

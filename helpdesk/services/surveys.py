@@ -178,9 +178,7 @@ def period_of(moment: datetime, kind: str = "quarter", timezone: str = "Asia/Jak
 
 def conversation_service(conversation: Conversation) -> tuple[str | None, str]:
     """(service code, unit) the conversation was about; the general queue `umum` otherwise."""
-    service = getattr(conversation, "service_code", None)
-    unit = getattr(conversation, "unit", None) or getattr(conversation, "unit_code", None)
-    return (str(service) if service else None), str(unit or "umum")
+    return conversation.service_code, conversation.unit_code or "umum"
 
 
 def _bot(session: Session, conversation: Conversation, text: str, buttons: list[Any]) -> Message:
@@ -332,3 +330,11 @@ def answer(
         return [_question(session, conversation, survey, q)]
     skip = [{"title": q.text("skip", language), "payload": "lewati"}]
     return [_bot(session, conversation, q.text("comment", language), skip)]
+
+
+def forget(session: Session, conversation: Conversation) -> None:
+    """Erasure (UU 27/2022): drop the free-text comment and the citizen's channel address
+    from the conversation's surveys; the 1-4 answers stay in the IKM, unlinkable."""
+    for survey in session.scalars(select(Survey).where(Survey.conversation_id == conversation.id)):
+        survey.comment = None
+        survey.citizen_key = f"erased:{survey.id}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,9 @@ from helpdesk.config import Settings
 from helpdesk.models import HolidayOverride
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
+
+if TYPE_CHECKING:
+    from helpdesk.catalog import Catalog
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -54,35 +57,37 @@ def remove_override(session: Session, day: date) -> None:
     session.flush()
 
 
-def _units_file(settings: Settings) -> Path:
+def _catalog(settings: Settings) -> Catalog:
+    """The app's catalog inside an app context; loaded from disk outside (CLI)."""
+    from flask import current_app, has_app_context
+
     from helpdesk.catalog import default_catalog_dir
 
-    return (settings.catalog_dir or default_catalog_dir()) / "units.yml"
+    if has_app_context() and "catalog" in current_app.extensions:
+        found: Catalog = current_app.extensions["catalog"]
+        return found
+    return _load_catalog(settings.catalog_dir or default_catalog_dir())
+
+
+@lru_cache(maxsize=4)
+def _load_catalog(directory: Path) -> Catalog:
+    from helpdesk.catalog import load_catalog
+
+    return load_catalog(directory)
 
 
 def unit_office_hours(settings: Settings) -> Mapping[str, OfficeHours]:
-    """Office hours of the units in `units.yml` that set their own (`office_hours:`)."""
-    path = _units_file(settings)
-    if not path.exists():
-        return {}
-    raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    units = raw.get("units", raw) if isinstance(raw, dict) else raw
+    """Office hours of the units in the catalog's `units.yml` (in its time zone)."""
+    catalog = _catalog(settings)
     found: dict[str, OfficeHours] = {}
-    entries = units.values() if isinstance(units, dict) else units
-    for entry in entries or []:
-        if not isinstance(entry, dict) or not entry.get("code"):
-            continue
-        hours = entry.get("office_hours") or entry.get("hours")
-        if isinstance(hours, str | dict) and hours:
-            try:
-                found[str(entry["code"])] = OfficeHours.parse(hours, settings.timezone)
-            except (ValueError, KeyError):
-                continue  # a format we do not read: the default hours apply
+    for code, unit in catalog.units.items():
+        if unit.hours:
+            found[code] = OfficeHours.parse(unit.hours_spec(), catalog.timezone)
     return found
 
 
 def office_hours(settings: Settings, unit: str | None = None) -> OfficeHours:
-    """The unit's office hours, or the default (`OFFICE_HOURS`)."""
+    """The unit's office hours from `units.yml`, or the default (`OFFICE_HOURS`)."""
     if unit:
         per_unit = unit_office_hours(settings)
         if unit in per_unit:

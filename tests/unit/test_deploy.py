@@ -30,6 +30,9 @@ def env_example_keys() -> set[str]:
 def shape(command: list[str]) -> list[str]:
     """A command without paths, hosts and ports: program name, subcommands, flags."""
     out = [Path(command[0]).name]
+    if len(command) > 1 and command[1].endswith(".py"):
+        out.append(Path(command[1]).name)  # a script: its name, wherever it lives
+        command = command[1:]
     previous = ""
     for token in command[1:]:
         if previous.startswith("-") and not token.startswith("-"):

@@ -235,3 +235,24 @@ def test_ikm_api_validates_dates(client: FlaskClient, auth: dict[str, str]) -> N
 )
 def test_parse_score(text: str, expected: int | None) -> None:
     assert surveys.parse_score(text) == expected
+
+
+def test_erasure_drops_the_comment_and_the_address(
+    client: FlaskClient, auth: dict[str, str]
+) -> None:
+    sid, cid = start_chat(client)
+    _resolve(client, auth, cid)
+    _send(client, sid, "ya")
+    for _ in range(9):
+        _send(client, sid, "4")
+    _send(client, sid, "hubungi saya di 081234567890")
+    with client.application.app_context(), database().session() as session:
+        from helpdesk.models import Conversation
+
+        conversation = session.get(Conversation, cid)
+        assert conversation is not None
+        surveys.forget(session, conversation)
+        session.commit()
+    survey = _survey(client)
+    assert survey.comment is None and survey.citizen_key.startswith("erased:")
+    assert survey.answers() == [4] * 9  # still counted in the IKM

@@ -31,7 +31,7 @@ def test_bot_replies_are_returned_and_stored(client: FlaskClient, fake_engine: F
     assert [m["sender"] for m in body["messages"]] == ["bot", "bot"]
     assert body["messages"][1]["buttons"] == [{"title": "Biaya", "payload": "/ask_fee"}]
     sender_id, text, metadata = fake_engine.calls[0]
-    assert sender_id.isdigit() and text == "Apa saja syarat membuat KTP?"
+    assert sender_id.startswith("c_") and text == "Apa saja syarat membuat KTP?"
     assert metadata == {"channel": "webchat", "language": "id", "detected_language": "id"}
     history = client.get(f"/webchat/sessions/{session_id}/messages?after=0").get_json()
     assert [m["sender"] for m in history["messages"]] == ["citizen", "bot", "bot"]
@@ -43,11 +43,15 @@ def test_bot_replies_are_returned_and_stored(client: FlaskClient, fake_engine: F
 def test_button_payload_goes_to_the_engine_but_the_title_is_stored(
     client: FlaskClient, fake_engine: FakeEngine
 ) -> None:
+    fake_engine.replies = [
+        BotReply("Mau tanya apa?", [{"title": "Biaya", "payload": '/ask_fee{"service":"skck"}'}])
+    ]
     session_id = new_session(client)
+    send(client, session_id, text="skck")
     send(client, session_id, text="Biaya", payload='/ask_fee{"service":"skck"}')
-    assert fake_engine.calls[0][1] == '/ask_fee{"service":"skck"}'
+    assert fake_engine.calls[1][1] == '/ask_fee{"service":"skck"}'
     history = client.get(f"/webchat/sessions/{session_id}/messages").get_json()
-    assert history["messages"][0]["text"] == "Biaya"
+    assert history["messages"][2]["text"] == "Biaya"
 
 
 def test_repeated_delivery_is_stored_once_and_answered_the_same(
@@ -138,7 +142,7 @@ def test_bad_input_gets_clear_errors(client: FlaskClient) -> None:
         f"/webchat/sessions/{session_id}/messages", data="nope", content_type="application/json"
     )
     assert response.status_code == 422
-    assert client.get(f"/webchat/sessions/{session_id}/messages?after=x").status_code == 422
+    assert client.get(f"/webchat/sessions/{session_id}/messages?after=x").status_code == 400
 
 
 def test_rate_limit_per_session(client: FlaskClient) -> None:

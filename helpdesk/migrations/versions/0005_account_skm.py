@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("offered_at", _TS, nullable=False),
         sa.Column("updated_at", _TS, nullable=False),
         sa.Column("completed_at", _TS, nullable=True),
-        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"]),
+        sa.ForeignKeyConstraint(["conversation_id"], ["conversations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("citizen_key", "service_key", "period"),
     )
