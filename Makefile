@@ -11,7 +11,7 @@ export
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint audit format lock bench soak faults eval profiles clean translations
+.PHONY: help venv venv-rasa install train run run-scaled test test-fast lint audit format lock bench soak faults eval profiles nlu-review clean translations
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ faults: install train ## Faults under load (engine killed, PostgreSQL restarted,
 eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
 	$(VENV)/python scripts/eval_langid.py
 	$(VENV)/python scripts/eval_nlu.py
+
+nlu-review: venv ## Merge the teach-the-bot export (EXPORT=file, or URL=... TOKEN=...) into data/nlu/inbox/
+	$(VENV)/python scripts/review_nlu_export.py $(if $(EXPORT),--file $(EXPORT),--url $(URL) --token $(TOKEN))
 
 profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train splits
 	$(VENV)/python scripts/build_language_profiles.py

@@ -21,6 +21,7 @@ ASK_INTENTS = (
     "ask_fee",
     "ask_duration",
     "ask_location_hours",
+    "ask_eligibility",
 )
 # Which `varies_by_region` entries concern the answer to each intent.
 INTENT_FIELDS = {
@@ -29,6 +30,7 @@ INTENT_FIELDS = {
     "ask_fee": ("fee",),
     "ask_duration": ("duration", "validity"),
     "ask_location_hours": ("office",),
+    "ask_eligibility": (),
 }
 
 
@@ -157,6 +159,15 @@ def format_duration(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     return "\n".join(lines + _regional_footer(service, "ask_duration", language))
 
 
+def format_eligibility(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
+    """Who may apply (and from what age), from the catalog's `eligibility`, else `who`."""
+    name = _name(service, language)
+    text = _str(service.get("eligibility")) or _str(service.get("who"))
+    if not text:
+        return t("eligibility.none", language, name=name)
+    return "\n".join([t("eligibility.title", language, name=name), text])
+
+
 def format_location_hours(service: Payload, language: str = DEFAULT_LANGUAGE) -> str:
     """Where and when to go, the online option, and which region the data is for."""
     name = _name(service, language)
@@ -207,6 +218,7 @@ FORMATTERS: dict[str, Callable[[Payload, str], str]] = {
     "ask_fee": format_fee,
     "ask_duration": format_duration,
     "ask_location_hours": format_location_hours,
+    "ask_eligibility": format_eligibility,
 }
 
 

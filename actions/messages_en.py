@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "intent.ask_fee": "Fee",
     "intent.ask_duration": "Processing time",
     "intent.ask_location_hours": "Location & hours",
+    "intent.ask_eligibility": "Who may apply",
     "regional.note": "Note: {note}",
     "regional.generic": "these rules may differ from region to region.",
     "requirements.title": "Requirements for the {name}:",
@@ -48,6 +49,11 @@ MESSAGES: dict[str, str] = {
     ),
     "fee.report": "If anyone asks you to pay, you can report it here.",
     "duration.title": "Processing time for the {name}:",
+    "eligibility.title": "Who may apply for the {name}:",
+    "eligibility.none": (
+        "Sorry, who may apply for the {name} is not in our data yet. "
+        "Please ask your local service office."
+    ),
     "duration.none": (
         "Sorry, the processing time for the {name} is not available yet. Please ask at the office."
     ),

@@ -24,6 +24,7 @@ MESSAGES: dict[str, str] = {
     "intent.ask_fee": "Biaya",
     "intent.ask_duration": "Lama proses",
     "intent.ask_location_hours": "Lokasi & jam",
+    "intent.ask_eligibility": "Siapa yang boleh mengajukan",
     "regional.note": "Catatan: {note}",
     "regional.generic": "ketentuan ini bisa berbeda di tiap daerah.",
     "requirements.title": "Persyaratan {name}:",
@@ -39,6 +40,11 @@ MESSAGES: dict[str, str] = {
     "fee.none": "Maaf, informasi biaya {name} belum tersedia. Silakan tanyakan ke kantor.",
     "fee.report": "Jika ada yang meminta bayaran, Anda bisa melaporkannya di sini.",
     "duration.title": "Lama proses {name}:",
+    "eligibility.title": "Siapa yang boleh mengajukan {name}:",
+    "eligibility.none": (
+        "Maaf, ketentuan siapa yang boleh mengajukan {name} belum tersedia. "
+        "Silakan tanyakan ke kantor layanan setempat."
+    ),
     "duration.none": "Maaf, lama proses {name} belum tersedia. Silakan tanyakan ke kantor.",
     "duration.validity": "Masa berlaku: {validity}",
     "location.title": "Tempat pengurusan {name}:",

@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "intent.ask_fee": "Wragad",
     "intent.ask_duration": "Dangunipun proses",
     "intent.ask_location_hours": "Papan & jam",
+    "intent.ask_eligibility": "Sinten ingkang saged ngajengaken",
     "regional.note": "Cathetan: {note}",
     "regional.generic": "pranatan punika saged benten ing saben dhaerah.",
     "requirements.title": "Sarat-sarat {name}:",
@@ -45,6 +46,11 @@ MESSAGES: dict[str, str] = {
         "Menawi wonten ingkang nyuwun arta, panjenengan saged nglaporaken wonten ing ngriki."
     ),
     "duration.title": "Dangunipun proses {name}:",
+    "eligibility.title": "Sinten ingkang saged ngajengaken {name}:",
+    "eligibility.none": (
+        "Nyuwun pangapunten, katrangan sinten ingkang saged ngajengaken {name} dereng "
+        "wonten. Mangga nyuwun pirsa dhateng kantor layanan setempat."
+    ),
     "duration.none": (
         "Nyuwun pangapunten, informasi dangunipun proses {name} dereng wonten. "
         "Mangga dipunpitakenaken dhateng kantor."

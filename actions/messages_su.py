@@ -21,6 +21,7 @@ MESSAGES: dict[str, str] = {
     "intent.ask_fee": "Waragad",
     "intent.ask_duration": "Lami prosés",
     "intent.ask_location_hours": "Tempat & jam",
+    "intent.ask_eligibility": "Saha nu tiasa ngajukeun",
     "regional.note": "Catetan: {note}",
     "regional.generic": "katangtuan ieu tiasa bénten di unggal daérah.",
     "requirements.title": "Sarat-sarat {name}:",
@@ -36,6 +37,11 @@ MESSAGES: dict[str, str] = {
     "fee.none": ("Hapunten, inpormasi waragad {name} teu acan aya. Mangga taroskeun ka kantor."),
     "fee.report": "Upami aya anu ménta bayaran, Sadérék tiasa ngalaporkeunana di dieu.",
     "duration.title": "Lamina prosés {name}:",
+    "eligibility.title": "Saha waé anu tiasa ngajukeun {name}:",
+    "eligibility.none": (
+        "Hapunten, katerangan saha anu tiasa ngajukeun {name} teu acan aya. "
+        "Mangga taroskeun ka kantor layanan satempat."
+    ),
     "duration.none": (
         "Hapunten, inpormasi lamina prosés {name} teu acan aya. Mangga taroskeun ka kantor."
     ),

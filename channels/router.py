@@ -28,7 +28,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import conversations as convs
-from helpdesk.services import outbox, sla, surveys
+from helpdesk.services import nlu_inbox, outbox, sla, surveys
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +337,10 @@ class Router:
             for r in bot_replies
             if r.text or r.buttons
         ]
+        if any(r.is_fallback_marker for r in bot_replies):  # teach-the-bot inbox
+            nlu_inbox.record_miss(session, conversation, "fallback")
         if self._count_fallback(conversation, bot_replies):
+            nlu_inbox.record_miss(session, conversation, "handoff_after_miss")
             stored.append(self._hand_off(session, conversation, "fallback", "fallback_handoff"))
         return stored
 

@@ -29,12 +29,14 @@ CATEGORIES = frozenset(
 )
 REGIONAL_FIELDS = frozenset("requirements procedure fee duration validity office".split())
 SERVICE_KEYS = frozenset(
-    "code name aliases category agency office unit summary who requirements procedure fee duration"
+    "code name aliases category agency office unit summary who eligibility requirements"
+    " procedure fee duration"
     " validity legal_basis online varies_by_region regional_note notes sources last_verified"
     "".split()
 )
 TRANSLATION_KEYS = frozenset(
-    "name summary who requirements procedure fee duration validity online regional_note notes"
+    "name summary who eligibility requirements procedure fee duration validity online"
+    " regional_note notes"
     "".split()
 )
 """The fields an `i18n/<lang>/<code>.yml` overlay may (and, when the source has them, must) hold."""
@@ -137,6 +139,7 @@ class Service:
     sources: tuple[str, ...]
     last_verified: str
     who: str | None = None
+    eligibility: str | None = None
     validity: str | None = None
     online: Online | None = None
     varies_by_region: tuple[str, ...] = ()

@@ -238,7 +238,7 @@ def parse_service(
     n = len(r.problems)
     r.unknown(SERVICE_KEYS)
     v: dict[str, Any] = {k: r.text(k) for k in _REQUIRED_TEXT}
-    v |= {k: r.text(k, required=False) for k in ("who", "validity", "regional_note")}
+    v |= {k: r.text(k, required=False) for k in ("who", "eligibility", "validity", "regional_note")}
     v |= {k: r.texts(k) for k in ("aliases", "legal_basis", "sources")}
     v |= {k: r.texts(k, required=False) for k in ("varies_by_region", "notes")}
     if v["code"] is not None and v["code"] != stem:
@@ -338,7 +338,7 @@ def parse_translation(r: Reader, source: Service) -> Service | None:
     n = len(r.problems)
     r.unknown(TRANSLATION_KEYS)
     v: dict[str, Any] = {"name": r.text("name"), "summary": r.text("summary")}
-    for key in ("who", "validity", "regional_note"):
+    for key in ("who", "eligibility", "validity", "regional_note"):
         v[key] = _like(r, key, getattr(source, key), r.text)
     v["notes"] = _like(r, "notes", source.notes, r.texts)
     if v["notes"] and source.notes:

@@ -347,6 +347,23 @@ def cmd_holidays(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
+    """The service catalog: `export [--out DIR]` writes the published catalog as YAML."""
+    from pathlib import Path
+
+    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.services import catalog_versions
+
+    source = settings.catalog_dir or default_catalog_dir()
+    seed = load_catalog(source)
+    out = Path(args.out) if args.out else source
+    with _database(settings).session() as session:
+        written = catalog_versions.export_yaml(session, seed, source, out)
+    load_catalog(out)  # what was written must load again
+    print(f"wrote {len(written)} files to {out}")
+    return 0
+
+
 def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
     """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
     from datetime import UTC, datetime
@@ -430,6 +447,14 @@ def build_parser() -> argparse.ArgumentParser:
     hrm.add_argument("date", type=_date)
     hsub.add_parser("list", help="the local overrides")
     hol.set_defaults(func=cmd_holidays)
+    cat = sub.add_parser("catalog", help=cmd_catalog.__doc__)
+    csub = cat.add_subparsers(dest="action", required=True)
+    cexp = csub.add_parser(
+        "export", help="write the published catalog (seed + published versions) as YAML"
+    )
+    cexp.add_argument("--out", help="target folder (default: the seed folder, data/catalog)")
+    cat.set_defaults(func=cmd_catalog)
+
     rep = sub.add_parser("reports", help=cmd_reports.__doc__)
     rep.add_argument("month", help="YYYY-MM")
     rep.set_defaults(func=cmd_reports)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app
 
 from helpdesk.catalog import Catalog
@@ -15,10 +17,42 @@ def database() -> Database:
     return db
 
 
-def catalog() -> Catalog:
-    """The app's service catalog."""
+def seed_catalog() -> Catalog:
+    """The catalog as loaded from data/catalog/ at start-up (version 0 of every service)."""
     cat: Catalog = current_app.extensions["catalog"]
     return cat
+
+
+def catalog() -> Catalog:
+    """The app's service catalog: the seed with each service's newest published version.
+
+    Rebuilt only when something was published (one small query per call checks that), so
+    a publication reaches the API, and through it the bot, at once.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from helpdesk.services import catalog_versions
+
+    seed = seed_catalog()
+    try:
+        with database().session() as session:
+            key = catalog_versions.stamp(session)
+            cached = current_app.extensions.get("catalog_effective")
+            if cached is not None and cached[0] == key:
+                effective: Catalog = cached[1]
+                return effective
+            effective = catalog_versions.effective_catalog(session, seed)
+    except SQLAlchemyError:  # a database without the versions table yet
+        return seed
+    current_app.extensions["catalog_effective"] = (key, effective)
+    return effective
+
+
+def catalog_dir() -> Path:
+    """Where the seed catalog was read from."""
+    from helpdesk.catalog import default_catalog_dir
+
+    return settings().catalog_dir or default_catalog_dir()
 
 
 def settings() -> Settings:

@@ -639,6 +639,67 @@ class HolidayOverride(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class InboxStatus(enum.StrEnum):
+    """Where a message the bot did not understand stands in the teach-the-bot inbox."""
+
+    NEW = "new"
+    LABELLED = "labelled"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+class NluInboxItem(Base):
+    """A citizen message the bot did not understand, waiting for (or given) a label.
+
+    `text` is stored with personal data masked (NIK, phone numbers, e-mail addresses,
+    names after "nama saya ..."): the inbox, its export and the training data never hold
+    them. `reason`: fallback, low_confidence, handoff_after_miss, survey_complaint, manual.
+    """
+
+    __tablename__ = "nlu_inbox_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL"), unique=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(String(32))
+    predicted_intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column()
+    status: Mapped[InboxStatus] = mapped_column(
+        _enum(InboxStatus, "inbox_status"), default=InboxStatus.NEW, index=True
+    )
+    label_intent: Mapped[str | None] = mapped_column(String(64))
+    label_service: Mapped[str | None] = mapped_column(String(40))
+    labelled_by: Mapped[str | None] = mapped_column(String(120))
+    labelled_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ServiceVersion(Base):
+    """One version of a service's catalog document (all four languages), edited in the
+    console or the API. The YAML in data/catalog/ is version 0 (the seed); the newest
+    published version of a service is what the bot answers from.
+    """
+
+    __tablename__ = "service_versions"
+    __table_args__ = (UniqueConstraint("service_code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column()
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    based_on: Mapped[int | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(120))
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class SurveyStatus(enum.StrEnum):
     """Where an SKM survey stands in the chat."""
 

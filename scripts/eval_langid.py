@@ -1,6 +1,8 @@
 """Evaluate language identification; write reports/langid.md and reports/langid_confusion.png.
 
-Per language on NusaX-MT and NusaTranslation (valid and test; test for evaluation only):
+Per register first (krama, krama inggil, ngoko, lemes, loma, mixed; see
+scripts/langid_registers.py for the sets and which are held out), then
+per language on NusaX-MT and NusaTranslation (valid and test; test for evaluation only):
 whole sentences and their first 3-6 words, stock langdetect 1.0.9 beside ours, median
 time per detection, how often the project's Indonesian NLU examples are called a
 regional language, and the conversation policy on simulated conversations.
@@ -27,6 +29,9 @@ from helpdesk.language import PROFILED_LANGUAGES, SPOKEN_LANGUAGES, decide, dete
 from helpdesk.language.corpora import Sample, nusatranslation, nusax  # noqa: E402
 from helpdesk.language.detector import model  # noqa: E402
 from helpdesk.language.text import first_words  # noqa: E402
+
+sys.path.insert(0, str(REPO / "scripts"))
+import langid_registers  # noqa: E402
 
 REGIONAL = frozenset(PROFILED_LANGUAGES) - {"id", "en"}
 PREFIXES = (3, 4, 5, 6)
@@ -282,7 +287,13 @@ def main(argv: list[str] | None = None) -> int:
     lines += [f"Loading our data once: {load_s:.2f} s (lazy, on the first call).", ""]
     confusion_plot(nusax(args.shared, "test"), args.out / "langid_confusion.png")
     lines += ["![confusion matrix](langid_confusion.png)", ""]
-    lines[4:4] = ["## Targets (test splits)", "", *targets(results["test"], extra), ""]
+    lines[4:4] = [
+        "## Targets (test splits)",
+        "",
+        *targets(results["test"], extra),
+        "",
+        *langid_registers.report(args.shared),
+    ]
     (args.out / "langid.md").write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out / 'langid.md'} and {args.out / 'langid_confusion.png'}")
     return 0

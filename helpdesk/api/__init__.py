@@ -11,6 +11,7 @@ from helpdesk.api import (  # noqa: E402, F401
     catalog,
     conversations,
     journeys,
+    nlu,
     openapi,
     reports,
     requests,

@@ -9,6 +9,8 @@ from flask import Response, jsonify
 from helpdesk.api import bp
 from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.api.openapi_journeys import JOURNEY_PATHS
+from helpdesk.api.openapi_learn import PATCH_SERVICE
+from helpdesk.api.openapi_learn import PATHS as LEARN_PATHS
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 
@@ -364,6 +366,8 @@ SPEC: dict[str, Any] = {
 
 SPEC["paths"].update(JOURNEY_PATHS)
 SPEC["paths"].update(ACCOUNT_PATHS)
+SPEC["paths"].update(LEARN_PATHS)
+SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE
 
 
 @bp.get("/openapi.json")

@@ -60,6 +60,7 @@ def init_console(app: Flask) -> None:
         auth,
         dashboard,
         filters,
+        learn,
         pages,
         requests,
     )

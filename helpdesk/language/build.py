@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from helpdesk.language.corpora import lexicon, training_texts
+from helpdesk.language.corpora import lexicon, register_words, training_texts
 from helpdesk.language.detector import PROFILED_LANGUAGES
 from helpdesk.language.text import words
 
@@ -44,6 +44,8 @@ MIN_AFFIX_WORD = 5
 MIN_AFFIX_TYPES = 5
 AFFIX_PRIOR = 20.0
 QUANTUM = 10  # stored values are tenths of a nat
+# Occurrences credited to each word of the speech-level lists (corpus/registers.tsv).
+REGISTER_WORD_COUNT = 3
 
 # Everyday Indonesian chat and public-service words that must never count as evidence
 # for a regional language (they are borrowed everywhere): greetings, forms of address,
@@ -90,6 +92,8 @@ def count_sources(shared: Path) -> dict[tuple[str, str], Counter[str]]:
                 regional.update(words(word))
         counts[(code, "lexicon")] = regional
     counts[(INDONESIAN, "lexicon")] = indonesian
+    for word, code, _register in register_words():
+        counts[(code, "lexicon")].update([word] * REGISTER_WORD_COUNT)
     return counts
 
 

@@ -40,6 +40,15 @@ INDONLU_FILES: tuple[tuple[str, int, str, bool], ...] = (
     ("casa_absa-prosa/train_preprocess.csv", 0, ",", True),
     ("hoasa_absa-airy/train_preprocess.csv", 0, ",", True),
 )
+# Text shipped with the project (helpdesk/language/corpus/, see its NOTICE): per file, the
+# language it is and the source name it counts under.
+PROJECT_CORPUS: tuple[tuple[str, str, str], ...] = (
+    ("ud_javanese_csui.train.txt", "jv", "ud"),
+    ("project_jv.txt", "jv", "project"),
+    ("project_su.txt", "su", "project"),
+    ("project_id.txt", "id", "project"),
+)
+CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 _SHINGLE = 6
 _TOKEN = re.compile(r"[a-z0-9]+")
 
@@ -120,7 +129,11 @@ def indonlu(shared: Path, avoid: set[tuple[str, ...]]) -> list[str]:
 
 
 def training_texts(shared: Path) -> dict[str, dict[str, list[str]]]:
-    """Training text per language and source: {code: {"nusax"|"tweets"|"indonlu": [...]}}."""
+    """Training text per language and source: {code: {"nusax"|"tweets"|"indonlu"|...: [...]}}.
+
+    Besides the shared corpora: the project's own krama/lemes text and UD Javanese-CSUI
+    (`PROJECT_CORPUS`).
+    """
     avoid = held_out(shared)
     corpus: dict[str, dict[str, list[str]]] = {c: {} for c in NUSAX_LANGUAGES.values()}
     for sample in nusax(shared, "train"):
@@ -133,7 +146,20 @@ def training_texts(shared: Path) -> dict[str, dict[str, list[str]]]:
         sources += [r["ind_text"] for r in kept]
     corpus["id"]["tweets"] = list(dict.fromkeys(sources))
     corpus["id"]["indonlu"] = indonlu(shared, avoid)
+    for name, code, source in PROJECT_CORPUS:
+        lines = (CORPUS_DIR / name).read_text(encoding="utf-8").splitlines()
+        corpus[code][source] = [line for line in lines if line.strip()]
     return corpus
+
+
+def register_words(path: Path = CORPUS_DIR / "registers.tsv") -> list[tuple[str, str, str]]:
+    """The speech-level word lists: (word, language, register) rows of `registers.tsv`."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, code, register = line.split("\t")
+            rows.append((word, code, register))
+    return rows
 
 
 def lexicon(shared: Path) -> dict[str, list[tuple[str, str]]]:

@@ -60,7 +60,7 @@ def test_answers_each_intent_for_the_service(
     assert answer["buttons"] == []
     assert offer["text"] == "Ada lagi yang ingin Anda ketahui tentang KTP Elektronik (KTP-el)?"
     payloads = [b["payload"] for b in offer["buttons"]]
-    assert len(payloads) == 4
+    assert len(payloads) == len(ASK_INTENTS) - 1
     assert f'/{intent}{{"service":"ktp_el"}}' not in payloads
 
 

@@ -159,7 +159,20 @@ def test_follow_up_offer_and_buttons() -> None:
         '/ask_procedure{"service":"ktp_el"}',
         '/ask_duration{"service":"ktp_el"}',
         '/ask_location_hours{"service":"ktp_el"}',
+        '/ask_eligibility{"service":"ktp_el"}',
     ]
+
+
+def test_eligibility_answer_comes_from_the_catalog_field() -> None:
+    service = {**SERVICE, "eligibility": "WNI berusia 17 tahun ke atas (UU 24/2013 Pasal 63)."}
+    assert format_service_answer("ask_eligibility", service).splitlines() == [
+        "Siapa yang boleh mengajukan KTP Elektronik (KTP-el):",
+        "WNI berusia 17 tahun ke atas (UU 24/2013 Pasal 63).",
+    ]
+    without = {**SERVICE, "eligibility": None, "who": None}
+    assert "tanyakan ke kantor layanan setempat" in format_service_answer(
+        "ask_eligibility", without
+    )
 
 
 def test_button_payloads() -> None:
@@ -191,6 +204,12 @@ def test_format_rupiah_and_office_contact() -> None:
 # --- the other languages ----------------------------------------------------------------
 
 HEADINGS = {
+    "ask_eligibility": {
+        "id": "Siapa yang boleh mengajukan KTP Elektronik (KTP-el):",
+        "jv": "Sinten ingkang saged ngajengaken KTP Elektronik (KTP-el):",
+        "su": "Saha waé anu tiasa ngajukeun KTP Elektronik (KTP-el):",
+        "en": "Who may apply for the KTP Elektronik (KTP-el):",
+    },
     "ask_requirements": {
         "id": "Persyaratan KTP Elektronik (KTP-el):",
         "jv": "Sarat-sarat KTP Elektronik (KTP-el):",

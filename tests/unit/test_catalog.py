@@ -344,7 +344,8 @@ def numbers(text: str | None) -> set[str]:
 def text_fields(payload: dict[str, Any]) -> dict[str, str | None]:
     """Every translatable text of a service payload, by a path-like key."""
     fields: dict[str, str | None] = {
-        key: payload[key] for key in ("name", "summary", "who", "validity", "regional_note")
+        key: payload[key]
+        for key in ("name", "summary", "who", "eligibility", "validity", "regional_note")
     }
     fields |= {"fee.text": payload["fee"]["text"], "duration.text": payload["duration"]["text"]}
     fields |= {f"notes[{i}]": note for i, note in enumerate(payload["notes"])}
@@ -378,7 +379,14 @@ def test_translation_keeps_structure_and_facts(catalog: Catalog, code: str, lang
         assert (text is None) == (translated[key] is None), key
         # Amounts, dates, counts and citation numbers are exactly those of the source.
         assert numbers(translated[key]) == numbers(text), (key, translated[key])
-    untranslated = set(source) - {"name", "summary", "who", "requirements", "procedure"}
+    untranslated = set(source) - {
+        "name",
+        "summary",
+        "who",
+        "eligibility",
+        "requirements",
+        "procedure",
+    }
     untranslated -= {"fee", "duration", "validity", "online", "regional_note", "notes", "language"}
     for key in untranslated:  # code, category, office, legal_basis, sources, ...
         assert payload[key] == source[key], key
@@ -557,3 +565,13 @@ def test_api_unknown_service_in_another_language_is_404(
     response = client.get("/api/v1/services/sim_a?lang=jv", headers=auth)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "service_not_found"
+
+
+def test_every_shipped_service_says_who_may_apply_in_every_language(catalog: Catalog) -> None:
+    """`eligibility` (who may apply, from what age) is filled for every service and language."""
+    for code in catalog.ordered_codes():
+        for language in CATALOG_LANGUAGES:
+            payload = catalog.service_payload(code, language)
+            assert payload is not None
+            assert payload["eligibility"], (code, language)
+            assert payload["language"] == language
