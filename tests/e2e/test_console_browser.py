@@ -162,9 +162,11 @@ def test_sign_in_with_totp_and_see_the_handed_off_citizen(browser: Browser, desk
         )
         assert conversation is not None
         desk.conversation_id = conversation.id
-    # The action server hands it off about KTP-el: it waits in Disdukcapil's queue.
+        sender_id = conversation.engine_sender_id
+    # The action server hands it off about KTP-el: it waits in Disdukcapil's queue. A bot
+    # token addresses the conversation by the engine's random sender id, never by its row id.
     response = httpx.post(
-        f"{desk.url}/api/v1/conversations/{desk.conversation_id}/handoff",
+        f"{desk.url}/api/v1/conversations/{sender_id}/handoff",
         json={"reason": "citizen_request", "service": "ktp_el"},
         headers={"Authorization": f"Bearer {desk.token}"},
     )
