@@ -25,3 +25,5 @@ def upgrade(engine: Engine) -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    if engine.dialect.name == "sqlite":
+        engine.dispose()  # migrations switch foreign keys off; new connections enforce them

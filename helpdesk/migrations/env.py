@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 from helpdesk.models import Base
 
@@ -38,7 +38,13 @@ def run_migrations_online() -> None:
         _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode rebuilds altered tables (copy, drop, rename); with rows pointing at a
+        # rebuilt table the drop fails while foreign keys are enforced. Alembic's advice:
+        # switch them off for the migration (before any transaction starts);
+        # helpdesk.migrate disposes the pool afterwards so later connections enforce again.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
