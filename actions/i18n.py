@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from rasa_sdk import Tracker
 
 from actions import messages_en, messages_id, messages_jv, messages_su
+from helpdesk.status_labels import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 DEFAULT_LANGUAGE = "id"
@@ -29,10 +30,10 @@ BULLET = "•"
 DISPLAY_TZ = timezone(timedelta(hours=7), "WIB")
 
 _MESSAGES: dict[str, dict[str, str]] = {
-    "id": messages_id.MESSAGES,
-    "jv": messages_jv.MESSAGES,
-    "su": messages_su.MESSAGES,
-    "en": messages_en.MESSAGES,
+    "id": messages_id.MESSAGES | LABELS["id"],
+    "jv": messages_jv.MESSAGES | LABELS["jv"],
+    "su": messages_su.MESSAGES | LABELS["su"],
+    "en": messages_en.MESSAGES | LABELS["en"],
 }
 _MONTHS: dict[str, tuple[str, ...]] = {
     "id": messages_id.MONTHS,

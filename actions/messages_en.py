@@ -91,13 +91,6 @@ MESSAGES: dict[str, str] = {
     "category.keimigrasian": "Immigration",
     "category.other": "Other",
     # --- request status -----------------------------------------------------------------
-    "status.submitted": "Received",
-    "status.verifying": "Being verified",
-    "status.processing": "Being processed",
-    "status.needs_documents": "Documents needed",
-    "status.ready": "Ready for collection",
-    "status.completed": "Completed",
-    "status.rejected": "Rejected",
     "next.needs_documents": (
         "Next step: complete the documents the officer's note asks for, then bring them to "
         "the service office and quote this application number."
@@ -167,15 +160,5 @@ MESSAGES: dict[str, str] = {
     ),
     "verify.locked": "The details of this number are locked for 1 hour after too many wrong tries.",
     "verify.no_identity": "Other details can only be asked of an officer.",
-    "complaint.category.pengaduan": "Complaint",
-    "complaint.category.aspirasi": "Aspiration",
-    "complaint.category.permintaan_informasi": "Information request",
-    "status.received": "Received",
-    "status.verified": "Verified",
-    "status.forwarded": "Forwarded to the responsible unit",
-    "status.in_follow_up": "Being followed up",
-    "status.finished": "Finished",
-    "status.not_our_authority": "Not our authority (redirected)",
-    "status.archived": "Archived",
     "complaint.heading": "Status of report {number}",
 }

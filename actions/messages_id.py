@@ -79,13 +79,6 @@ MESSAGES: dict[str, str] = {
     "category.keimigrasian": "Keimigrasian",
     "category.other": "Lainnya",
     # --- request status -----------------------------------------------------------------
-    "status.submitted": "Diterima",
-    "status.verifying": "Sedang diverifikasi",
-    "status.processing": "Sedang diproses",
-    "status.needs_documents": "Perlu melengkapi dokumen",
-    "status.ready": "Sudah jadi, siap diambil",
-    "status.completed": "Selesai",
-    "status.rejected": "Ditolak",
     "next.needs_documents": (
         "Langkah berikutnya: lengkapi dokumen yang diminta di catatan petugas, lalu bawa "
         "ke kantor layanan dengan menyebutkan nomor permohonan ini."
@@ -157,15 +150,5 @@ MESSAGES: dict[str, str] = {
         "Detail nomor ini sedang dikunci 1 jam karena terlalu banyak percobaan yang salah."
     ),
     "verify.no_identity": "Detail lain hanya dapat ditanyakan langsung kepada petugas.",
-    "complaint.category.pengaduan": "Pengaduan",
-    "complaint.category.aspirasi": "Aspirasi",
-    "complaint.category.permintaan_informasi": "Permintaan informasi",
-    "status.received": "Diterima",
-    "status.verified": "Terverifikasi",
-    "status.forwarded": "Diteruskan ke unit terkait",
-    "status.in_follow_up": "Sedang ditindaklanjuti",
-    "status.finished": "Selesai",
-    "status.not_our_authority": "Bukan kewenangan kami (dialihkan)",
-    "status.archived": "Diarsipkan",
     "complaint.heading": "Status laporan {number}",
 }

@@ -93,13 +93,6 @@ MESSAGES: dict[str, str] = {
     "category.keimigrasian": "Imigrasi",
     "category.other": "Sanesipun",
     # --- request status -----------------------------------------------------------------
-    "status.submitted": "Sampun katampi",
-    "status.verifying": "Saweg dipunverifikasi",
-    "status.processing": "Saweg dipunproses",
-    "status.needs_documents": "Dokumen kedah dipunjangkepi",
-    "status.ready": "Sampun dados, saged dipunpendhet",
-    "status.completed": "Sampun rampung",
-    "status.rejected": "Dipuntolak",
     "next.needs_documents": (
         "Lajengipun: mangga jangkepi dokumen ingkang dipunsuwun ing cathetan petugas, "
         "lajeng bekta dhateng kantor layanan kanthi nyebataken nomer panyuwunan punika."
@@ -179,15 +172,5 @@ MESSAGES: dict[str, str] = {
         "Rincian nomer punika saweg dipunkunci 1 jam amargi kathah sanget coba ingkang lepat."
     ),
     "verify.no_identity": "Rincian sanesipun namung saged dipuntakenaken dhateng petugas.",
-    "complaint.category.pengaduan": "Pangaduan",
-    "complaint.category.aspirasi": "Aspirasi",
-    "complaint.category.permintaan_informasi": "Panyuwunan informasi",
-    "status.received": "Sampun katampi",
-    "status.verified": "Sampun dipunverifikasi",
-    "status.forwarded": "Dipunterusaken dhateng unit ingkang wenang",
-    "status.in_follow_up": "Saweg dipuntindaklanjuti",
-    "status.finished": "Sampun rampung",
-    "status.not_our_authority": "Sanes wewenang kula (dipunalihaken)",
-    "status.archived": "Dipunarsipaken",
     "complaint.heading": "Status laporan {number}",
 }

@@ -81,13 +81,6 @@ MESSAGES: dict[str, str] = {
     "category.keimigrasian": "Imigrasi",
     "category.other": "Sanésna",
     # --- request status -----------------------------------------------------------------
-    "status.submitted": "Parantos katampi",
-    "status.verifying": "Nuju diverifikasi",
-    "status.processing": "Nuju diprosés",
-    "status.needs_documents": "Dokumén kedah dilengkepan",
-    "status.ready": "Parantos réngsé, tiasa dicandak",
-    "status.completed": "Réngsé",
-    "status.rejected": "Ditolak",
     "next.needs_documents": (
         "Léngkah salajengna: mangga lengkepan dokumén anu dipénta dina catetan patugas, "
         "teras candak ka kantor layanan bari nyebatkeun nomer permohonan ieu."
@@ -160,15 +153,5 @@ MESSAGES: dict[str, str] = {
     ),
     "verify.locked": "Rinci nomer ieu nuju dikonci 1 jam kusabab seueur teuing cobian nu lepat.",
     "verify.no_identity": "Rinci sanésna ngan tiasa ditaroskeun langsung ka petugas.",
-    "complaint.category.pengaduan": "Pangaduan",
-    "complaint.category.aspirasi": "Aspirasi",
-    "complaint.category.permintaan_informasi": "Pamundut informasi",
-    "status.received": "Parantos katampi",
-    "status.verified": "Parantos diverifikasi",
-    "status.forwarded": "Diteraskeun ka unit nu wenang",
-    "status.in_follow_up": "Nuju ditindaklanjutan",
-    "status.finished": "Parantos réngsé",
-    "status.not_our_authority": "Sanés wewenang kami (dialihkeun)",
-    "status.archived": "Diarsipkeun",
     "complaint.heading": "Status laporan {number}",
 }

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -31,7 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from helpdesk.config import REPO_ROOT
-from helpdesk.stack import Stack, StackConfig, _get_ok, _raise_keyboard_interrupt, newest_model
+from helpdesk.stack import Stack, StackConfig, _get_ok, newest_model, run_until_stopped
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/halowarga"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -306,29 +305,17 @@ def main() -> int:
 
     stack = build(REPO_ROOT / "var", database_url, redis_url, DEFAULT_PORTS, seed)
     (stack.dir / "pids.json").unlink(missing_ok=True)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    print("Starting 2 engines, 2 web processes, nginx, the action server and 2 workers...")
-    try:
+
+    def start() -> None:
+        print("Starting 2 engines, 2 web processes, nginx, the action server and 2 workers...")
         stack.start_all()
         (stack.dir / "pids.json").write_text(json.dumps(stack.pids()))
         print(f"\nAll processes ready. Logs: {stack.logs}")
         print(f"  Web chat demo page   {stack.config.helpdesk_url}/  (nginx → web-1, web-2)")
         print(f"  Engines              http://127.0.0.1:{DEFAULT_PORTS['engine_lb']} (nginx)")
         print(f"  Bench it             BENCH_URL={stack.config.helpdesk_url} make bench")
-        print("Press Ctrl-C to stop them all.", flush=True)
-        while all(p.poll() is None for p in stack.processes.values()):
-            time.sleep(1)
-        dead = [n for n, p in stack.processes.items() if p.poll() is not None]
-        print(f"stopped: {dead} exited", file=sys.stderr)
-        for name in dead:
-            print(stack.log_tail(name), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nStopping...")
-        return 0
-    finally:
-        stack.stop()
+
+    return run_until_stopped(stack, start)
 
 
 if __name__ == "__main__":

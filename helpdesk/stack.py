@@ -241,6 +241,29 @@ def _raise_keyboard_interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def run_until_stopped(stack: Stack, start: Callable[[], None]) -> int:
+    """Run `start`, then watch the processes: 1 when one dies (its log tail printed), 0 on
+    Ctrl-C or `kill`. Every process is stopped either way."""
+    # SIGINT may arrive ignored from a background shell: install both handlers explicitly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        start()
+        print("Press Ctrl-C to stop them all.", flush=True)
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        dead = [n for n, p in stack.processes.items() if p.poll() is not None]
+        print(f"stopped: {dead} exited", file=sys.stderr)
+        for name in dead:
+            print(stack.log_tail(name), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        stack.stop()
+
+
 def main() -> int:
     """`make run`: migrate + seed the embedded database, start everything, wait for Ctrl-C."""
     from helpdesk import localsecrets
@@ -280,14 +303,11 @@ def main() -> int:
         internal_port=settings.internal_port or 8001,
     )
     stack = Stack(config, token)
-    # Ctrl-C and `kill` both stop every process (SIGINT may arrive ignored from a
-    # background shell, so install the handlers explicitly).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    started = time.monotonic()
-    print(f"Starting the Rasa engine ({config.model.name}), action server and helpdesk...")
-    stack.start()
-    try:
+
+    def start() -> None:
+        started = time.monotonic()
+        print(f"Starting the Rasa engine ({config.model.name}), action server and helpdesk...")
+        stack.start()
         stack.wait_ready(timeout=300)
         print(f"\nAll processes ready in {time.monotonic() - started:.0f} s. Logs: {stack.logs}")
         print(f"  Web chat demo page   {config.helpdesk_url}/")
@@ -296,19 +316,8 @@ def main() -> int:
         print(f"  Rasa engine          {config.rasa_url}")
         print(f"  Action server        {config.actions_url}")
         print(f"  Internal API         {config.internal_url} (action server only)")
-        print("Press Ctrl-C to stop them all.", flush=True)
-        while all(p.poll() is None for p in stack.processes.values()):
-            time.sleep(1)
-        dead = [n for n, p in stack.processes.items() if p.poll() is not None]
-        print(f"stopped: {dead} exited", file=sys.stderr)
-        for name in dead:
-            print(stack.log_tail(name), file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\nStopping...")
-        return 0
-    finally:
-        stack.stop()
+
+    return run_until_stopped(stack, start)
 
 
 if __name__ == "__main__":

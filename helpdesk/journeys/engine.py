@@ -462,7 +462,7 @@ class Journeys:
         skip = [_button(t("button.skip", language), "lewati")]
         if step == "category":
             buttons = [
-                _button(t(f"category.{c}", language), c)
+                _button(t(f"complaint.category.{c}", language), c)
                 for c in ("pengaduan", "aspirasi", "permintaan_informasi")
             ]
             return JourneyReply(t(error or "complaint.start", language), buttons)
@@ -489,7 +489,7 @@ class Journeys:
             text = t(
                 "complaint.summary",
                 language,
-                category=t(f"category.{data.get('category')}", language),
+                category=t(f"complaint.category.{data.get('category')}", language),
                 description=data.get("description", ""),
                 location=data.get("location", ""),
                 occurred=data.get("occurred", ""),

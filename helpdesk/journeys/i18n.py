@@ -6,13 +6,14 @@ import re
 import unicodedata
 
 from helpdesk.journeys import messages_en, messages_id, messages_jv, messages_su
+from helpdesk.status_labels import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 MESSAGES: dict[str, dict[str, str]] = {
-    "id": messages_id.MESSAGES,
-    "jv": messages_jv.MESSAGES,
-    "su": messages_su.MESSAGES,
-    "en": messages_en.MESSAGES,
+    "id": messages_id.MESSAGES | LABELS["id"],
+    "jv": messages_jv.MESSAGES | LABELS["jv"],
+    "su": messages_su.MESSAGES | LABELS["su"],
+    "en": messages_en.MESSAGES | LABELS["en"],
 }
 
 
