@@ -26,15 +26,23 @@ from helpdesk.extensions import catalog, database
 from helpdesk.models import Agent, Conversation, Sender
 from helpdesk.services import audit, desk
 from helpdesk.services.errors import InvalidInput
+from helpdesk.services.redaction import NIK_RE, PHONE_RE
 
-NIK_RE = re.compile(r"(?<!\d)(\d{6})(\d{6})(\d{4})(?!\d)")
-PHONE_RE = re.compile(r"(?<![\d+])((?:\+62|62|0)8\d)(\d{4,8})(\d{3})(?!\d)")
+
+def _mask_nik(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return digits[:6] + "*" * 6 + digits[-4:]
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    digits = re.sub(r"[^\d+]", "", match.group())
+    head = digits.index("8") + 2  # the country or trunk prefix and the operator's 8x
+    return digits[:head] + "*" * (len(digits) - head - 3) + digits[-3:]
 
 
 def mask_personal(text: str) -> tuple[str, bool]:
     """Citizen text with NIKs and phone numbers masked; True if anything was masked."""
-    masked = NIK_RE.sub(lambda m: m.group(1) + "*" * 6 + m.group(3), text)
-    masked = PHONE_RE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), masked)
+    masked = PHONE_RE.sub(_mask_phone, NIK_RE.sub(_mask_nik, text))
     return masked, masked != text
 
 
