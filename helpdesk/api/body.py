@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import enum
+from typing import Any, TypeVar
 
 from flask import request
 
 from helpdesk.services.errors import InvalidInput
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def enum_arg(name: str, enum_cls: type[E]) -> E | None:
+    """The query argument `name` as a member of `enum_cls`, None when absent or empty."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum_cls)
+        raise InvalidInput(f"{name} must be one of: {allowed}") from None
 
 
 def json_object() -> dict[str, Any]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, request
+from flask import Response, current_app, jsonify
 from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
-from helpdesk.api.body import json_object, optional_str, required_str
+from helpdesk.api.body import enum_arg, json_object, optional_str, required_str
 from helpdesk.api.serializers import conversation_json, message_json
 from helpdesk.extensions import catalog, database, settings
 from helpdesk.language import SPOKEN_LANGUAGES
@@ -46,12 +46,7 @@ def _masked(message: dict[str, Any]) -> dict[str, Any]:
 @require_staff
 def list_conversations() -> Response:
     """Conversations, filtered by `?status=` (pending ones in queue order)."""
-    raw = request.args.get("status")
-    try:
-        status = ConversationStatus(raw) if raw else None
-    except ValueError:
-        allowed = ", ".join(s.value for s in ConversationStatus)
-        raise InvalidInput(f"status must be one of: {allowed}") from None
+    status = enum_arg("status", ConversationStatus)
     session = database().request_session()
     conversations = convs.list_conversations(session, status)
     items = [_summary(session, c) for c in conversations]
@@ -60,7 +55,7 @@ def list_conversations() -> Response:
         current_actor(),
         "conversation.list",
         "conversation",
-        f"status={raw or 'any'}",
+        f"status={status.value if status else 'any'}",
         ",".join(str(c.id) for c in conversations)[:4000] or None,
     )
     session.commit()

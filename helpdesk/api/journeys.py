@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, require_staff, require_token
-from helpdesk.api.body import json_object, optional_str, required_str
+from helpdesk.api.body import enum_arg, json_object, optional_str, required_str
 from helpdesk.api.serializers import iso
 from helpdesk.extensions import database, settings
 from helpdesk.journeys import Journeys
@@ -28,7 +28,7 @@ from helpdesk.models import (
 from helpdesk.services import audit, notifications, outbox, privacy
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import NotFound
 from helpdesk.services.redaction import mask_personal_data
 from helpdesk.services.requests import mask_nik
 from helpdesk.services.uploads import upload_dir
@@ -110,12 +110,7 @@ def complaint_json(complaint: Complaint, *, public: bool = False) -> dict[str, A
 @require_staff
 def list_complaints() -> Response:
     """Complaints, newest first; `?status=` and `?unit=` filter."""
-    raw = request.args.get("status")
-    try:
-        status = ComplaintStatus(raw) if raw else None
-    except ValueError:
-        allowed = ", ".join(s.value for s in ComplaintStatus)
-        raise InvalidInput(f"status must be one of: {allowed}") from None
+    status = enum_arg("status", ComplaintStatus)
     session = database().request_session()
     items = complaint_service.list_complaints(
         session, status=status, unit=request.args.get("unit") or None
@@ -226,12 +221,7 @@ def data_request_json(item: DataRequest) -> dict[str, Any]:
 
 
 def _list_data_requests(kind: DataRequestKind | None) -> Response:
-    raw = request.args.get("status")
-    try:
-        status = DataRequestStatus(raw) if raw else None
-    except ValueError:
-        allowed = ", ".join(s.value for s in DataRequestStatus)
-        raise InvalidInput(f"status must be one of: {allowed}") from None
+    status = enum_arg("status", DataRequestStatus)
     session = database().request_session()
     items = privacy.list_requests(session, status=status, kind=kind)
     return jsonify({"items": [data_request_json(i) for i in items]})
