@@ -64,9 +64,9 @@ bench: install train ## Load: N concurrent conversations, web chat vs engine alo
 soak: install train ## 10,000 messages at 20 conversations -> reports/soak.md (not part of make test)
 	$(VENV)/python -m tests.soak
 
-faults: install train ## Faults under load (engine killed, PostgreSQL restarted, Telegram down) -> reports/faults.md
+faults: install train ## Faults under load on the scaled stack (an engine killed, PostgreSQL restarted, Telegram down) -> reports/faults.md
 	@scripts/ensure-nginx.sh
-	$(VENV)/python -m tests.soak --faults
+	$(VENV)/python -m tests.soak --faults --scaled --messages 2000
 
 eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
 	$(VENV)/python scripts/eval_langid.py

@@ -164,14 +164,19 @@ class ScaledStack(Stack):
             servers = "".join(f"    server 127.0.0.1:{first + n};\n" for n in range(count))
             return f"  upstream {name} {{\n    least_conn;\n{servers}    keepalive 64;\n  }}\n"
 
-        def server(port: int, upstream_name: str) -> str:
+        def server(port: int, upstream_name: str, retry: str = "error") -> str:
             return (
                 f"  server {{\n    listen 127.0.0.1:{port};\n    location / {{\n"
                 f"      proxy_pass http://{upstream_name};\n      proxy_http_version 1.1;\n"
                 '      proxy_set_header Connection "";\n      proxy_set_header Host $http_host;\n'
-                "      proxy_read_timeout 120s;\n      proxy_next_upstream error;\n"
-                "    }\n  }\n"
+                f"      proxy_read_timeout 120s;\n      proxy_next_upstream {retry};\n"
+                "      proxy_next_upstream_tries 2;\n    }\n  }\n"
             )
+
+        # An engine that dies in the middle of a turn has not saved it (Rasa saves the
+        # tracker when the turn ends): the other engine takes the same message, instead of
+        # the citizen being handed to an agent as "engine_error". Web POSTs are not repeated.
+        engine_retry = "error http_502 http_503 non_idempotent"
 
         return (
             f"daemon off;\nworker_processes 1;\npid {self.dir / 'nginx.pid'};\n"
@@ -185,7 +190,7 @@ class ScaledStack(Stack):
             + upstream("engine", p["engine"], 2)
             + server(self.config.helpdesk_port, "web")
             + server(p["internal_lb"], "internal")
-            + server(p["engine_lb"], "engine")
+            + server(p["engine_lb"], "engine", engine_retry)
             + "}\n"
         )
 

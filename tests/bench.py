@@ -67,6 +67,14 @@ FAILURE_MARKERS = [
 HANDOFF_MARKERS = [text[:40] for text in TEXTS["engine_down"].values()]
 NOTICE_TEXTS = set(TEXTS["please_wait"].values())
 HISTORY = "<!-- notes: kept by make bench -->"
+# Every load citizen comes from 127.0.0.1 and sends many messages: lift the per-address and
+# per-session limits; the "please wait" threshold stays the default (3 s).
+LOAD_ENV = {
+    "WEBCHAT_RATE_LIMIT_PER_MINUTE": "100000",
+    "WEBCHAT_SESSIONS_PER_ADDRESS": "100000/minute",
+    "WEBCHAT_MESSAGES_PER_ADDRESS": "100000/minute",
+    "WEBCHAT_REPLY_WAIT_SECONDS": "3",
+}
 
 
 def script(conversation: int, length: int) -> list[str]:
@@ -334,8 +342,7 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     from tests.stackutil import seeded_stack
 
     os.environ.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))  # measure() sends it
-    env = {"WEBCHAT_RATE_LIMIT_PER_MINUTE": "600", "WEBCHAT_REPLY_WAIT_SECONDS": "3"}
-    stack = seeded_stack(tmp, env=env)
+    stack = seeded_stack(tmp, env=LOAD_ENV)
     stack.start()
     try:
         stack.wait_ready(timeout=300)
@@ -349,65 +356,12 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
 
 def scaled_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     """Start the scaled stack (helpdesk.scaled) on free ports over throw-away databases."""
-    import uuid
+    from tests.stackutil import start_scaled_stack
 
-    from helpdesk.catalog import default_catalog_dir, load_catalog
-    from helpdesk.db import Database
-    from helpdesk.migrate import upgrade
-    from helpdesk.scaled import build, drop_postgres_database
-    from helpdesk.seed import seed_requests
-    from helpdesk.services.tokens import create_token
-    from tests.stackutil import free_port
-
-    base = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/x"
-    url = base.rsplit("/", 1)[0] + f"/hw_bench_{uuid.uuid4().hex[:8]}"
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-    def seed(database_url: str) -> str:
-        database = Database(database_url)
-        upgrade(database.engine)
-        with database.session() as session:
-            seed_requests(session, frozenset(load_catalog(default_catalog_dir()).services))
-            token = create_token(session, "action-server", "bot")
-            session.commit()
-        database.dispose()
-        return token
-
-    ports = {"web": free_port(), "internal": free_port(), "engine": free_port()}
-    # consecutive pairs (web-1/web-2, ...) must be free: take a fresh base until they are
-    for key in ("web", "internal", "engine"):
-        while not _free(ports[key] + 1):
-            ports[key] = free_port()
-    ports.update(
-        public=free_port(), internal_lb=free_port(), engine_lb=free_port(), actions=free_port()
-    )
-    stack = build(tmp, url, redis_url, ports, seed)
-    stack.config.env["WEBCHAT_RATE_LIMIT_PER_MINUTE"] = "600"
-
-    def stop() -> None:
-        stack.stop()
-        drop_postgres_database(url)
-        drop_postgres_database(url + "_tracker")
-
-    try:
-        stack.start_all()
-    except BaseException:
-        stop()
-        raise
-    rasa_url = f"http://127.0.0.1:{ports['engine_lb']}"
+    stack, stop = start_scaled_stack(tmp, LOAD_ENV)
+    rasa_url = f"http://127.0.0.1:{stack.ports['engine_lb']}"
     target = Target("scaled", stack.config.helpdesk_url, rasa_url, stack.api_token, stack.pids())
     return target, stop
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,14 @@ helpdesk database and the fake API are read back:
 - duplicated: a citizen message stored twice, or a Telegram reply sent twice
 - lost: a citizen message without a bot reply (or handoff notice) after it
 
-`--faults` adds, during the run: the Telegram API failing (HTTP 502) for a minute and the
-engine killed and started again. Writes reports/soak.md or reports/faults.md.
+`--scaled` runs it on the scaled stack (PostgreSQL, Redis, two engines and two web processes
+behind nginx, two workers) instead of the embedded one (SQLite, one of each).
+
+`--faults` adds, while the citizens keep talking: the Telegram API failing (HTTP 502) for a
+minute, an engine killed (SIGKILL; on the scaled stack one of the two) and started again,
+and (scaled) PostgreSQL restarted. Citizens behave as the channels make them: the widget's
+"Try again" resends with the same client message id, Telegram redelivers an update the
+webhook did not accept. Writes reports/soak.md or reports/faults.md.
 """
 
 from __future__ import annotations
@@ -21,22 +27,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
+from channels.messages import TEXTS as BOT_TEXTS
 from helpdesk.config import REPO_ROOT
-from tests.bench import CATALOG, CHAT, STATUS, classify
+from tests.bench import CATALOG, CHAT, LOAD_ENV, STATUS, classify
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 
 TOKEN = "7012345678:AAF-soak-token"
 SECRET = "soak-webhook-secret"
 TEXTS = [t for _, t in CATALOG + STATUS + CHAT]
+NOTICES = set(BOT_TEXTS["please_wait"].values())
+RESENDS = 6  # attempts per message (the widget's "Try again", Telegram's redelivery)
+RESEND_PAUSE = 5.0
 
 
 class FlakyBotApi(FakeBotApi):
@@ -47,15 +60,23 @@ class FlakyBotApi(FakeBotApi):
     def __init__(self) -> None:
         super().__init__()
         self.refused: set[int] = set()
+        self.accepted: dict[int, int] = {}  # chat id -> messages accepted
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "sendMessage" and time.monotonic() < self.down_until:
             self.refused.add(id(params))
             return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+        if method == "sendMessage":
+            chat = int(params.get("chat_id", 0))
+            self.accepted[chat] = self.accepted.get(chat, 0) + 1
         return super().answer(method, params)
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [p for p in super().sent(method) if id(p) not in self.refused]
+
+    def sent_to(self, chat_id: int) -> int:
+        """Messages accepted for this chat so far."""
+        return self.accepted.get(chat_id, 0)
 
 
 class Counters:
@@ -63,101 +84,175 @@ class Counters:
         self.accepted = 0
         self.web_delivered = 0
         self.failed = 0
-        self.errors = 0
+        self.errors = 0  # HTTP errors seen (each resent)
+        self.given_up = 0  # messages never accepted after RESENDS attempts
+        self.keep_going = False  # faults: talk on until the fault schedule is over
+
+
+def messages_for(count: int, c: Counters) -> Iterator[int]:
+    """0, 1, 2, ... up to `count`, and on while a fault schedule still runs."""
+    i = 0
+    while i < count or c.keep_going:
+        yield i
+        i += 1
 
 
 async def web_citizen(http: httpx.AsyncClient, n: int, count: int, c: Counters) -> None:
     session_id = (await http.post("/webchat/sessions", json={})).json()["session_id"]
     path = f"/webchat/sessions/{session_id}/messages"
-    for i in range(count):
-        try:
-            response = await http.post(
-                path, json={"text": TEXTS[(n + i) % len(TEXTS)], "client_message_id": f"{n}-{i}"}
-            )
-            body = response.json()
-            response.raise_for_status()
-        except (httpx.HTTPError, ValueError):
-            c.errors += 1
+    for i in messages_for(count, c):
+        payload = {"text": TEXTS[(n + i) % len(TEXTS)], "client_message_id": f"{n}-{i}"}
+        body: dict[str, Any] | None = None
+        for _attempt in range(RESENDS):
+            try:
+                response = await http.post(path, json=payload)
+                response.raise_for_status()
+                body = response.json()
+                break
+            except (httpx.HTTPError, ValueError):
+                c.errors += 1
+                await asyncio.sleep(RESEND_PAUSE)
+        if body is None:
+            c.given_up += 1
             continue
         c.accepted += 1
-        texts = [m["text"] for m in body["messages"]]
+        texts = [m["text"] for m in body["messages"] if m.get("sender") != "citizen"]
         if body.get("pending"):
             after = body["messages"][-1]["id"]
-            deadline = time.monotonic() + 120
-            later: list[dict[str, Any]] = []
-            while not later and time.monotonic() < deadline:
-                await asyncio.sleep(0.2)
-                later = (await http.get(f"{path}?after={after}")).json()["messages"]
-            texts = [m["text"] for m in later]
+            texts = await follow(http, f"{path}?after={after}")
+        texts = [x for x in texts if x not in NOTICES]
         c.web_delivered += len(texts)
         c.failed += classify(texts)[0]
 
 
+async def follow(http: httpx.AsyncClient, url: str, limit: float = 180.0) -> list[str]:
+    """Poll like the widget (every second) until a message follows; [] after `limit`."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        await asyncio.sleep(1.0)
+        try:
+            later = (await http.get(url)).json()["messages"]
+        except (httpx.HTTPError, ValueError, KeyError):
+            continue
+        if later:
+            return [m["text"] for m in later]
+    return []
+
+
 async def telegram_citizen(
-    http: httpx.AsyncClient, n: int, count: int, c: Counters, api: FakeBotApi
+    http: httpx.AsyncClient, n: int, count: int, c: Counters, api: FlakyBotApi
 ) -> None:
     chat_id = 7_000_000 + n
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    for i in range(count):
+    for i in messages_for(count, c):
         update = text_update(n * 100_000 + i, chat_id, TEXTS[(n + i) % len(TEXTS)])
-        before = sum(1 for p in api.sent() if p.get("chat_id") == chat_id)
-        try:
-            response = await http.post("/webhooks/telegram", json=update, headers=headers)
-            response.raise_for_status()
-        except httpx.HTTPError:
-            c.errors += 1
+        before = api.sent_to(chat_id)
+        for _attempt in range(RESENDS):
+            try:
+                response = await http.post("/webhooks/telegram", json=update, headers=headers)
+                response.raise_for_status()
+                break
+            except httpx.HTTPError:
+                c.errors += 1
+                await asyncio.sleep(RESEND_PAUSE)
+        else:
+            c.given_up += 1
             continue
         c.accepted += 1
-        deadline = time.monotonic() + 120  # wait for the reply like a person (retries included)
-        while time.monotonic() < deadline:
-            if sum(1 for p in api.sent() if p.get("chat_id") == chat_id) > before:
-                break
+        deadline = time.monotonic() + 180  # wait for the reply like a person (retries included)
+        while time.monotonic() < deadline and api.sent_to(chat_id) <= before:
             await asyncio.sleep(0.3)
 
 
-async def faults(stack: Any, api: FlakyBotApi, log: list[str], started: float) -> None:
-    await asyncio.sleep(20)
-    log.append(f"{time.monotonic() - started:.0f} s: Telegram API answers 502 for 60 s")
-    api.down_until = time.monotonic() + 60
-    await asyncio.sleep(60)
-    log.append(f"{time.monotonic() - started:.0f} s: Telegram API back")
-    log.append(f"{time.monotonic() - started:.0f} s: engine killed (SIGKILL)")
-    process = stack.processes["rasa"]
-    os.killpg(process.pid, 9)
-    await asyncio.sleep(10)
-    stack.start("rasa")
-    await asyncio.to_thread(stack.wait_ready, 900, "rasa")
-    log.append(f"{time.monotonic() - started:.0f} s: engine up again")
+def restart_postgres() -> str:
+    """Restart the local PostgreSQL cluster(s) (Debian's pg_ctlcluster); what was done."""
+    if not shutil.which("pg_lsclusters"):
+        return "PostgreSQL not restarted: pg_ctlcluster not found"
+    clusters = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True).stdout
+    done = []
+    for line in clusters.splitlines():
+        version, name = line.split()[:2]
+        subprocess.run(["pg_ctlcluster", version, name, "restart"], check=True)
+        done.append(f"{version}/{name}")
+    return "PostgreSQL restarted (" + ", ".join(done) + ")"
 
 
-def count_database(path: Path) -> dict[str, int]:
-    db = sqlite3.connect(path)
-    q = lambda sql: db.execute(sql).fetchone()[0]  # noqa: E731
-    rows = db.execute("SELECT conversation_id, sender FROM messages ORDER BY id").fetchall()
-    lost = 0
-    waiting: dict[int, bool] = {}
-    for conversation, sender in rows:
+async def faults(
+    stack: Any, api: FlakyBotApi, log: list[str], started: float, c: Counters, scaled: bool
+) -> None:
+    """The fault schedule; the citizens talk on until it is over."""
+
+    def note(text: str) -> None:
+        log.append(f"{time.monotonic() - started:.0f} s: {text}")
+        print(log[-1], flush=True)
+
+    c.keep_going = True
+    try:
+        await asyncio.sleep(20)
+        note("Telegram API answers 502 for 60 s")
+        api.down_until = time.monotonic() + 60
+        await asyncio.sleep(60)
+        note("Telegram API back")
+        engine = "rasa-1" if scaled else "rasa"
+        note(f"engine {engine} killed (SIGKILL)" + (", rasa-2 still serving" if scaled else ""))
+        os.killpg(stack.processes[engine].pid, 9)
+        await asyncio.sleep(10)
+        stack.start(engine)
+        await asyncio.to_thread(stack.wait_ready, 900, engine)
+        note(f"engine {engine} up again")
+        if scaled:
+            await asyncio.sleep(20)
+            note(await asyncio.to_thread(restart_postgres))
+            await asyncio.sleep(40)
+        note("fault schedule over; the citizens finish their current message")
+    finally:
+        c.keep_going = False
+
+
+def count_database(url: str) -> dict[str, int]:
+    """Messages, replies and deliveries as the helpdesk's database holds them."""
+    engine = create_engine(url)
+    with engine.connect() as db:
+        q = lambda sql: int(db.scalar(text(sql)) or 0)  # noqa: E731
+        rows = db.execute(
+            text(
+                "SELECT m.conversation_id, m.sender, m.text, c.handoff_reason FROM messages m "
+                "JOIN conversations c ON c.id = m.conversation_id ORDER BY m.id"
+            )
+        ).all()
+        result = {
+            "stored": q("SELECT COUNT(*) FROM messages WHERE sender = 'citizen'"),
+            "distinct": q(
+                "SELECT COUNT(*) FROM (SELECT DISTINCT conversation_id, client_message_id "
+                "FROM messages WHERE sender = 'citizen') AS d"
+            ),
+            "replies": q("SELECT COUNT(*) FROM messages WHERE sender = 'bot'"),
+            "telegram_done": q(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'done' AND channel = 'telegram'"
+            ),
+            "outbox_open": q("SELECT COUNT(*) FROM outbox WHERE status = 'queued'"),
+            "outbox_failed": q("SELECT COUNT(*) FROM outbox WHERE status = 'failed'"),
+            "handoffs": q(
+                "SELECT COUNT(*) FROM conversations WHERE handoff_reason = 'engine_error'"
+            ),
+        }
+    engine.dispose()
+    # lost: a citizen message that no bot answer (a "please wait" notice is not one) follows,
+    # unless its conversation was handed to an agent (then it waits in the agents' queue)
+    lost = with_agents = 0
+    waiting: dict[int, tuple[bool, str | None]] = {}
+    for conversation, sender, body, handoff in rows:
         if sender == "citizen":
-            if waiting.get(conversation):
-                lost += 1
-            waiting[conversation] = True
-        else:
-            waiting[conversation] = False
-    lost += sum(waiting.values())
-    result = {
-        "stored": q("SELECT COUNT(*) FROM messages WHERE sender = 'citizen'"),
-        "distinct": q(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT conversation_id, client_message_id "
-            "FROM messages WHERE sender = 'citizen')"
-        ),
-        "replies": q("SELECT COUNT(*) FROM messages WHERE sender = 'bot'"),
-        "outbox_done": q("SELECT COUNT(*) FROM outbox WHERE status = 'done'"),
-        "outbox_open": q("SELECT COUNT(*) FROM outbox WHERE status != 'done'"),
-        "handoffs": q("SELECT COUNT(*) FROM conversations WHERE handoff_reason = 'engine_error'"),
-        "lost": lost,
-    }
-    db.close()
-    return result
+            if waiting.get(conversation, (False, None))[0]:
+                lost += handoff is None
+                with_agents += handoff is not None
+            waiting[conversation] = (True, handoff)
+        elif sender == "bot" and body not in NOTICES:
+            waiting[conversation] = (False, handoff)
+    for open_, handoff in waiting.values():
+        lost += open_ and handoff is None
+        with_agents += open_ and handoff is not None
+    return {**result, "lost": lost, "with_agents": with_agents}
 
 
 async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[str, Any]:
@@ -175,28 +270,44 @@ async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[st
             telegram_citizen(http, n, per, counters, api) for n in range(web_n, args.conversations)
         ]
         if args.faults:
-            tasks.append(faults(stack, api, log, started))
+            tasks.insert(0, faults(stack, api, log, started, counters, args.scaled))
         await asyncio.gather(*tasks)
+    talked = time.monotonic() - started
     # let the workers finish (retries after the Telegram outage included)
+    url = stack.config.database_url
     deadline = time.monotonic() + 300
-    db_path = stack.config.var_dir / "helpdesk.db"
-    while time.monotonic() < deadline and count_database(db_path)["outbox_open"]:
+    while time.monotonic() < deadline and count_database(url)["outbox_open"]:
         await asyncio.sleep(1)
-    wall = time.monotonic() - started
-    counts = count_database(db_path)
+    counts = count_database(url)
     sent = api.sent()
     return {
-        "wall": wall,
-        "sent_in": per * args.conversations,
+        "wall": talked,
         "accepted": counters.accepted,
         "errors": counters.errors,
+        "given_up": counters.given_up,
         "web_delivered": counters.web_delivered,
         "telegram_delivered": len(sent),
-        "telegram_duplicates": len(sent) - counts["outbox_done"],
+        "telegram_duplicates": len(sent) - counts["telegram_done"],
         "failed": counters.failed,
         "log": log,
         **counts,
     }
+
+
+def start_stack(tmp: Path, env: dict[str, str], scaled: bool) -> tuple[Any, Any]:
+    """The embedded or the scaled stack, started and ready; and its stop function."""
+    from tests.stackutil import seeded_stack, start_scaled_stack
+
+    if scaled:
+        return start_scaled_stack(tmp, env)
+    stack = seeded_stack(tmp, env=env)
+    stack.start()
+    try:
+        stack.wait_ready(timeout=900)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack, stack.stop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,54 +315,67 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--conversations", type=int, default=20)
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--scaled", action="store_true", help="the scaled stack (make run-scaled)")
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
-    from tests.stackutil import engine_missing, seeded_stack
+    from tests.stackutil import engine_missing
 
     missing = engine_missing()
     if missing:
         print(f"cannot run: {missing}", file=sys.stderr)
         return 1
+    load = os.getloadavg()[0]
     api = FlakyBotApi()
     with serve(api) as api_url, tempfile.TemporaryDirectory() as tmp:
         env = {
+            **LOAD_ENV,
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_WEBHOOK_SECRET": SECRET,
             "TELEGRAM_API_BASE_URL": api_url,
-            "WEBCHAT_RATE_LIMIT_PER_MINUTE": "600",
-            "WEBCHAT_REPLY_WAIT_SECONDS": "3",
         }
-        stack = seeded_stack(Path(tmp), env=env)
-        stack.start()
+        stack, stop = start_stack(Path(tmp), env, args.scaled)
         try:
-            stack.wait_ready(timeout=900)
             result = asyncio.run(run(args, stack, api))
         finally:
-            stack.stop()
+            stop()
     name = "faults" if args.faults else "soak"
-    r = result
-    dup = r["stored"] - r["distinct"] + max(r["telegram_duplicates"], 0)
-    lines = [
-        f"# {name.capitalize()} run (`make {name}`)",
-        "",
-        f"{r['sent_in']} messages from {args.conversations} conversations (half web chat, half "
-        f"Telegram through the fake Bot API) in {r['wall']:.0f} s; embedded stack.",
-        "",
-        "| messages in | citizen messages stored | replies stored | delivered (web / Telegram) "
-        "| duplicated | lost | failed replies | engine_error handoffs | HTTP errors |",
-        "|---|---|---|---|---|---|---|---|---|",
-        f"| {r['accepted']} | {r['stored']} | {r['replies']} | {r['web_delivered']} / "
-        f"{r['telegram_delivered']} | {dup} | {r['lost']} | {r['failed']} | {r['handoffs']} "
-        f"| {r['errors']} |",
-        "",
-        *[f"- {line}" for line in r["log"]],
-    ]
-    report = "\n".join(lines) + "\n"
+    report = render(name, args, result, load)
     print(report)
     out = REPO_ROOT / (args.out or f"reports/{name}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
     return 0
+
+
+def render(name: str, args: argparse.Namespace, r: dict[str, Any], load: float) -> str:
+    """The report: one table of counts, then the fault log."""
+    duplicated = r["stored"] - r["distinct"] + max(r["telegram_duplicates"], 0)
+    where = (
+        "scaled stack (PostgreSQL, Redis, 2 engines and 2 web processes behind nginx, 2 workers)"
+        if args.scaled
+        else "embedded stack (SQLite, 1 engine, 1 web process, 1 worker)"
+    )
+    lines = [
+        f"# {name.capitalize()} run (`make {name}`)",
+        "",
+        f"{r['accepted']} messages accepted from {args.conversations} conversations (half web "
+        f"chat, half Telegram through the fake Bot API) in {r['wall']:.0f} s "
+        f"({r['accepted'] / max(r['wall'], 1e-9):.1f} messages/s); {where}; 1-minute load "
+        f"average before the run {load:.1f}.",
+        "",
+        "| messages in | citizen messages stored | replies stored | delivered (web / Telegram) "
+        "| duplicated | lost | waiting for an agent | failed replies | engine_error handoffs "
+        "| HTTP errors (resent) | never accepted |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| {r['accepted']} | {r['stored']} | {r['replies']} | {r['web_delivered']} / "
+        f"{r['telegram_delivered']} | {duplicated} | {r['lost']} | {r['with_agents']} "
+        f"| {r['failed']} | {r['handoffs']} | {r['errors']} | {r['given_up']} |",
+        "",
+        f"Outbox after the run: {r['outbox_open']} still queued, {r['outbox_failed']} failed.",
+        "",
+        *[f"- {line}" for line in r["log"]],
+    ]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

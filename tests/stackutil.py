@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -102,3 +102,62 @@ def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
         yield stack
     finally:
         stack.stop()
+
+
+def start_scaled_stack(
+    var_dir: Path, env: dict[str, str] | None = None
+) -> tuple[Any, Callable[[], None]]:
+    """The scaled stack (`helpdesk.scaled`: PostgreSQL, Redis, 2 engines, 2 web processes
+    behind nginx, 2 workers) over throw-away databases on free ports, started and ready.
+
+    Returns the stack and a function that stops it and drops its databases.
+    """
+    import uuid
+
+    from helpdesk.scaled import build, drop_postgres_database
+
+    base = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/x"
+    url = base.rsplit("/", 1)[0] + f"/hw_load_{uuid.uuid4().hex[:8]}"
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+    def seed(database_url: str) -> str:
+        database = Database(database_url)
+        upgrade(database.engine)
+        with database.session() as session:
+            seed_requests(session, frozenset(load_catalog(default_catalog_dir()).services))
+            token = create_token(session, "action-server", "bot")
+            session.commit()
+        database.dispose()
+        return token
+
+    ports = {"web": free_port(), "internal": free_port(), "engine": free_port()}
+    # consecutive pairs (web-1/web-2, ...) must be free: take a fresh base until they are
+    for key in ("web", "internal", "engine"):
+        while not _port_free(ports[key] + 1):
+            ports[key] = free_port()
+    ports.update(
+        public=free_port(), internal_lb=free_port(), engine_lb=free_port(), actions=free_port()
+    )
+    stack = build(var_dir, url, redis_url, ports, seed)
+    stack.config.env.update(env or {})
+
+    def stop() -> None:
+        stack.stop()
+        drop_postgres_database(url)
+        drop_postgres_database(url + "_tracker")
+
+    try:
+        stack.start_all()
+    except BaseException:
+        stop()
+        raise
+    return stack, stop
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
