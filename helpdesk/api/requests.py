@@ -82,12 +82,24 @@ def get_request(tracking_number: str) -> Response:
     normalized = service_requests.normalize_tracking_number(tracking_number)
     if normalized and complaint_service.is_complaint_number(normalized):
         complaint = complaint_service.get_complaint(session, normalized)
-        audit.record(session, current_actor(), "complaint.read", "complaint", normalized)
+        audit.record(
+            session,
+            current_actor(),
+            "complaint.read",
+            "complaint",
+            normalized,
+            personal=is_staff(),
+        )
         session.commit()
         return jsonify(complaint_json(complaint, public=not is_staff()))
     request = service_requests.get_request(session, tracking_number)
     audit.record(
-        session, current_actor(), "request.read", "service_request", request.tracking_number
+        session,
+        current_actor(),
+        "request.read",
+        "service_request",
+        request.tracking_number,
+        personal=is_staff(),
     )
     session.commit()
     return jsonify(_json(request))

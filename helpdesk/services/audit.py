@@ -25,10 +25,15 @@ def record(
     target_type: str,
     target_id: str | int,
     detail: str | None = None,
+    *,
+    personal: bool = True,
 ) -> None:
     """Append one audit event (committed with the caller's transaction).
 
-    Reads of one citizen's record also count towards the mass-read alert.
+    Reads of one citizen's personal data also count towards the mass-read alert;
+    `personal=False` records a read that returned none (the bot's status lookups, which
+    would otherwise raise a false alarm once more than the threshold of citizens ask per
+    hour).
     """
     session.add(
         AuditEvent(
@@ -41,6 +46,8 @@ def record(
     )
     if action in LOCKOUT_ACTIONS:  # the console's lockout becomes an alerted security event
         security.record_event(session, "signin_lockout", actor=actor, detail=detail)
-    if action.endswith(security.READ_SUFFIX):
+    if personal and action.endswith(security.READ_SUFFIX):
         session.flush()
-        security.check_mass_read(session, actor, mass_read_threshold())
+        security.check_mass_read(
+            session, actor, mass_read_threshold(), (target_type, str(target_id))
+        )

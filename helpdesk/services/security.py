@@ -118,12 +118,20 @@ def acknowledge(session: Session, event_id: int, by: str) -> SecurityEvent | Non
     return event
 
 
-def check_mass_read(session: Session, actor: str, threshold: int) -> SecurityEvent | None:
+def check_mass_read(
+    session: Session, actor: str, threshold: int, target: tuple[str, str] | None = None
+) -> SecurityEvent | None:
     """Record `mass_read` when `actor` read more than `threshold` distinct citizens' records
-    in the last hour (once per actor per hour)."""
+    in the last hour (once per actor per hour).
+
+    `target` is the record just read (its audit event already flushed): when the actor read
+    it before within the hour, the distinct count has not changed and is not recounted.
+    """
     if threshold <= 0:
         return None
     since = utcnow() - MASS_READ_WINDOW
+    if target is not None and _read_before(session, actor, target, since):
+        return None
     distinct = session.scalar(
         select(
             func.count(func.distinct(AuditEvent.target_type + ":" + AuditEvent.target_id))
@@ -153,3 +161,22 @@ def check_mass_read(session: Session, actor: str, threshold: int) -> SecurityEve
         detail=f"{distinct} citizens' records read within {MASS_READ_WINDOW}",
         severity="critical",
     )
+
+
+def _read_before(session: Session, actor: str, target: tuple[str, str], since: datetime) -> bool:
+    """Whether `actor` read `target` earlier within the window (besides the read just made)."""
+    reads = session.scalar(
+        select(func.count()).select_from(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.actor == actor,
+                AuditEvent.created_at >= since,
+                AuditEvent.target_type == target[0],
+                AuditEvent.target_id == target[1],
+                AuditEvent.action.like(f"%{READ_SUFFIX}"),
+            )
+            .limit(2)
+            .subquery()
+        )
+    )
+    return int(reads or 0) > 1

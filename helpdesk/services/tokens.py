@@ -13,6 +13,7 @@ from helpdesk.models import ApiToken, utcnow
 
 TOKEN_PREFIX = "hw_"
 SCOPES = ("staff", "bot")
+LAST_USED_PRECISION = timedelta(minutes=1)  # how often last_used_at is written
 
 
 def _digest(token: str) -> str:
@@ -58,7 +59,10 @@ def verify_token(session: Session, token: str) -> ApiToken | None:
     record = find_token(session, token)
     if record is None or not is_live(record):
         return None
-    record.last_used_at = utcnow()
+    now = utcnow()
+    # to the minute: a write per request would cost every API call a transaction
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_PRECISION:
+        record.last_used_at = now
     return record
 
 

@@ -25,6 +25,7 @@ from helpdesk.config import Settings
 from helpdesk.db import Database
 from helpdesk.extensions import database
 from helpdesk.models import (
+    AuditEvent,
     Channel,
     Conversation,
     InboundEvent,
@@ -39,6 +40,7 @@ from helpdesk.security.redaction import RedactingFilter, configured_secrets, ins
 from helpdesk.services import conversations as convs
 from helpdesk.services import requests as service_requests
 from helpdesk.services import security
+from helpdesk.services.tokens import create_token
 
 NIK = "3201019876543210"
 
@@ -257,6 +259,64 @@ def test_mass_reads_raise_one_security_event(
     assert [(e.kind, e.actor, e.severity) for e in events] == [
         ("mass_read", "token:tests", "critical")
     ]
+
+
+def test_rereading_the_same_records_is_not_a_mass_read_a_new_one_over_the_limit_is(
+    app: Flask, client: FlaskClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SECURITY_MASS_READ_THRESHOLD", "3")
+    numbers = [_request(app, f"32010100000001{i:02d}") for i in range(3)]
+    for _ in range(5):
+        for number in numbers:
+            assert client.get(f"/api/v1/requests/{number}", headers=auth).status_code == 200
+    with app.app_context(), database().session() as session:
+        assert session.scalars(select(SecurityEvent)).all() == []
+        reads = session.scalars(select(AuditEvent).where(AuditEvent.action == "request.read"))
+        assert len(reads.all()) == 15  # every read is still audited
+    fourth = _request(app, "3201010000000199")
+    assert client.get(f"/api/v1/requests/{fourth}", headers=auth).status_code == 200
+    with app.app_context(), database().session() as session:
+        assert [e.kind for e in session.scalars(select(SecurityEvent))] == ["mass_read"]
+
+
+def test_the_bots_status_lookups_are_audited_but_not_a_mass_read(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot sees no personal data: a busy day of citizens checking statuses is no alarm."""
+    monkeypatch.setenv("SECURITY_MASS_READ_THRESHOLD", "3")
+    with app.app_context(), database().session() as session:
+        bot = {"Authorization": f"Bearer {create_token(session, 'action-server', 'bot')}"}
+        session.commit()
+    numbers = [_request(app, f"32010100000002{i:02d}") for i in range(6)]
+    for number in numbers:
+        assert client.get(f"/api/v1/requests/{number}", headers=bot).status_code == 200
+    with app.app_context(), database().session() as session:
+        assert session.scalars(select(SecurityEvent)).all() == []
+        actors = session.scalars(
+            select(AuditEvent.actor).where(AuditEvent.action == "request.read")
+        ).all()
+    assert actors == ["token:action-server"] * 6
+
+
+def test_a_tokens_last_use_is_written_once_a_minute_not_per_request(
+    app: Flask, client: FlaskClient, auth: dict[str, str]
+) -> None:
+    from helpdesk.models import ApiToken
+
+    number = _request(app)
+    assert client.get(f"/api/v1/requests/{number}", headers=auth).status_code == 200
+    with app.app_context(), database().session() as session:
+        first = session.scalars(select(ApiToken.last_used_at)).one()
+    assert first is not None
+    assert client.get(f"/api/v1/requests/{number}", headers=auth).status_code == 200
+    with app.app_context(), database().session() as session:
+        assert session.scalars(select(ApiToken.last_used_at)).one() == first
+        session.execute(update(ApiToken).values(last_used_at=first - timedelta(minutes=2)))
+        session.commit()
+    assert client.get(f"/api/v1/requests/{number}", headers=auth).status_code == 200
+    with app.app_context(), database().session() as session:
+        later = session.scalars(select(ApiToken.last_used_at)).one()
+    assert later is not None and later > first
 
 
 def test_forged_webhooks_are_recorded_once_a_minute(database_url: str) -> None:
