@@ -8,11 +8,13 @@ asks (an action calls the API), after repeated fallbacks, and when the engine fa
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from channels import messages
@@ -33,6 +35,8 @@ from helpdesk.services import nlu_inbox, outbox, sla, surveys
 log = logging.getLogger(__name__)
 
 FALLBACKS_BEFORE_HANDOFF = 2
+STORE_RETRY_SECONDS = 60.0  # how long an answer waits for the database to come back
+STORE_RETRY_PAUSE = 1.0
 HISTORY_MESSAGES = 5
 
 
@@ -95,7 +99,9 @@ class Router:
         if accepted.turn is None:
             return accepted.result
         outcome = self.call_engine(accepted.turn)
-        replies = accepted.result.replies + self.store_outcome(session, accepted.turn, outcome)
+        replies = accepted.result.replies + self.store_outcome_retrying(
+            session, accepted.turn, outcome
+        )
         session.refresh(accepted.result.conversation)
         result = accepted.result
         return RouteResult(result.conversation, result.citizen_message, replies)
@@ -177,6 +183,24 @@ class Router:
             replies.append(self._store(session, conversation, turn.notice))
         self._deliver(session, conversation, replies)
         return replies
+
+    def store_outcome_retrying(
+        self, session: Session, turn: EngineTurn, outcome: list[BotReply] | EngineUnavailable
+    ) -> list[Message]:
+        """`store_outcome`, tried again for up to STORE_RETRY_SECONDS while the database is
+        unreachable (a restart, a failover): the engine has answered and its turn is saved,
+        so dropping the answer here would lose it for good (a retried delivery only finds the
+        citizen's message stored). A failed attempt commits nothing."""
+        deadline = time.monotonic() + STORE_RETRY_SECONDS
+        while True:
+            try:
+                return self.store_outcome(session, turn, outcome)
+            except OperationalError:
+                session.rollback()
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("database unreachable; storing the engine's answer again shortly")
+                time.sleep(STORE_RETRY_PAUSE)
 
     def waiting_notice(self, session: Session, turn: EngineTurn) -> Message | None:
         """Store and queue the "please wait, you are in line" message for a slow turn."""

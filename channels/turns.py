@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from channels.base import BotReply, EngineUnavailable
 from channels.router import EngineTurn, Router
 from helpdesk.api.serializers import message_json
 from helpdesk.db import Database
@@ -76,9 +77,7 @@ class TurnPool:
         try:
             with self._conversation(turn.turn.conversation_id):
                 outcome = self._router.call_engine(turn.turn)
-                with turn.lock, self._database.session() as session:
-                    replies = self._router.store_outcome(session, turn.turn, outcome)
-                    turn.messages = [message_json(m) for m in replies]
+                self._store(turn, outcome)
         except Exception:  # the citizen's message is stored; never let the pool thread die
             log.exception("engine turn failed for conversation %s", turn.turn.conversation_id)
         finally:
@@ -87,6 +86,12 @@ class TurnPool:
             with self._lock:
                 self._queued -= 1
                 self._turn_seconds = 0.8 * self._turn_seconds + 0.2 * min(elapsed, 30.0)
+
+    def _store(self, turn: Turn, outcome: list[BotReply] | EngineUnavailable) -> None:
+        """Store the engine's answer (waiting out a database restart, see the router)."""
+        with turn.lock, self._database.session() as session:
+            replies = self._router.store_outcome_retrying(session, turn.turn, outcome)
+            turn.messages = [message_json(m) for m in replies]
 
     def _conversation(self, conversation_id: int) -> _Held:
         """A lock per conversation, so one citizen's turns reach the engine in order."""

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.exc import OperationalError
 
 from actions.client import HelpdeskClient, HelpdeskUnavailable
 from channels.base import BotReply, EngineBusy, EngineUnavailable
@@ -185,6 +186,31 @@ def test_a_dead_engine_still_hands_off(client: FlaskClient, fake_engine: FakeEng
     client.post(f"/webchat/sessions/{session_id}/messages", json={"text": "ktp"})
     history = client.get(f"/webchat/sessions/{session_id}/messages").get_json()
     assert history["status"] == "pending"
+
+
+def test_an_answer_is_stored_once_the_database_is_back(
+    client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database restart while the engine works: the answer waits for it, it is not lost."""
+    import channels.router
+
+    router = app.extensions["turns"]._router
+    real = router.store_outcome
+    failures = [OperationalError("INSERT", {}, Exception("server closed the connection"))]
+
+    def flaky(*args: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args)
+
+    monkeypatch.setattr(router, "store_outcome", flaky)
+    monkeypatch.setattr(channels.router, "STORE_RETRY_PAUSE", 0.0)
+    session_id = start(client)
+    body = client.post(f"/webchat/sessions/{session_id}/messages", json={"text": "ktp"}).get_json()
+    assert not failures
+    assert [m["text"] for m in body["messages"]] == ["Halo dari bot"]
+    history = client.get(f"/webchat/sessions/{session_id}/messages").get_json()
+    assert [m["sender"] for m in history["messages"]] == ["citizen", "bot"]
 
 
 # --- the catalog: ETag on the server, a revalidated copy in the actions ---------------
