@@ -1,4 +1,5 @@
-"""Start the Rasa engine (`rasa ...` arguments) with one behaviour-preserving speed-up.
+"""Start the Rasa engine (`rasa ...` arguments) with one behaviour-preserving speed-up
+and a reconnecting tracker store.
 
 Rasa 3.6 checks every answer of the action server with `jsonschema.validate(result,
 schema)`, which first re-validates the (constant, large) schema itself against the JSON
@@ -45,6 +46,25 @@ def speed_up_action_validation() -> None:
     action.RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
+def reconnect_after_a_database_restart() -> None:
+    """Check pooled PostgreSQL connections of the SQL tracker store before use.
+
+    Rasa 3.6 creates its engine without `pool_pre_ping`: after PostgreSQL restarts, the first
+    turn on each engine meets a dead connection and fails with HTTP 500, which the helpdesk
+    must treat as a dead engine (a handoff). With the ping the pool reconnects instead."""
+    from rasa.core import tracker_store
+
+    original = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        kwargs = original(url)
+        if tracker_store.is_postgresql_url(url):
+            kwargs["pool_pre_ping"] = True
+        return kwargs
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
+
+
 def add_auth_token(argv: list[str]) -> list[str]:
     """`--auth-token $RASA_TOKEN` for `run --enable-api`, kept off the command line (where
     `ps` shows it to every local user); without RASA_TOKEN the API is not started open."""
@@ -59,6 +79,7 @@ def add_auth_token(argv: list[str]) -> list[str]:
 def main() -> None:
     """`rasa` with the speed-up applied and the API token from the environment."""
     speed_up_action_validation()
+    reconnect_after_a_database_restart()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *add_auth_token(sys.argv[1:])]
