@@ -227,6 +227,19 @@ async def rest_status_rate(base_url: str, token: str, seconds: float = 5.0) -> t
         return done / (time.perf_counter() - started), errors
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
+
+
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a process, in MB."""
     try:
@@ -250,7 +263,17 @@ class Target:
 async def measure(target: Target, levels: list[int], length: int) -> dict[str, Any]:
     rasa_params = {"token": os.environ["RASA_TOKEN"]} if os.environ.get("RASA_TOKEN") else None
     runs: list[Run] = []
+    cpu: dict[str, dict[str, float]] = {"web chat": {}, "engine alone": {}}
+    answered: dict[str, int] = {"web chat": 0, "engine alone": 0}
+
+    def count_cpu(target_name: str, before: dict[str, float], run: Run) -> None:
+        after = cpu_snapshot(target.pids)
+        for name, seconds in after.items():
+            cpu[target_name][name] = cpu[target_name].get(name, 0.0) + seconds - before[name]
+        answered[target_name] += len(run.samples)
+
     for n in levels:
+        before = cpu_snapshot(target.pids)
         web = await level(
             "web chat",
             target.web_url,
@@ -258,6 +281,8 @@ async def measure(target: Target, levels: list[int], length: int) -> dict[str, A
             length,
             lambda http, i, s: webchat_conversation(http, i, length, s),
         )
+        count_cpu("web chat", before, web)
+        before = cpu_snapshot(target.pids)
         tag = f"{target.label}-{n}-{time.time_ns()}"
         engine = await level(
             "engine alone",
@@ -267,6 +292,7 @@ async def measure(target: Target, levels: list[int], length: int) -> dict[str, A
             lambda http, i, s, tag=tag: engine_conversation(http, i, length, s, tag),  # type: ignore[misc]
             rasa_params,
         )
+        count_cpu("engine alone", before, engine)
         runs += [web, engine]
         print(json.dumps([web.row(), engine.row()]), flush=True)
     rate, errors = await rest_status_rate(target.web_url, target.token)
@@ -276,6 +302,11 @@ async def measure(target: Target, levels: list[int], length: int) -> dict[str, A
         "status_rate": rate,
         "status_errors": errors,
         "rss": {name: peak_rss_mb(pid) for name, pid in target.pids.items()},
+        # CPU milliseconds per answered message, per process, over all levels of each path
+        "cpu_ms": {
+            path: {name: 1000 * sec / max(answered[path], 1) for name, sec in used.items()}
+            for path, used in cpu.items()
+        },
     }
 
 
@@ -308,8 +339,27 @@ def markdown(result: dict[str, Any], levels: list[int], length: int, load: str) 
         f"Status lookup through the REST API (16 clients, 5 s): "
         f"{result['status_rate']:.0f} requests/s, {result['status_errors']} errors."
     )
-    lines += ["", "| process | peak RSS MB |", "|---|---|"]
-    lines += [f"| {name} | {mb:.0f} |" for name, mb in result["rss"].items()]
+    cpu = result["cpu_ms"]
+    lines += [
+        "",
+        "| process | peak RSS MB | CPU ms per message, web chat "
+        "| CPU ms per message, engine alone |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {name} | {mb:.0f} | {cpu['web chat'].get(name, 0):.1f} "
+        f"| {cpu['engine alone'].get(name, 0):.1f} |"
+        for name, mb in result["rss"].items()
+    ]
+    web_total = sum(cpu["web chat"].values())
+    cores = os.cpu_count() or 1
+    lines += [
+        f"| **all** | | **{web_total:.1f}** | **{sum(cpu['engine alone'].values()):.1f}** |",
+        "",
+        f"CPU ceiling of the web chat path on this machine: {cores} cores / "
+        f"{web_total:.1f} ms per message = {cores * 1000 / max(web_total, 1e-9):.0f} messages/s "
+        "(nginx and PostgreSQL, where used, not counted).",
+    ]
     return "\n".join(lines) + "\n"
 
 
