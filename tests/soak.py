@@ -318,7 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scaled", action="store_true", help="the scaled stack (make run-scaled)")
     parser.add_argument("--out", default="")
     args = parser.parse_args(argv)
-    from tests.stackutil import engine_missing
+    from tests.stackutil import engine_missing, use_throwaway_secrets
+
+    use_throwaway_secrets()
 
     missing = engine_missing()
     if missing:

@@ -28,6 +28,18 @@ def free_port() -> int:
         return port
 
 
+def use_throwaway_secrets() -> None:
+    """Fresh keys for a load run outside pytest (tests/conftest.py sets fixed test keys):
+    the seeded database and every process of the stack inherit them from the environment."""
+    import secrets
+
+    from helpdesk.crypto import generate_index_key, generate_key
+
+    os.environ.setdefault("ENCRYPTION_KEYS", generate_key())
+    os.environ.setdefault("BLIND_INDEX_KEY", generate_index_key())
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
+
+
 def engine_missing() -> str | None:
     """Why the engine cannot start here, or None."""
     if not (REPO_ROOT / ".venv-rasa" / "bin" / "rasa").exists():
