@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -9,6 +10,8 @@ from flask import current_app
 from helpdesk.catalog import Catalog
 from helpdesk.config import Settings
 from helpdesk.db import Database
+
+CATALOG_CHECK_SECONDS = 1.0  # how often a web process asks whether something was published
 
 
 def database() -> Database:
@@ -26,26 +29,37 @@ def seed_catalog() -> Catalog:
 def catalog() -> Catalog:
     """The app's service catalog: the seed with each service's newest published version.
 
-    Rebuilt only when something was published (one small query per call checks that), so
-    a publication reaches the API, and through it the bot, at once.
+    Rebuilt only when something was published. Whether it was is checked with one small
+    query at most once per CATALOG_CHECK_SECONDS, so a publication reaches this process at
+    once (`catalog_published` drops the copy) and the other web processes, and through
+    them the bot, within a second.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
     from helpdesk.services import catalog_versions
 
+    cached = current_app.extensions.get("catalog_effective")
+    now = time.monotonic()
+    if cached is not None and now - cached[2] < CATALOG_CHECK_SECONDS:
+        fresh: Catalog = cached[1]
+        return fresh
     seed = seed_catalog()
     try:
         with database().session() as session:
             key = catalog_versions.stamp(session)
-            cached = current_app.extensions.get("catalog_effective")
             if cached is not None and cached[0] == key:
                 effective: Catalog = cached[1]
-                return effective
-            effective = catalog_versions.effective_catalog(session, seed)
+            else:
+                effective = catalog_versions.effective_catalog(session, seed)
     except SQLAlchemyError:  # a database without the versions table yet
         return seed
-    current_app.extensions["catalog_effective"] = (key, effective)
+    current_app.extensions["catalog_effective"] = (key, effective, now)
     return effective
+
+
+def catalog_published() -> None:
+    """Something was published here: the next `catalog()` call checks at once."""
+    current_app.extensions.pop("catalog_effective", None)
 
 
 def catalog_dir() -> Path:

@@ -421,8 +421,11 @@ class AuditEvent(Base):
     """Who touched which personal data, when, and how (append-only)."""
 
     __tablename__ = "audit_events"
-    # the mass-read check counts one actor's reads of the last hour
-    __table_args__ = (Index("ix_audit_events_actor_created_at", "actor", "created_at"),)
+    # the mass-read check: one actor's reads of the last hour; has it read this record?
+    __table_args__ = (
+        Index("ix_audit_events_actor_created_at", "actor", "created_at"),
+        Index("ix_audit_events_actor_target_id", "actor", "target_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor: Mapped[str] = mapped_column(String(120))

@@ -8,7 +8,7 @@ from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, require_staff, require_token
 from helpdesk.api.body import json_object
 from helpdesk.catalog import CATALOG_LANGUAGES, SOURCE_LANGUAGE
-from helpdesk.extensions import catalog, catalog_dir, database, seed_catalog
+from helpdesk.extensions import catalog, catalog_dir, catalog_published, database, seed_catalog
 from helpdesk.services import audit, catalog_versions
 from helpdesk.services.errors import InvalidInput, NotFound
 
@@ -130,6 +130,7 @@ def publish_version(code: str, version: int) -> Response:
     row = catalog_versions.publish(session, seed_catalog(), code, version, current_actor())
     audit.record(session, current_actor(), "catalog.publish", "service", code, str(version))
     session.commit()
+    catalog_published()
     return jsonify(catalog_versions.version_json(row, row))
 
 

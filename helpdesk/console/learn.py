@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.console import bp
 from helpdesk.console.auth import current_agent, require_role
-from helpdesk.extensions import catalog, catalog_dir, database, seed_catalog
+from helpdesk.extensions import catalog, catalog_dir, catalog_published, database, seed_catalog
 from helpdesk.models import AgentRole
 from helpdesk.services import audit, catalog_versions, nlu_inbox
 from helpdesk.services.errors import InvalidInput
@@ -158,4 +158,5 @@ def catalog_version_action(code: str, version: int, action: str) -> ResponseRetu
         raise InvalidInput("unknown action")
     audit.record(db, _actor(), f"catalog.{action}", "service", code, str(version))
     db.commit()
+    catalog_published()
     return redirect(url_for("console.catalog_service", code=code))

@@ -165,18 +165,15 @@ def check_mass_read(
 
 def _read_before(session: Session, actor: str, target: tuple[str, str], since: datetime) -> bool:
     """Whether `actor` read `target` earlier within the window (besides the read just made)."""
-    reads = session.scalar(
-        select(func.count()).select_from(
-            select(AuditEvent.id)
-            .where(
-                AuditEvent.actor == actor,
-                AuditEvent.created_at >= since,
-                AuditEvent.target_type == target[0],
-                AuditEvent.target_id == target[1],
-                AuditEvent.action.like(f"%{READ_SUFFIX}"),
-            )
-            .limit(2)
-            .subquery()
+    reads = session.scalars(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.actor == actor,
+            AuditEvent.target_id == target[1],
+            AuditEvent.target_type == target[0],
+            AuditEvent.created_at >= since,
+            AuditEvent.action.like(f"%{READ_SUFFIX}"),
         )
-    )
-    return int(reads or 0) > 1
+        .limit(2)
+    ).all()
+    return len(reads) > 1

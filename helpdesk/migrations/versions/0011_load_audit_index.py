@@ -1,4 +1,4 @@
-"""audit events: an index on (actor, created_at) for the per-actor mass-read check
+"""audit events: indexes for the mass-read check, (actor, created_at) and (actor, target_id)
 
 Revision ID: 0011_load_audit_index
 Revises: 0010_learn_inbox_catalog
@@ -19,7 +19,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_audit_events_actor_created_at", "audit_events", ["actor", "created_at"], unique=False
     )
+    op.create_index(
+        "ix_audit_events_actor_target_id", "audit_events", ["actor", "target_id"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_events_actor_target_id", table_name="audit_events")
     op.drop_index("ix_audit_events_actor_created_at", table_name="audit_events")
