@@ -66,6 +66,7 @@ class ScaledStack(Stack):
 
     def _env(self) -> dict[str, str]:
         env = super()._env()
+        env.setdefault("TICKET_LOCK_LIFETIME", "15")  # see .env.example
         env.update(
             REDIS_URL=self.redis_url,
             RASA_URL=f"http://127.0.0.1:{self.ports['engine_lb']}",
@@ -161,7 +162,12 @@ class ScaledStack(Stack):
         tmp = self.dir / "tmp"
 
         def upstream(name: str, first: int, count: int) -> str:
-            servers = "".join(f"    server 127.0.0.1:{first + n};\n" for n in range(count))
+            # max_fails=0: never mark a server down for a while (after one refused connection,
+            # during a start or a restart, nginx would otherwise answer "no live upstreams"
+            # for every server); a refused connection still moves on to the next server
+            servers = "".join(
+                f"    server 127.0.0.1:{first + n} max_fails=0;\n" for n in range(count)
+            )
             return f"  upstream {name} {{\n    least_conn;\n{servers}    keepalive 64;\n  }}\n"
 
         def server(port: int, upstream_name: str, retry: str = "error") -> str:

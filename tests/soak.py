@@ -41,7 +41,7 @@ from sqlalchemy import create_engine, text
 
 from channels.messages import TEXTS as BOT_TEXTS
 from helpdesk.config import REPO_ROOT
-from tests.bench import CATALOG, CHAT, LOAD_ENV, STATUS, classify
+from tests.bench import CATALOG, CHAT, HANDOFF_MARKERS, LOAD_ENV, STATUS, classify
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 
 TOKEN = "7012345678:AAF-soak-token"
@@ -61,6 +61,7 @@ class FlakyBotApi(FakeBotApi):
         super().__init__()
         self.refused: set[int] = set()
         self.accepted: dict[int, int] = {}  # chat id -> messages accepted
+        self.handed_off: set[int] = set()  # chats told "an officer will answer"
 
     def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "sendMessage" and time.monotonic() < self.down_until:
@@ -69,6 +70,8 @@ class FlakyBotApi(FakeBotApi):
         if method == "sendMessage":
             chat = int(params.get("chat_id", 0))
             self.accepted[chat] = self.accepted.get(chat, 0) + 1
+            if any(marker in str(params.get("text", "")) for marker in HANDOFF_MARKERS):
+                self.handed_off.add(chat)
         return super().answer(method, params)
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
@@ -86,6 +89,7 @@ class Counters:
         self.failed = 0
         self.errors = 0  # HTTP errors seen (each resent)
         self.given_up = 0  # messages never accepted after RESENDS attempts
+        self.handed_off = 0  # citizens handed to an agent: they wait for one, as people do
         self.keep_going = False  # faults: talk on until the fault schedule is over
 
 
@@ -117,26 +121,32 @@ async def web_citizen(http: httpx.AsyncClient, n: int, count: int, c: Counters) 
             continue
         c.accepted += 1
         texts = [m["text"] for m in body["messages"] if m.get("sender") != "citizen"]
+        status = body.get("status", "bot")
         if body.get("pending"):
             after = body["messages"][-1]["id"]
-            texts = await follow(http, f"{path}?after={after}")
+            texts, status = await follow(http, f"{path}?after={after}")
         texts = [x for x in texts if x not in NOTICES]
         c.web_delivered += len(texts)
-        c.failed += classify(texts)[0]
+        failed, handoff = classify(texts)
+        c.failed += failed
+        if handoff or status != "bot":
+            c.handed_off += 1
+            return
 
 
-async def follow(http: httpx.AsyncClient, url: str, limit: float = 180.0) -> list[str]:
-    """Poll like the widget (every second) until a message follows; [] after `limit`."""
+async def follow(http: httpx.AsyncClient, url: str, limit: float = 180.0) -> tuple[list[str], str]:
+    """Poll like the widget (every second) until a message follows (its texts and the
+    conversation's status); nothing after `limit`."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         await asyncio.sleep(1.0)
         try:
-            later = (await http.get(url)).json()["messages"]
-        except (httpx.HTTPError, ValueError, KeyError):
+            body = (await http.get(url)).json()
+        except (httpx.HTTPError, ValueError):
             continue
-        if later:
-            return [m["text"] for m in later]
-    return []
+        if body.get("messages"):
+            return [m["text"] for m in body["messages"]], str(body.get("status", "bot"))
+    return [], "bot"
 
 
 async def telegram_citizen(
@@ -162,6 +172,9 @@ async def telegram_citizen(
         deadline = time.monotonic() + 180  # wait for the reply like a person (retries included)
         while time.monotonic() < deadline and api.sent_to(chat_id) <= before:
             await asyncio.sleep(0.3)
+        if chat_id in api.handed_off:
+            c.handed_off += 1
+            return
 
 
 def restart_postgres() -> str:
@@ -285,6 +298,7 @@ async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[st
         "accepted": counters.accepted,
         "errors": counters.errors,
         "given_up": counters.given_up,
+        "citizens_handed_off": counters.handed_off,
         "web_delivered": counters.web_delivered,
         "telegram_delivered": len(sent),
         "telegram_duplicates": len(sent) - counts["telegram_done"],
@@ -373,7 +387,9 @@ def render(name: str, args: argparse.Namespace, r: dict[str, Any], load: float) 
         f"{r['telegram_delivered']} | {duplicated} | {r['lost']} | {r['with_agents']} "
         f"| {r['failed']} | {r['handoffs']} | {r['errors']} | {r['given_up']} |",
         "",
-        f"Outbox after the run: {r['outbox_open']} still queued, {r['outbox_failed']} failed.",
+        f"Citizens handed to an agent (they stop talking to the bot, as people wait for an "
+        f"officer): {r['citizens_handed_off']}. Outbox after the run: {r['outbox_open']} still "
+        f"queued, {r['outbox_failed']} failed.",
         "",
         *[f"- {line}" for line in r["log"]],
     ]
