@@ -222,14 +222,15 @@ async def faults(
         c.keep_going = False
 
 
-def count_database(url: str) -> dict[str, int]:
+def count_database(url: str) -> dict[str, Any]:
     """Messages, replies and deliveries as the helpdesk's database holds them."""
     engine = create_engine(url)
     with engine.connect() as db:
         q = lambda sql: int(db.scalar(text(sql)) or 0)  # noqa: E731
         rows = db.execute(
             text(
-                "SELECT m.conversation_id, m.sender, m.text, c.handoff_reason FROM messages m "
+                "SELECT m.conversation_id, m.sender, m.text, c.handoff_reason, c.channel, "
+                "m.created_at, m.id FROM messages m "
                 "JOIN conversations c ON c.id = m.conversation_id ORDER BY m.id"
             )
         ).all()
@@ -252,20 +253,31 @@ def count_database(url: str) -> dict[str, int]:
     engine.dispose()
     # lost: a citizen message that no bot answer (a "please wait" notice is not one) follows,
     # unless its conversation was handed to an agent (then it waits in the agents' queue)
-    lost = with_agents = 0
-    waiting: dict[int, tuple[bool, str | None]] = {}
-    for conversation, sender, body, handoff in rows:
+    with_agents = 0
+    lost: list[str] = []  # "channel time text" of each lost message
+    waiting: dict[int, Any] = {}  # conversation -> its unanswered citizen message row
+    for row in rows:
+        conversation, sender, body, handoff = row[:4]
         if sender == "citizen":
-            if waiting.get(conversation, (False, None))[0]:
-                lost += handoff is None
+            earlier = waiting.get(conversation)
+            if earlier is not None:
                 with_agents += handoff is not None
-            waiting[conversation] = (True, handoff)
+                if handoff is None:
+                    lost.append(describe(earlier))
+            waiting[conversation] = row
         elif sender == "bot" and body not in NOTICES:
-            waiting[conversation] = (False, handoff)
-    for open_, handoff in waiting.values():
-        lost += open_ and handoff is None
-        with_agents += open_ and handoff is not None
-    return {**result, "lost": lost, "with_agents": with_agents}
+            waiting.pop(conversation, None)
+    for row in waiting.values():
+        with_agents += row[3] is not None
+        if row[3] is None:
+            lost.append(describe(row))
+    return {**result, "lost": len(lost), "lost_examples": lost, "with_agents": with_agents}
+
+
+def describe(row: Any) -> str:
+    """One lost message for the report: channel, when, what."""
+    _conversation, _sender, body, _handoff, channel, created_at, message_id = row
+    return f"{channel} message {message_id} at {created_at:%H:%M:%S}: {body[:40]!r}"
 
 
 async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[str, Any]:
@@ -354,13 +366,24 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(run(args, stack, api))
         finally:
             stop()
-    name = "faults" if args.faults else "soak"
-    report = render(name, args, result, load)
+            keep_logs(stack.logs, REPO_ROOT / "reports" / "tmp" / f"{name(args)}-logs")
+    report = render(name(args), args, result, load)
     print(report)
-    out = REPO_ROOT / (args.out or f"reports/{name}.md")
+    out = REPO_ROOT / (args.out or f"reports/{name(args)}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
     return 0
+
+
+def name(args: argparse.Namespace) -> str:
+    return "faults" if args.faults else "soak"
+
+
+def keep_logs(logs: Path, target: Path) -> None:
+    """The stack's process logs, kept for a look after the run (reports/tmp is not in git)."""
+    shutil.rmtree(target, ignore_errors=True)
+    if logs.exists():
+        shutil.copytree(logs, target)
 
 
 def render(name: str, args: argparse.Namespace, r: dict[str, Any], load: float) -> str:
@@ -393,6 +416,9 @@ def render(name: str, args: argparse.Namespace, r: dict[str, Any], load: float) 
         "",
         *[f"- {line}" for line in r["log"]],
     ]
+    if r["lost_examples"]:
+        lines += ["", "Lost messages (first 20):", ""]
+        lines += [f"- {line}" for line in r["lost_examples"][:20]]
     return "\n".join(lines) + "\n"
 
 
