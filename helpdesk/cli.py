@@ -184,6 +184,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host=settings.host,
         port=settings.port,
         threads=args.threads,
+        connection_limit=args.connection_limit,
         max_request_body_size=server_limit(settings.max_body_bytes, settings.upload_max_bytes),
         internal_port=settings.internal_port,
         internal_host=settings.internal_host,
@@ -424,6 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("worker", help=cmd_worker.__doc__).set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--threads", type=int, default=32)
+    serve.add_argument(
+        "--connection-limit",
+        type=int,
+        default=1000,
+        help="open client connections at once (waitress's default, 100, stalls the 101st "
+        "citizen until an idle keep-alive connection times out)",
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("langid", help=cmd_langid.__doc__).set_defaults(func=cmd_langid)
     workdays = sub.add_parser("workdays", help=cmd_workdays.__doc__)

@@ -160,3 +160,28 @@ def test_concurrent_citizens_get_real_answers_while_the_engine_calls_back(
         conversations = list(pool.map(converse, [base] * 12))
     answers = [texts[-1] for texts in conversations]
     assert answers == [ANSWER] * 12, conversations
+
+
+def test_the_hundred_and_first_open_connection_is_served_at_once(
+    helpdesk: tuple[str, CallbackEngine],
+) -> None:
+    """Citizens' browsers keep connections open between messages; waitress's default limit
+    (100) made the next citizen wait for an idle one to time out (120 s)."""
+    import socket
+
+    base, _engine = helpdesk
+    port = int(base.rsplit(":", 1)[1])
+    request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(150):  # each answered once, then left open like a browser's
+            conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+            conn.sendall(request)
+            assert conn.recv(4096).startswith(b"HTTP/1.1 ")
+            idle.append(conn)
+        started = time.monotonic()
+        assert httpx.get(f"{base}/healthz", timeout=10).status_code in (200, 503)
+        assert time.monotonic() - started < 5
+    finally:
+        for conn in idle:
+            conn.close()
