@@ -1,8 +1,10 @@
 """`make soak` / `make faults`: many messages through web chat and Telegram, then count.
 
 Starts a seeded embedded stack with Telegram pointed at the fake Bot API
-(tests/fakes/telegram_api.py). `--conversations` citizens (half web chat, half Telegram)
-send `--messages` in total, each waiting for its answer like a person. Afterwards the
+(tests/fakes/telegram_api.py). `--conversations` citizens at once (half web chat, half
+Telegram) send `--messages` in total, each waiting for its answer like a person; every
+`--conversation-length` messages a citizen slot starts a new conversation (a new visitor:
+a new web chat session, another Telegram chat). Afterwards the
 helpdesk database and the fake API are read back:
 
 - in: citizen messages the helpdesk accepted (web chat 200, Telegram webhook 200)
@@ -101,10 +103,27 @@ def messages_for(count: int, c: Counters) -> Iterator[int]:
         i += 1
 
 
-async def web_citizen(http: httpx.AsyncClient, n: int, count: int, c: Counters) -> None:
-    session_id = (await http.post("/webchat/sessions", json={})).json()["session_id"]
-    path = f"/webchat/sessions/{session_id}/messages"
+async def open_session(http: httpx.AsyncClient, c: Counters) -> str:
+    """A new web chat session (the widget opened on a new visit), resent on errors."""
+    for _attempt in range(RESENDS):
+        try:
+            response = await http.post("/webchat/sessions", json={})
+            response.raise_for_status()
+            return str(response.json()["session_id"])
+        except (httpx.HTTPError, ValueError, KeyError):
+            c.errors += 1
+            await asyncio.sleep(RESEND_PAUSE)
+    raise RuntimeError("no web chat session after resending")
+
+
+async def web_citizen(
+    http: httpx.AsyncClient, n: int, count: int, c: Counters, length: int
+) -> None:
+    """One citizen slot: conversations of `length` messages, one after the other."""
+    path = ""
     for i in messages_for(count, c):
+        if i % length == 0:
+            path = f"/webchat/sessions/{await open_session(http, c)}/messages"
         payload = {"text": TEXTS[(n + i) % len(TEXTS)], "client_message_id": f"{n}-{i}"}
         body: dict[str, Any] | None = None
         for _attempt in range(RESENDS):
@@ -150,11 +169,12 @@ async def follow(http: httpx.AsyncClient, url: str, limit: float = 180.0) -> tup
 
 
 async def telegram_citizen(
-    http: httpx.AsyncClient, n: int, count: int, c: Counters, api: FlakyBotApi
+    http: httpx.AsyncClient, n: int, count: int, c: Counters, api: FlakyBotApi, length: int
 ) -> None:
-    chat_id = 7_000_000 + n
+    """One citizen slot on Telegram: a new chat every `length` messages."""
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     for i in messages_for(count, c):
+        chat_id = 7_000_000 + n * 10_000 + i // length
         update = text_update(n * 100_000 + i, chat_id, TEXTS[(n + i) % len(TEXTS)])
         before = api.sent_to(chat_id)
         for _attempt in range(RESENDS):
@@ -277,7 +297,8 @@ def count_database(url: str) -> dict[str, Any]:
 def describe(row: Any) -> str:
     """One lost message for the report: channel, when, what."""
     _conversation, _sender, body, _handoff, channel, created_at, message_id = row
-    return f"{channel} message {message_id} at {created_at:%H:%M:%S}: {body[:40]!r}"
+    when = created_at.strftime("%H:%M:%S") if hasattr(created_at, "strftime") else created_at[11:19]
+    return f"{channel} message {message_id} at {when}: {body[:40]!r}"
 
 
 async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[str, Any]:
@@ -290,9 +311,11 @@ async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[st
     async with httpx.AsyncClient(
         base_url=stack.config.helpdesk_url, timeout=180, limits=limits
     ) as http:
-        tasks = [web_citizen(http, n, per, counters) for n in range(web_n)]
+        length = args.conversation_length
+        tasks = [web_citizen(http, n, per, counters, length) for n in range(web_n)]
         tasks += [
-            telegram_citizen(http, n, per, counters, api) for n in range(web_n, args.conversations)
+            telegram_citizen(http, n, per, counters, api, length)
+            for n in range(web_n, args.conversations)
         ]
         if args.faults:
             tasks.insert(0, faults(stack, api, log, started, counters, args.scaled))
@@ -339,7 +362,13 @@ def start_stack(tmp: Path, env: dict[str, str], scaled: bool) -> tuple[Any, Any]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=10_000)
-    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--conversations", type=int, default=20, help="at once")
+    parser.add_argument(
+        "--conversation-length",
+        type=int,
+        default=10,
+        help="messages per conversation; then that citizen slot starts a new one",
+    )
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--scaled", action="store_true", help="the scaled stack (make run-scaled)")
     parser.add_argument("--out", default="")
@@ -397,8 +426,9 @@ def render(name: str, args: argparse.Namespace, r: dict[str, Any], load: float) 
     lines = [
         f"# {name.capitalize()} run (`make {name}`)",
         "",
-        f"{r['accepted']} messages accepted from {args.conversations} conversations (half web "
-        f"chat, half Telegram through the fake Bot API) in {r['wall']:.0f} s "
+        f"{r['accepted']} messages accepted from {args.conversations} conversations at once "
+        f"(half web chat, half Telegram through the fake Bot API; each citizen slot starts a "
+        f"new conversation every {args.conversation_length} messages) in {r['wall']:.0f} s "
         f"({r['accepted'] / max(r['wall'], 1e-9):.1f} messages/s); {where}; 1-minute load "
         f"average before the run {load:.1f}.",
         "",
