@@ -192,6 +192,14 @@ async def telegram_citizen(
         deadline = time.monotonic() + 180  # wait for the reply like a person (retries included)
         while time.monotonic() < deadline and api.sent_to(chat_id) <= before:
             await asyncio.sleep(0.3)
+        # an answer may come as several messages: read them all (until a second passes
+        # without a new one) before writing again, as a person does
+        seen = api.sent_to(chat_id)
+        while time.monotonic() < deadline:
+            await asyncio.sleep(1.0)
+            if api.sent_to(chat_id) == seen:
+                break
+            seen = api.sent_to(chat_id)
         if chat_id in api.handed_off:
             c.handed_off += 1
             return
