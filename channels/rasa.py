@@ -26,7 +26,7 @@ class RasaEngine:
         base_url: str,
         *,
         timeout: float = 30.0,
-        max_concurrency: int = 4,
+        max_concurrency: int = 8,
         transport: httpx.BaseTransport | None = None,
         token: str = "",
     ) -> None:

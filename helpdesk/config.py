@@ -41,7 +41,7 @@ class Settings:
     max_body_bytes: int = MIB
     trusted_hosts: tuple[str, ...] = ()
     rasa_timeout_seconds: float = 30.0
-    rasa_max_concurrency: int = 4
+    rasa_max_concurrency: int = 8
     webchat_reply_wait_seconds: float = 3.0
     internal_port: int = 0
     internal_host: str = "127.0.0.1"
