@@ -9,7 +9,7 @@ The score of language L for a message is a naive-Bayes sum over its words::
 exactly over every n-gram rather than sampled at random, so the result needs no seed
 and is the same on every call. ``P(w | L)`` comes from ``words.tsv``; a word not in it
 is scored as its stem when a Javanese or Sundanese clitic (``CLITICS``: omah-mu,
-jeneng-e, jupuk-na) leaves a known stem, else by its longest known suffix and prefix
+jeneng-e, jupuk-na) leaves a known stem, and by its longest known suffix and prefix
 (``affixes.tsv``, weight ``AFFIX_WEIGHT``); a strongly regional suffix (Sundanese -keun,
 Javanese -ake) counts as a marker, and so does a clitic on a marker stem. Indonesian
 gets a prior that grows as the message gets shorter. A regional verdict must then be
@@ -75,7 +75,7 @@ CLITICS: dict[str, tuple[str, ...]] = {
 }
 MIN_STEM = 3
 # A word without a row in ``words.tsv`` whose stem has one (after one of the clitics
-# above) is scored as its stem, at this weight, instead of by its affixes.
+# above) is also scored as its stem, at this weight, besides its affixes.
 STEM_SUFFIXES: tuple[str, ...] = tuple(
     sorted({x for v in CLITICS.values() for x in v}, key=lambda x: (-len(x), x))
 )
@@ -158,9 +158,10 @@ class Model:
     def _word_vector(self, word: str) -> tuple[tuple[float, ...], tuple[tuple[str, float], ...]]:
         """The word's contribution to every language's score, and its marker ratios.
 
-        A word without a row in ``words.tsv`` is scored by its longest known suffix and
-        prefix; a suffix much likelier in a regional language than in Indonesian and
-        English (``AFFIX_MARKER`` nats) also counts as a marker of that language.
+        A word without a row in ``words.tsv`` is scored by its stem after a clitic (when
+        the stem has a row) and by its longest known suffix and prefix; a suffix much
+        likelier in a regional language than in Indonesian and English (``AFFIX_MARKER``
+        nats) counts as a marker of that language, and so does a clitic on a marker stem.
         """
         total = self.words.get(word)
         markers = tuple(self.markers.get(word, {}).items())
@@ -169,7 +170,7 @@ class Model:
             stem_row = self._stem_row(word)
             if stem_row is not None:
                 total = tuple(STEM_WEIGHT * v for v in stem_row)
-            elif len(word) >= MIN_AFFIX_WORD:
+            if len(word) >= MIN_AFFIX_WORD:
                 for key in (lambda n: word[-n:] + "$", lambda n: "^" + word[:n]):
                     for n in AFFIX_LENGTHS:
                         row = self.affixes.get(key(n))
