@@ -26,10 +26,14 @@ rasa)
     # Shared between clones, keyed on the pin list: TensorFlow and friends take minutes.
     key=$(cat requirements/rasa.txt | sha256sum | cut -c1-16)-$pyver
     target="$CACHE/venv-rasa-$key"
+    mkdir -p "$CACHE"
+    # Two clones building at once would delete each other's half-built environment:
+    # one builds, the other waits for it (venvs cannot be moved, so no build-and-rename).
+    exec 9>"$CACHE/venv-rasa.lock"
+    flock 9
     if [ ! -f "$target/.complete" ]; then
         echo ">> building the Rasa engine environment in $target (a few minutes, once)"
         rm -rf "$target"
-        mkdir -p "$CACHE"
         "$PYTHON" -m venv "$target"
         "$target/bin/pip" install -q setuptools==70.3.0 wheel==0.45.1 2>&1 | quiet_pip
         "$target/bin/pip" install -q --no-deps --ignore-requires-python \

@@ -8,14 +8,17 @@ The score of language L for a message is a naive-Bayes sum over its words::
 ``langdetect.DetectorFactory``, langdetect's smoothing ``alpha / BASE_FREQ``), summed
 exactly over every n-gram rather than sampled at random, so the result needs no seed
 and is the same on every call. ``P(w | L)`` comes from ``words.tsv``; a word not in it
-is also scored by its longest known suffix and prefix (``affixes.tsv``, weight
-``AFFIX_WEIGHT``), and a strongly regional suffix (Sundanese -keun, Javanese -ake)
-counts as a marker. Indonesian gets a prior that grows as the message gets shorter.
-A regional verdict must then be backed by a marker word of that language
-(``markers.tsv``); otherwise another regional language with a marker, or else
-Indonesian/English, is chosen. A message of 3+ words with no marker at all may still
-be called regional when that language beats Indonesian and English by
-``MARGIN_WITHOUT_MARKER`` nats.
+is scored as its stem when a Javanese or Sundanese clitic (``CLITICS``: omah-mu,
+jeneng-e, jupuk-na) leaves a known stem, and by its longest known suffix and prefix
+(``affixes.tsv``, weight ``AFFIX_WEIGHT``); a strongly regional suffix (Sundanese -keun,
+Javanese -ake) counts as a marker, and so does a clitic on a marker stem. Indonesian
+gets a prior that grows as the message gets shorter. A regional verdict must then be
+backed by marker words of that language (``markers.tsv``, log ratios summed over the
+distinct words), or for two-word messages by a weaker marker plus a clear lead over
+Indonesian and English (``MARGIN_WITH_WEAK_MARKER``); otherwise another regional
+language with a marker, or else Indonesian/English, is chosen. A message of 3+ words
+with no marker at all may still be called regional when that language beats
+Indonesian and English by ``MARGIN_WITHOUT_MARKER`` nats.
 """
 
 from __future__ import annotations
@@ -46,6 +49,10 @@ MARKER_RATIO = (30.0, 10.0, 1.0)
 # Indonesian and English by this many nats (messages of 1, 2 and 3+ words); tuned on
 # the valid splits so that no Indonesian valid text or NLU example turns regional.
 MARGIN_WITHOUT_MARKER = (math.inf, math.inf, 2.0)
+# A weaker marker (ratio of at least 3) backs a regional verdict when that language also
+# beats Indonesian and English by this many nats (messages of 1, 2 and 3+ words).
+WEAK_MARKER = math.log(3.0)
+MARGIN_WITH_WEAK_MARKER = (math.inf, 3.0, math.inf)
 QUANTUM = 10.0
 # Weight of affix evidence (word-final and word-initial letters, ``affixes.tsv``) for
 # words without a row in ``words.tsv``; the longest known suffix and prefix count.
@@ -54,6 +61,25 @@ AFFIX_LENGTHS = (4, 3, 2)  # tried longest first
 MIN_AFFIX_WORD = 5
 AFFIX_MARKER = 3.0
 MAX_CHARS = 4_000  # longer messages are judged on their beginning
+# Clitics and verb suffixes per regional language, longest first: a word that is not a
+# marker itself (``omahmu``, ``jenenge``, ``jupukna``) counts as one when the stem left
+# after such a suffix is a marker of that language (``omah``, ``jeneng``, ``jupuk``).
+# Javanese: possessives -ku -mu -e -ne -ipun -nipun, verb suffixes -ake -ke -na -no -en
+# -ana -ono -i; Sundanese: -na -keun -eun -an.
+CLITICS: dict[str, tuple[str, ...]] = {
+    "jv": (
+        *("nipun", "ipun", "ake", "ana", "ono", "ne", "mu", "ku"),
+        *("ke", "na", "no", "en", "e", "i"),
+    ),
+    "su": ("keun", "eun", "na", "an"),
+}
+MIN_STEM = 3
+# A word without a row in ``words.tsv`` whose stem has one (after one of the clitics
+# above) is also scored as its stem, at this weight, besides its affixes.
+STEM_SUFFIXES: tuple[str, ...] = tuple(
+    sorted({x for v in CLITICS.values() for x in v}, key=lambda x: (-len(x), x))
+)
+STEM_WEIGHT = 0.7
 NON_REGIONAL = ("id", "en")
 
 
@@ -71,7 +97,7 @@ class Scores:
 
     languages: tuple[str, ...]
     log_scores: tuple[float, ...]  # S(L), Indonesian prior included
-    markers: dict[str, float]  # best marker log ratio per regional language
+    markers: dict[str, float]  # per regional language, marker log ratios summed over distinct words
     word_count: int
 
     def shifted(self, nats: dict[str, float]) -> Scores:
@@ -132,14 +158,18 @@ class Model:
     def _word_vector(self, word: str) -> tuple[tuple[float, ...], tuple[tuple[str, float], ...]]:
         """The word's contribution to every language's score, and its marker ratios.
 
-        A word without a row in ``words.tsv`` is scored by its longest known suffix and
-        prefix; a suffix much likelier in a regional language than in Indonesian and
-        English (``AFFIX_MARKER`` nats) also counts as a marker of that language.
+        A word without a row in ``words.tsv`` is scored by its stem after a clitic (when
+        the stem has a row) and by its longest known suffix and prefix; a suffix much
+        likelier in a regional language than in Indonesian and English (``AFFIX_MARKER``
+        nats) counts as a marker of that language, and so does a clitic on a marker stem.
         """
         total = self.words.get(word)
         markers = tuple(self.markers.get(word, {}).items())
         if total is None:
             total = self.zero
+            stem_row = self._stem_row(word)
+            if stem_row is not None:
+                total = tuple(STEM_WEIGHT * v for v in stem_row)
             if len(word) >= MIN_AFFIX_WORD:
                 for key in (lambda n: word[-n:] + "$", lambda n: "^" + word[:n]):
                     for n in AFFIX_LENGTHS:
@@ -150,6 +180,10 @@ class Model:
                             if key(n).endswith("$") and not markers:
                                 markers = self._affix_markers(row)
                             break
+        best = dict(markers)
+        for code, ratio in self._stem_markers(word):
+            best[code] = max(ratio, best.get(code, ratio))
+        markers = tuple(best.items())
         padded = f" {word} "
         for n in (1, 2, 3):
             for i in range(len(padded) - n + 1):
@@ -157,6 +191,27 @@ class Model:
                 if row is not None:
                     total = tuple(map(operator.add, total, row))
         return total, markers
+
+    def _stem_row(self, word: str) -> tuple[float, ...] | None:
+        """The ``words.tsv`` row of the word's stem after the longest known suffix, if any."""
+        for suffix in STEM_SUFFIXES:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= MIN_STEM and stem in self.words:
+                return self.words[stem]
+        return None
+
+    def _stem_markers(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Marker ratios of the word's stem, for languages whose clitic it ends in."""
+        found = []
+        for code, suffixes in CLITICS.items():
+            for suffix in suffixes:
+                stem = word[: -len(suffix)]
+                if word.endswith(suffix) and len(stem) >= MIN_STEM:
+                    ratio = self.markers.get(stem, {}).get(code)
+                    if ratio is not None:
+                        found.append((code, ratio))
+                        break
+        return tuple(found)
 
     def _affix_markers(self, row: tuple[float, ...]) -> tuple[tuple[str, float], ...]:
         reference = max(row[self.index[code]] for code in NON_REGIONAL)
@@ -173,11 +228,15 @@ class Model:
             return None
         total: tuple[float, ...] = self.zero
         markers: dict[str, float] = {}
+        seen: set[str] = set()
         for token in tokens:
             vector, word_markers = self.word_vector(token)
             total = tuple(map(operator.add, total, vector))
+            if token in seen:
+                continue
+            seen.add(token)
             for code, ratio in word_markers:
-                markers[code] = max(ratio, markers.get(code, -math.inf))
+                markers[code] = markers.get(code, 0.0) + ratio
         bucket = min(len(tokens), len(INDONESIAN_PRIOR)) - 1
         prior = INDONESIAN_PRIOR[bucket]
         log_scores = tuple(
@@ -196,7 +255,12 @@ class Model:
             return best
         bucket = min(scores.word_count, len(MARKER_RATIO)) - 1
         floor = math.log(MARKER_RATIO[bucket])
-        backed = [c for c, r in scores.markers.items() if r >= floor] + list(allowed)
+        margin_of = {c: s[c] - max(s[code] for code in NON_REGIONAL) for c in scores.languages}
+        backed = [
+            c
+            for c, r in scores.markers.items()
+            if r >= floor or (r >= WEAK_MARKER and margin_of[c] >= MARGIN_WITH_WEAK_MARKER[bucket])
+        ] + list(allowed)
         if best in backed:
             return best
         if backed:

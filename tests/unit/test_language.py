@@ -79,6 +79,25 @@ def test_text_without_words_is_indonesian_with_no_confidence(text: str) -> None:
     assert detect(text) == Detection("id", 0.0)
 
 
+# Short ngoko: the Javanese evidence sits in clitics (-mu, -ku, -e) and verb suffixes
+# (-no, -ono, -na) on stems the word tables know, and is spread over two words.
+SHORT_NGOKO = ["endi omahmu", "omahku adoh", "piye kabarmu", "resikono kamarmu", "tukokno sega"]
+
+
+@pytest.mark.parametrize("text", SHORT_NGOKO)
+def test_short_ngoko_with_clitics_is_javanese(text: str) -> None:
+    assert detect(text).language == "jv"
+
+
+def test_clitic_on_a_marker_stem_counts_as_a_marker() -> None:
+    m = Model()
+    assert "omahmu" not in m.markers or m.markers["omahmu"].get("jv", 0.0) < 1.0
+    _, markers = m.word_vector("omahmu")
+    assert dict(markers)["jv"] >= m.markers["omah"]["jv"]
+    _, markers = m.word_vector("kamarmu")  # Indonesian stem: no Javanese marker
+    assert "jv" not in dict(markers)
+
+
 def test_regional_languages_beyond_the_spoken_ones() -> None:
     assert detect("Awak ambo ndak tau baa caronyo mangurus KTP di siko").language == "min"
     assert set(SPOKEN_LANGUAGES) < set(PROFILED_LANGUAGES)
