@@ -315,7 +315,7 @@ def main() -> int:
         print(f"  Health               {config.helpdesk_url}/healthz")
         print(f"  Rasa engine          {config.rasa_url}")
         print(f"  Action server        {config.actions_url}")
-        print(f"  Internal API         {config.internal_url} (action server only)")
+        print(f"  Internal API         {config.internal_url} (action server only)", flush=True)
 
     return run_until_stopped(stack, start)
 
