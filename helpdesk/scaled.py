@@ -324,7 +324,8 @@ def main() -> int:
         print(f"\nAll processes ready. Logs: {stack.logs}")
         print(f"  Web chat demo page   {stack.config.helpdesk_url}/  (nginx → web-1, web-2)")
         print(f"  Engines              http://127.0.0.1:{DEFAULT_PORTS['engine_lb']} (nginx)")
-        print(f"  Bench it             BENCH_URL={stack.config.helpdesk_url} make bench", flush=True)
+        bench = f"BENCH_URL={stack.config.helpdesk_url} make bench"
+        print(f"  Bench it             {bench}", flush=True)
 
     return run_until_stopped(stack, start)
 
