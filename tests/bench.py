@@ -419,19 +419,13 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
 
 def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
     """Start the embedded default stack on free ports (SQLite, one of each process)."""
-    from tests.stackutil import seeded_stack
+    from tests.stackutil import start_embedded_stack
 
     os.environ.setdefault("RASA_TOKEN", secrets.token_urlsafe(24))  # measure() sends it
-    stack = seeded_stack(tmp, env=LOAD_ENV)
-    stack.start()
-    try:
-        stack.wait_ready(timeout=300)
-    except BaseException:
-        stack.stop()
-        raise
+    stack, stop = start_embedded_stack(tmp, LOAD_ENV, timeout=300)
     c = stack.config
     pids = {name: p.pid for name, p in stack.processes.items()}
-    return Target("embedded", c.helpdesk_url, c.rasa_url, stack.api_token, pids), stack.stop
+    return Target("embedded", c.helpdesk_url, c.rasa_url, stack.api_token, pids), stop
 
 
 def scaled_target(tmp: Path) -> tuple[Target, Callable[[], None]]:

@@ -353,18 +353,9 @@ async def run(args: argparse.Namespace, stack: Any, api: FlakyBotApi) -> dict[st
 
 def start_stack(tmp: Path, env: dict[str, str], scaled: bool) -> tuple[Any, Any]:
     """The embedded or the scaled stack, started and ready; and its stop function."""
-    from tests.stackutil import seeded_stack, start_scaled_stack
+    from tests.stackutil import start_embedded_stack, start_scaled_stack
 
-    if scaled:
-        return start_scaled_stack(tmp, env)
-    stack = seeded_stack(tmp, env=env)
-    stack.start()
-    try:
-        stack.wait_ready(timeout=900)
-    except BaseException:
-        stack.stop()
-        raise
-    return stack, stack.stop
+    return (start_scaled_stack if scaled else start_embedded_stack)(tmp, env)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -403,16 +394,16 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(run(args, stack, api))
         finally:
             stop()
-            keep_logs(stack.logs, REPO_ROOT / "reports" / "tmp" / f"{name(args)}-logs")
-    report = render(name(args), args, result, load)
+            keep_logs(stack.logs, REPO_ROOT / "reports" / "tmp" / f"{run_name(args)}-logs")
+    report = render(run_name(args), args, result, load)
     print(report)
-    out = REPO_ROOT / (args.out or f"reports/{name(args)}.md")
+    out = REPO_ROOT / (args.out or f"reports/{run_name(args)}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
     return 0
 
 
-def name(args: argparse.Namespace) -> str:
+def run_name(args: argparse.Namespace) -> str:
     return "faults" if args.faults else "soak"
 
 

@@ -51,6 +51,18 @@ def engine_missing() -> str | None:
     return None
 
 
+def seed_database(url: str) -> str:
+    """Migrate the database at `url`, add the demo requests; return a new bot-scoped token."""
+    database = Database(url)
+    upgrade(database.engine)
+    with database.session() as session:
+        seed_requests(session, frozenset(load_catalog(default_catalog_dir()).services))
+        token = create_token(session, "action-server", "bot")
+        session.commit()
+    database.dispose()
+    return token
+
+
 def seeded_stack(
     var_dir: Path,
     env: dict[str, str] | None = None,
@@ -59,12 +71,9 @@ def seeded_stack(
 ) -> Stack:
     """A stack (not started) over a fresh database (SQLite unless given) with the demo requests."""
     database_url = database_url or f"sqlite:///{var_dir / 'helpdesk.db'}"
+    token = seed_database(database_url)
     database = Database(database_url)
-    upgrade(database.engine)
-    catalog = load_catalog(default_catalog_dir())
     with database.session() as session:
-        seed_requests(session, frozenset(catalog.services))
-        token = create_token(session, "action-server", "bot")
         staff_token = create_token(session, "e2e-agent")
         session.commit()
     database.dispose()
@@ -116,6 +125,20 @@ def running_stack(var_dir: Path, **options: Any) -> Iterator[Stack]:
         stack.stop()
 
 
+def start_embedded_stack(
+    var_dir: Path, env: dict[str, str] | None = None, timeout: float = 900
+) -> tuple[Stack, Callable[[], None]]:
+    """The embedded stack (`seeded_stack`), started and ready; and its stop function."""
+    stack = seeded_stack(var_dir, env=env)
+    stack.start()
+    try:
+        stack.wait_ready(timeout=timeout)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack, stack.stop
+
+
 def start_scaled_stack(
     var_dir: Path, env: dict[str, str] | None = None
 ) -> tuple[Any, Callable[[], None]]:
@@ -132,16 +155,6 @@ def start_scaled_stack(
     url = base.rsplit("/", 1)[0] + f"/hw_load_{uuid.uuid4().hex[:8]}"
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
-    def seed(database_url: str) -> str:
-        database = Database(database_url)
-        upgrade(database.engine)
-        with database.session() as session:
-            seed_requests(session, frozenset(load_catalog(default_catalog_dir()).services))
-            token = create_token(session, "action-server", "bot")
-            session.commit()
-        database.dispose()
-        return token
-
     ports = {"web": free_port(), "internal": free_port(), "engine": free_port()}
     # consecutive pairs (web-1/web-2, ...) must be free: take a fresh base until they are
     for key in ("web", "internal", "engine"):
@@ -150,7 +163,7 @@ def start_scaled_stack(
     ports.update(
         public=free_port(), internal_lb=free_port(), engine_lb=free_port(), actions=free_port()
     )
-    stack = build(var_dir, url, redis_url, ports, seed)
+    stack = build(var_dir, url, redis_url, ports, seed_database)
     stack.config.env.update(env or {})
 
     def stop() -> None:

@@ -24,13 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.catalog import default_catalog_dir, load_catalog
 from helpdesk.config import REPO_ROOT
-from helpdesk.db import Database
-from helpdesk.migrate import upgrade
-from helpdesk.seed import seed_requests
-from helpdesk.services.tokens import create_token
-from tests.stackutil import free_port
+from tests.stackutil import free_port, seed_database
 
 APOLOGY = "Maaf, sistem kami sedang sibuk"
 ANSWER = "Status KTP-2026-000001: processing"
@@ -86,13 +81,7 @@ class _EngineHandler(BaseHTTPRequestHandler):
 def helpdesk(tmp_path: Path) -> Iterator[tuple[str, CallbackEngine]]:
     """`helpdesk serve` with two public threads, an internal listener, the fake engine."""
     url = f"sqlite:///{tmp_path / 'helpdesk.db'}"
-    database = Database(url)
-    upgrade(database.engine)
-    with database.session() as session:
-        seed_requests(session, frozenset(load_catalog(default_catalog_dir()).services))
-        token = create_token(session, "action-server", "bot")
-        session.commit()
-    database.dispose()
+    token = seed_database(url)
     port, internal_port = free_port(), free_port()
     engine = CallbackEngine(f"http://127.0.0.1:{internal_port}", token)
     threading.Thread(target=engine.serve_forever, daemon=True).start()
