@@ -32,11 +32,12 @@ SERVICE_KEYS = frozenset(
     "code name aliases category agency office unit summary who eligibility requirements"
     " procedure fee duration"
     " validity legal_basis online varies_by_region regional_note notes sources last_verified"
+    " application"
     "".split()
 )
 TRANSLATION_KEYS = frozenset(
     "name summary who eligibility requirements procedure fee duration validity online"
-    " regional_note notes"
+    " regional_note notes application"
     "".split()
 )
 """The fields an `i18n/<lang>/<code>.yml` overlay may (and, when the source has them, must) hold."""
@@ -119,6 +120,66 @@ class Online:
     text: str | None
 
 
+FIELD_TYPES = frozenset({"text", "nik", "phone", "date", "choice"})
+"""How an application field's answer is checked (see `helpdesk.services.applications`)."""
+DOCUMENT_TYPES = frozenset({"jpg", "png", "pdf"})
+"""File types a document of an application may accept (what the upload checks know)."""
+
+
+@dataclass(frozen=True)
+class ApplicationField:
+    """One question of an online application form.
+
+    `type`: text (`min_length`/`max_length`), nik (16 digits), phone (an Indonesian mobile
+    number), date (`when`: past, future or any), choice (one of `choices`; a translation
+    gives display labels in the same order, the stored answer is the Indonesian value).
+    """
+
+    key: str
+    type: str
+    label: str
+    required: bool = True
+    hint: str | None = None
+    choices: tuple[str, ...] = ()
+    min_length: int | None = None
+    max_length: int | None = None
+    when: str = "any"
+
+
+@dataclass(frozen=True)
+class ApplicationDocument:
+    """One document of the checklist the citizen sends as a photo or PDF."""
+
+    key: str
+    label: str
+    types: tuple[str, ...] = ("jpg", "png", "pdf")
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Application:
+    """A service that can be applied for online (chat and `/layanan/{code}/ajukan`).
+
+    `standard_days`: the unit's standard time in working days (its maklumat pelayanan),
+    from which the deadline of each request is computed; `consent`: the notice the
+    citizen accepts before sending; `pickup`: where the result is collected.
+    """
+
+    standard_days: int
+    consent: str
+    fields: tuple[ApplicationField, ...]
+    documents: tuple[ApplicationDocument, ...] = ()
+    pickup: str | None = None
+
+    def field(self, key: str) -> ApplicationField | None:
+        """The field with this key, or None."""
+        return next((f for f in self.fields if f.key == key), None)
+
+    def document(self, key: str) -> ApplicationDocument | None:
+        """The document with this key, or None."""
+        return next((d for d in self.documents if d.key == key), None)
+
+
 @dataclass(frozen=True)
 class Service:
     """One public service in one language; `duration` holds the YAML `duration.text`."""
@@ -145,6 +206,7 @@ class Service:
     varies_by_region: tuple[str, ...] = ()
     regional_note: str | None = None
     notes: tuple[str, ...] = ()
+    application: Application | None = None
 
 
 def normalize_key(text: str) -> str:
@@ -212,6 +274,10 @@ class Catalog:
         padded = f" {wanted} "
         hits = [(-len(k), padded.find(f" {k} "), c) for k, c in keys.items() if f" {k} " in padded]
         return self.services[min(hits)[2]] if hits else None
+
+    def applicable_codes(self) -> list[str]:
+        """Codes of the services that can be applied for online, in catalog order."""
+        return [c for c in self.ordered_codes() if self.services[c].application is not None]
 
     def ordered_codes(self) -> list[str]:
         """Service codes in contract order, then any others alphabetically."""

@@ -16,12 +16,17 @@ import yaml
 
 from helpdesk.catalog import (
     CATEGORIES,
+    DOCUMENT_TYPES,
+    FIELD_TYPES,
     GENERAL_UNIT,
     OFFICE_KEYS,
     REGIONAL_FIELDS,
     SERVICE_KEYS,
     TRANSLATION_KEYS,
     WEEKDAYS,
+    Application,
+    ApplicationDocument,
+    ApplicationField,
     Fee,
     Office,
     Online,
@@ -275,7 +280,176 @@ def parse_service(
     if duration is not None:
         duration.unknown({"text"})
         v["duration"] = duration.text("text")
+    v["application"] = parse_application(r.child("application", required=False))
     return Service(**v) if len(r.problems) == n else None
+
+
+# --- the online application form: application: ------------------------------------------
+
+APPLICATION_KEYS = frozenset({"standard_days", "consent", "fields", "documents", "pickup"})
+FIELD_KEYS = frozenset(
+    {"key", "type", "label", "required", "hint", "choices", "min_length", "max_length", "when"}
+)
+DOCUMENT_KEYS = frozenset({"key", "label", "types", "required"})
+MAX_STANDARD_DAYS = 60
+"""The identity fields every form has: the request stores them (encrypted)."""
+IDENTITY_FIELDS = {"name": "text", "nik": "nik"}
+
+
+def _entries(r: Reader, key: str, required: bool) -> list[Reader]:
+    """The mappings of a list field, each as a Reader."""
+    value = r.data.get(key)
+    if value is None:
+        if required:
+            r.fail(key, "missing required field")
+        return []
+    if not isinstance(value, list) or (required and not value):
+        r.fail(key, "must be a non-empty list of mappings" if required else "must be a list")
+        return []
+    out = []
+    for i, raw in enumerate(value):
+        if not isinstance(raw, dict):
+            r.fail(f"{key}[{i}]", "must be a mapping")
+            continue
+        out.append(Reader(r.where, raw, r.problems, f"{r.prefix}{key}[{i}]."))
+    return out
+
+
+def _flag(r: Reader, key: str, default: bool) -> bool:
+    value = r.data.get(key, default)
+    if not isinstance(value, bool):
+        r.fail(key, "must be true or false")
+        return default
+    return value
+
+
+def _small_int(r: Reader, key: str, low: int, high: int, required: bool = False) -> int | None:
+    value = r.data.get(key)
+    if value is None:
+        if required:
+            r.fail(key, "missing required field")
+        return None
+    if type(value) is not int or not low <= value <= high:
+        r.fail(key, f"must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+def _parse_field(f: Reader, seen: set[str]) -> ApplicationField | None:
+    n = len(f.problems)
+    f.unknown(FIELD_KEYS)
+    key, kind, label = f.text("key"), f.text("type"), f.text("label")
+    hint = f.text("hint", required=False)
+    if key is not None:
+        if not CODE_RE.match(key):
+            f.fail("key", "must be lower-case letters, digits and _")
+        elif key in seen:
+            f.fail("key", f"'{key}' is used by two fields")
+        seen.add(key)
+    if kind is not None and kind not in FIELD_TYPES:
+        f.fail("type", f"'{kind}' is not one of {sorted(FIELD_TYPES)}")
+    choices = f.texts("choices", required=kind == "choice")
+    if kind == "choice" and 0 < len(choices) < 2:
+        f.fail("choices", "needs at least 2 choices")
+    if kind != "choice" and choices:
+        f.fail("choices", "only a field of type choice has choices")
+    low = _small_int(f, "min_length", 1, 2000)
+    high = _small_int(f, "max_length", 1, 2000)
+    if (low is not None or high is not None) and kind != "text":
+        f.fail("min_length", "lengths apply to fields of type text only")
+    if low is not None and high is not None and low > high:
+        f.fail("max_length", "must not be less than min_length")
+    when = f.data.get("when", "any")
+    if when not in ("past", "future", "any"):
+        f.fail("when", "must be past, future or any")
+    elif when != "any" and kind != "date":
+        f.fail("when", "applies to fields of type date only")
+    required = _flag(f, "required", True)
+    if key in IDENTITY_FIELDS and (kind != IDENTITY_FIELDS[key] or not required):
+        f.fail("type", f"the field '{key}' must be a required {IDENTITY_FIELDS[key]} field")
+    if len(f.problems) != n or key is None or kind is None or label is None:
+        return None
+    return ApplicationField(key, kind, label, required, hint, choices, low, high, str(when))
+
+
+def _parse_document(d: Reader, seen: set[str]) -> ApplicationDocument | None:
+    n = len(d.problems)
+    d.unknown(DOCUMENT_KEYS)
+    key, label = d.text("key"), d.text("label")
+    if key is not None:
+        if not CODE_RE.match(key):
+            d.fail("key", "must be lower-case letters, digits and _")
+        elif key in seen:
+            d.fail("key", f"'{key}' is used by two documents")
+        seen.add(key)
+    types = d.texts("types", required=False) or ("jpg", "png", "pdf")
+    for kind in types:
+        if kind not in DOCUMENT_TYPES:
+            d.fail("types", f"'{kind}' is not one of {sorted(DOCUMENT_TYPES)}")
+    required = _flag(d, "required", True)
+    if len(d.problems) != n or key is None or label is None:
+        return None
+    return ApplicationDocument(key, label, tuple(types), required)
+
+
+def parse_application(r: Reader | None) -> Application | None:
+    """The optional `application:` section: the online form of a service."""
+    if r is None:
+        return None
+    n = len(r.problems)
+    r.unknown(APPLICATION_KEYS)
+    days = _small_int(r, "standard_days", 1, MAX_STANDARD_DAYS, required=True)
+    consent, pickup = r.text("consent"), r.text("pickup", required=False)
+    seen: set[str] = set()
+    fields = [_parse_field(f, seen) for f in _entries(r, "fields", True)]
+    for key, kind in IDENTITY_FIELDS.items():
+        if key not in seen:
+            r.fail("fields", f"needs a required {kind} field with key '{key}'")
+    seen_docs: set[str] = set()
+    documents = [_parse_document(d, seen_docs) for d in _entries(r, "documents", False)]
+    if len(r.problems) != n or days is None or consent is None:
+        return None
+    return Application(
+        days,
+        consent,
+        tuple(f for f in fields if f is not None),
+        tuple(d for d in documents if d is not None),
+        pickup,
+    )
+
+
+def _application_like(r: Reader, source: Application) -> Application | None:
+    """The translated form: consent, pickup, labels, hints and choice labels."""
+    n = len(r.problems)
+    r.unknown({"consent", "pickup", "fields", "documents"})
+    consent = r.text("consent") or source.consent
+    pickup = _like(r, "pickup", source.pickup, r.text)
+    fields = _entries(r, "fields", bool(source.fields))
+    documents = _entries(r, "documents", bool(source.documents))
+    _same_count(r, "fields", len(fields), len(source.fields), "fields")
+    _same_count(r, "documents", len(documents), len(source.documents), "documents")
+    translated_fields = []
+    for f, original in zip(fields, source.fields, strict=False):
+        f.unknown({"label", "hint", "choices"})
+        label = f.text("label") or original.label
+        hint = _like(f, "hint", original.hint, f.text)
+        choices = _like(f, "choices", original.choices, f.texts)
+        if original.choices:
+            _same_count(f, "choices", len(choices), len(original.choices), "choices")
+        translated_fields.append(replace(original, label=label, hint=hint, choices=choices))
+    translated_documents = []
+    for d, doc in zip(documents, source.documents, strict=False):
+        d.unknown({"label"})
+        translated_documents.append(replace(doc, label=d.text("label") or doc.label))
+    if len(r.problems) != n:
+        return None
+    return replace(
+        source,
+        consent=consent,
+        pickup=pickup,
+        fields=tuple(translated_fields),
+        documents=tuple(translated_documents),
+    )
 
 
 def lookup_keys(data: dict[Any, Any]) -> set[str]:
@@ -354,6 +528,13 @@ def parse_translation(r: Reader, source: Service) -> Service | None:
     if duration is not None:
         duration.unknown({"text"})
         v["duration"] = duration.text("text")
+    # A form added in the editor (Indonesian first) is shown in Indonesian until its
+    # translations are saved; a translation that has one must match its structure.
+    application = _like(r, "application", source.application, r.data.get)
+    if source.application is not None and application is not None:
+        form = r.child("application")
+        if form is not None:
+            v["application"] = _application_like(form, source.application)
     online = _like(r, "online", source.online, r.child)
     if source.online is not None and isinstance(online, Reader):
         online.unknown({"name", "text"})  # `url` is not translated
