@@ -2,8 +2,9 @@
 
 Every user-facing text lives in `messages_<lang>.py` (Indonesian, Javanese krama, Sundanese
 lemes, English) under the same keys; `t(key, language)` picks one and falls back to
-Indonesian. The language of a conversation is the Rasa `language` slot, which
-`action_detect_language` keeps up to date after every user message.
+Indonesian. The language of a conversation is the helpdesk router's decision, sent with
+every message as `metadata.language`; inside the engine it fills the Rasa `language` slot
+(bot/components/conversation_language.py), which messages without metadata keep.
 """
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ def supported_language(value: object) -> str | None:
 
 
 def language_of(tracker: Tracker) -> str:
-    """The conversation's language: the `language` slot, Indonesian when unset or unknown."""
+    """The conversation's language: the router's decision in the latest message's metadata,
+    else the `language` slot, Indonesian when neither is a supported code."""
+    metadata = tracker.latest_message.get("metadata")
+    if isinstance(metadata, dict) and supported_language(metadata.get("language")):
+        return str(metadata["language"])
     return supported_language(tracker.get_slot("language")) or DEFAULT_LANGUAGE
 
 

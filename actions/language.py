@@ -1,8 +1,9 @@
-"""The conversation's language: kept up to date after every message, changed on request.
+"""The conversation's language, changed on request.
 
-`action_detect_language` is the custom mapping of the `language` slot (run by Rasa's
-`action_extract_slots` after every user message); `action_change_language` answers the
-`change_language` intent and records the citizen's explicit choice in the helpdesk.
+The `language` slot fills inside the engine from the router's decision (the message
+metadata, bot/components/conversation_language.py): no action runs for it per turn.
+`action_change_language` answers the `change_language` intent and records the citizen's
+explicit choice in the helpdesk.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.client import HelpdeskUnavailable, get_client
 from actions.formatting import button
 from actions.i18n import LANGUAGE_NAMES, language_of, supported_language, t
-from helpdesk.text.language import decide
 
 log = logging.getLogger(__name__)
 
@@ -53,39 +53,6 @@ def requested_language(tracker: Tracker) -> str | None:
     """The supported language named by the latest message's `language` entity, if any."""
     codes = (normalize_language(v) for v in tracker.get_latest_entity_values("language"))
     return next((code for code in codes if code), None)
-
-
-def detected_language(tracker: Tracker) -> str:
-    """The language to answer in after the latest message.
-
-    In order: the language the citizen just asked for (`change_language` with a supported
-    `language` entity); the helpdesk router's decision in the message metadata; for a
-    message that did not come through the router (e.g. `rasa shell`), the same detector
-    and policy the router uses, applied to the text; Indonesian.
-    """
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent == "change_language":
-        asked = requested_language(tracker)
-        if asked:
-            return asked
-    metadata = tracker.latest_message.get("metadata")
-    from_helpdesk = metadata.get("language") if isinstance(metadata, dict) else None
-    if supported_language(from_helpdesk):
-        return str(from_helpdesk)
-    text = tracker.latest_message.get("text") or ""
-    return decide(str(text), current=language_of(tracker)).reply_language
-
-
-class ActionDetectLanguage(Action):
-    """Custom slot mapping of `language`: set it after every user message, say nothing."""
-
-    def name(self) -> str:
-        return "action_detect_language"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        return [SlotSet("language", detected_language(tracker))]
 
 
 class ActionChangeLanguage(Action):

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.complaint_check import starts_form_at_once  # noqa: E402
-from helpdesk.language.readable import is_unreadable  # noqa: E402
+from helpdesk.text.language.readable import is_unreadable  # noqa: E402
 
 DEV = ROOT / "tests" / "nlu_dev"
 REAL = ROOT / "tests" / "nlu_real" / "items.tsv"
@@ -91,7 +91,16 @@ def main() -> None:
     ap.add_argument("--model", type=Path)
     ap.add_argument("--parses", type=Path, help="reuse (or save) the parses in this JSONL file")
     ap.add_argument("--threshold", type=float, default=None, help="the configured threshold")
+    ap.add_argument(
+        "--before",
+        action="store_true",
+        help="score the behaviour before issue 17 (no unreadable check, every file_complaint opens the form)",
+    )
     args = ap.parse_args()
+    global starts_form_at_once, is_unreadable
+    if args.before:
+        starts_form_at_once = _before_form  # type: ignore[assignment]
+        is_unreadable = _never  # type: ignore[assignment]
     real = rows(REAL)
     qvc = rows(DEV / "question_vs_complaint.tsv")
     fallback = rows(DEV / "fallback.tsv")
@@ -140,6 +149,14 @@ def main() -> None:
     for _s, label, _lang, text, _src in [r for r in fallback if r[0] == "test"]:
         p = parsed[text]
         print(f"  {label:10} {text!r}: {p.top_real[0]} {p.top_real[1]:.2f} unreadable={is_unreadable(text)}")
+
+
+def _before_form(_text: str, intent: str, _confidence: float) -> bool:
+    return intent == "file_complaint"
+
+
+def _never(_text: str) -> bool:
+    return False
 
 
 def _intent(p: Parse) -> tuple[str, float]:

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 CACHE=${HALO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/halo-warga}
 TRAINING_DATA="data/nlu data/rules data/stories"
-hash=$(find bot/config.yml bot/domain.yml $TRAINING_DATA requirements/rasa.txt -type f | LC_ALL=C sort \
+# bot/components: the custom NLU components (their code is part of the model).
+hash=$({ find bot/config.yml bot/domain.yml $TRAINING_DATA requirements/rasa.txt -type f; \
+         find bot/components -type f -name '*.py'; } | LC_ALL=C sort \
     | xargs sha256sum | sha256sum | cut -c1-16)
 name="halo-warga-$hash"
 model="models/$name.tar.gz"

@@ -1,4 +1,5 @@
-"""action_change_language, action_detect_language, and that every action module registers."""
+"""action_change_language, the conversation language the actions use, and that every action
+module registers."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import ActionExecutor
 
-from actions.language import ActionChangeLanguage, ActionDetectLanguage, normalize_language
+from actions.i18n import language_of
+from helpdesk.infra.config import REPO_ROOT
+from actions.language import ActionChangeLanguage, normalize_language
 from tests.unit.actions_fixtures import (
     LANGUAGES,
     FakeHelpdesk,
@@ -127,81 +131,45 @@ def test_normalize_language(value: object, code: str | None) -> None:
     assert normalize_language(value) == code
 
 
-# --- action_detect_language ------------------------------------------------------------
-
-
-def detect(
-    intent: str | None = "greet",
-    entities: dict[str, str] | None = None,
-    metadata: dict[str, Any] | None = None,
-    slot: Any = None,
-) -> list[dict[str, Any]]:
-    """Run action_detect_language; it must never send a message."""
-    slots = {"language": slot} if slot is not None else {}
-    tracker = make_tracker("halo", intent, entities or {}, slots, metadata=metadata)
-    events, messages = run_action(ActionDetectLanguage(), tracker)
-    assert messages == []
-    return events
+# --- the conversation language the actions answer in ------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("intent", "entities", "metadata", "slot", "expected"),
+    ("metadata", "slot", "expected"),
     [
-        # 1. The language the citizen just asked for wins over everything.
-        ("change_language", {"language": "su"}, {"language": "jv"}, "en", "su"),
-        ("change_language", {"language": "Bahasa Jawa"}, {"language": "id"}, None, "jv"),
-        # ... but only a supported one, and only with the change_language intent.
-        ("change_language", {"language": "fr"}, {"language": "jv"}, "en", "jv"),
-        ("greet", {"language": "su"}, {"language": "jv"}, "en", "jv"),
-        # 2. The helpdesk router's decision in the message metadata.
-        ("greet", {}, {"language": "en"}, "id", "en"),
-        ("ask_fee", {}, {"language": "jv", "channel": "webchat"}, None, "jv"),
-        # 3. Unusable metadata: keep the current slot value.
-        ("greet", {}, {"language": "fr"}, "su", "su"),
-        ("greet", {}, {}, "en", "en"),
-        (None, {}, None, "jv", "jv"),
-        # 4. Nothing usable at all: Indonesian.
-        ("greet", {}, {"language": None}, None, "id"),
-        ("greet", {}, {}, "xx", "id"),
+        # The router's decision in the latest message's metadata wins.
+        ({"language": "en"}, "id", "en"),
+        ({"language": "jv", "channel": "webchat"}, None, "jv"),
+        # Unusable metadata: the slot (which the engine fills from the same metadata).
+        ({"language": "fr"}, "su", "su"),
+        ({}, "en", "en"),
+        (None, "jv", "jv"),
+        ("jv", "su", "su"),
+        # Nothing usable at all: Indonesian.
+        ({"language": None}, None, "id"),
+        ({}, "xx", "id"),
     ],
 )
-def test_detect_language_precedence(
-    intent: str | None,
-    entities: dict[str, str],
-    metadata: dict[str, Any] | None,
-    slot: Any,
-    expected: str,
+def test_language_of_prefers_the_routers_decision(
+    metadata: Any, slot: Any, expected: str
 ) -> None:
-    assert detect(intent, entities, metadata, slot) == [SlotSet("language", expected)]
+    slots = {"language": slot} if slot is not None else {}
+    tracker = make_tracker("halo", "greet", slots=slots)
+    tracker.latest_message["metadata"] = metadata
+    assert language_of(tracker) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Nuwun sewu, kados pundi syaratipun ndamel KTP enggal?", "jv"),
-        ("Punten, kumaha carana ngadamel kartu kulawarga anu énggal?", "su"),
-        ("How do I apply for a new family card and what do I need?", "en"),
-        ("Apa saja syarat membuat akta kelahiran untuk anak saya?", "id"),
-    ],
-)
-def test_without_the_router_the_shared_detector_decides(text: str, expected: str) -> None:
-    """Messages that did not pass the helpdesk router (rasa shell, other channels)."""
-    tracker = make_tracker(text, "ask_requirements", slots={"language": "id"})
-    events, _ = run_action(ActionDetectLanguage(), tracker)
-    assert events == [SlotSet("language", expected)]
-
-
-def test_detect_language_tolerates_metadata_that_is_not_a_mapping() -> None:
-    tracker = make_tracker("halo", "greet", slots={"language": "su"})
-    tracker.latest_message["metadata"] = "jv"
-    events, _ = run_action(ActionDetectLanguage(), tracker)
-    assert events == [SlotSet("language", "su")]
-
-
-def test_detect_language_touches_no_helpdesk() -> None:
-    with fake_helpdesk() as fake:
-        detect("change_language", {"language": "en"})
-        assert fake.requests == []
+def test_no_action_runs_per_turn_for_the_language() -> None:
+    """The slot fills from the `language` entity inside the engine, not by a custom action."""
+    domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    assert domain["slots"]["language"]["mappings"] == [
+        {"type": "from_entity", "entity": "language"}
+    ]
+    assert {"language": {"influence_conversation": False}} in domain["entities"]
+    config = yaml.safe_load((REPO_ROOT / "bot" / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+    component = "bot.components.conversation_language.ConversationLanguage"
+    assert names.index(component) > names.index("EntitySynonymMapper")
 
 
 def test_action_server_registers_every_action() -> None:
@@ -214,5 +182,4 @@ def test_action_server_registers_every_action() -> None:
         "action_request_human",
         "action_file_complaint",
         "action_change_language",
-        "action_detect_language",
     } <= set(executor.actions)
