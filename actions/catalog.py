@@ -44,7 +44,15 @@ CATEGORIES = frozenset(
 
 
 def asked_intent(tracker: Tracker) -> str:
-    """The ask_* intent of the latest message, else of the latest message that had one."""
+    """The question to answer: the ask_* intent of the latest message; for a follow-up
+    ("kalau KK?", "kalau untuk anak?") the question answered last (the `question` slot),
+    else of the latest earlier message that had one; requirements when none did."""
+    latest = (tracker.latest_message.get("intent") or {}).get("name")
+    if latest in ASK_INTENTS:
+        return str(latest)
+    answered = tracker.get_slot("question")
+    if answered in ASK_INTENTS:
+        return str(answered)
     messages = [tracker.latest_message] + [
         event.get("parse_data") or {}
         for event in reversed(tracker.events)
@@ -125,6 +133,17 @@ async def _ask_which_service(
     dispatcher.utter_message(text=ask if buttons else with_hint, buttons=buttons)
 
 
+async def answer_service(
+    dispatcher: CollectingDispatcher, intent: str, service: dict[str, Any], language: str
+) -> None:
+    """The answer to `intent` about `service`, then the offer of its other facts."""
+    dispatcher.utter_message(text=format_service_answer(intent, service, language))
+    dispatcher.utter_message(
+        text=follow_up_offer(service, language),
+        buttons=follow_up_buttons(service["code"], intent, language),
+    )
+
+
 class ActionServiceInfo(Action):
     """Answer requirements / procedure / fee / duration / location for one service."""
 
@@ -134,28 +153,31 @@ class ActionServiceInfo(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        intent, language = asked_intent(tracker), language_of(tracker)
-        code = requested_service(tracker)
-        client = get_client()
-        if code is None:
-            await _ask_which_service(dispatcher, client, intent, language)
-            return []
-        try:
-            service = await asyncio.to_thread(client.get_service, code, language)
-        except HelpdeskUnavailable as exc:
-            log.warning("service %s unavailable: %s", code, exc.reason)
-            dispatcher.utter_message(text=t("helpdesk_busy", language))
-            return []
-        if service is None:
-            show_list = button(t("catalog.show_list", language), "list_services")
-            dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])
-            return [SlotSet("service", None)]
-        dispatcher.utter_message(text=format_service_answer(intent, service, language))
-        dispatcher.utter_message(
-            text=follow_up_offer(service, language),
-            buttons=follow_up_buttons(service["code"], intent, language),
-        )
-        return [SlotSet("service", service["code"])]
+        return await service_info(dispatcher, tracker, asked_intent(tracker))
+
+
+async def service_info(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str
+) -> list[dict[str, Any]]:
+    """Answer `intent` about the requested service (or ask which one); the slot events."""
+    language = language_of(tracker)
+    code = requested_service(tracker)
+    client = get_client()
+    if code is None:
+        await _ask_which_service(dispatcher, client, intent, language)
+        return []
+    try:
+        service = await asyncio.to_thread(client.get_service, code, language)
+    except HelpdeskUnavailable as exc:
+        log.warning("service %s unavailable: %s", code, exc.reason)
+        dispatcher.utter_message(text=t("helpdesk_busy", language))
+        return []
+    if service is None:
+        show_list = button(t("catalog.show_list", language), "list_services")
+        dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])
+        return [SlotSet("service", None)]
+    await answer_service(dispatcher, intent, service, language)
+    return [SlotSet("service", service["code"]), SlotSet("question", intent)]
 
 
 class ActionListServices(Action):

@@ -213,10 +213,13 @@ class HelpdeskClient:
         except (KeyError, TypeError, ValueError) as exc:
             raise HelpdeskUnavailable(f"unexpected handoff payload: {exc!r}") from exc
 
-    def start_complaint_form(self, conversation_id: str) -> list[dict[str, Any]] | None:
-        """Open the helpdesk's complaint form; its first prompt(s), or None (unknown chat)."""
+    def start_complaint_form(
+        self, conversation_id: str, *, confirm: bool = False
+    ) -> list[dict[str, Any]] | None:
+        """Open the helpdesk's complaint form (with `confirm`: first ask whether the citizen
+        wants to complain); its first prompt(s), or None (unknown chat)."""
         path = f"/api/v1/conversations/{_segment(conversation_id)}/complaint-form"
-        body = self._request("POST", path, json={})
+        body = self._request("POST", path, json={"confirm": True} if confirm else {})
         if body is None:
             return None
         messages = body.get("messages")

@@ -9,7 +9,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalog import service_info
 from actions.client import Handoff, HandoffReason, HelpdeskClient, HelpdeskUnavailable, get_client
+from actions.complaint_check import complaint_decision
 from actions.formatting import office_contact
 from actions.i18n import BULLET, DEFAULT_LANGUAGE, language_of, t
 from actions.parsing import is_command, missing_complaint_details, normalize_service_code
@@ -126,7 +128,10 @@ class ActionFileComplaint(Action):
 
     The form itself runs in the helpdesk, beside the engine (see `helpdesk/journeys/`):
     deterministic steps with validation, a summary and a tracking number. When the helpdesk
-    cannot open it, the complaint goes to an officer as before.
+    cannot open it, the complaint goes to an officer as before. A question never opens it
+    by itself (`actions.complaint_check`): a lost or damaged document is answered as a
+    question about replacing it, and an unsure message gets "Anda ingin membuat
+    pengaduan?" first (the helpdesk asks, and opens the form on "ya").
     """
 
     def name(self) -> str:
@@ -136,9 +141,19 @@ class ActionFileComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        intent = tracker.latest_message.get("intent") or {}
+        decision = complaint_decision(
+            text, str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+        )
+        if decision == "question":
+            return await service_info(dispatcher, tracker, "ask_requirements")
         client = get_client()
+        confirm = decision == "ask"
         try:
-            prompts = await asyncio.to_thread(client.start_complaint_form, tracker.sender_id)
+            prompts = await asyncio.to_thread(
+                client.start_complaint_form, tracker.sender_id, confirm=confirm
+            )
         except HelpdeskUnavailable as exc:
             log.warning("complaint form unavailable: %s", exc.reason)
             prompts = None

@@ -26,8 +26,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.complaint_check import starts_form_at_once  # noqa: E402
-from helpdesk.text.language.readable import is_unreadable  # noqa: E402
 
 DEV = ROOT / "tests" / "nlu_dev"
 REAL = ROOT / "tests" / "nlu_real" / "items.tsv"
@@ -65,7 +63,11 @@ def parse(texts: list[str], model: Path, saved: Path | None) -> dict[str, Parse]
         lines = saved.read_text(encoding="utf-8").splitlines()
     else:
         out = subprocess.run(
-            [str(ROOT / ".venv-rasa/bin/python"), str(ROOT / "scripts/parse_with_model.py"), str(model)],
+            [
+                str(ROOT / ".venv-rasa/bin/python"),
+                str(ROOT / "scripts/parse_with_model.py"),
+                str(model),
+            ],
             input="\n".join(texts) + "\n",
             capture_output=True,
             text=True,
@@ -94,7 +96,8 @@ def main() -> None:
     ap.add_argument(
         "--before",
         action="store_true",
-        help="score the behaviour before issue 17 (no unreadable check, every file_complaint opens the form)",
+        help="score the behaviour before issue 17 (no unreadable check; every file_complaint "
+        "opens the form)",
     )
     args = ap.parse_args()
     global starts_form_at_once, is_unreadable
@@ -148,7 +151,8 @@ def main() -> None:
     print("\n### Per message (test split)")
     for _s, label, _lang, text, _src in [r for r in fallback if r[0] == "test"]:
         p = parsed[text]
-        print(f"  {label:10} {text!r}: {p.top_real[0]} {p.top_real[1]:.2f} unreadable={is_unreadable(text)}")
+        flag = is_unreadable(text)
+        print(f"  {label:10} {text!r}: {p.top_real[0]} {p.top_real[1]:.2f} unreadable={flag}")
 
 
 def _before_form(_text: str, intent: str, _confidence: float) -> bool:

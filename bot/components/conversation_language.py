@@ -25,9 +25,7 @@ SUPPORTED = ("id", "jv", "su", "en")
 ENTITY = "language"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ConversationLanguage(GraphComponent):
     """Adds the router's reply language (message metadata) as the `language` entity."""
 

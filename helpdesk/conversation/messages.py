@@ -31,6 +31,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Sorry, I could not understand your question. I am passing this conversation "
         "to an officer{position}; an officer will reply here.",
     },
+    "officer_handoff": {
+        "id": "Baik, percakapan ini saya sambungkan ke petugas{position}. Petugas akan membalas "
+        "di sini.",
+        "jv": "Inggih, pirembagan menika kula sambungaken dhateng petugas{position}. Petugas "
+        "badhe mangsuli wonten ing ngriki.",
+        "su": "Muhun, obrolan ieu ku abdi disambungkeun ka petugas{position}. Petugas badé "
+        "ngawaler di dieu.",
+        "en": "All right, I am connecting you with an officer{position}. The officer will reply "
+        "here.",
+    },
     "please_wait": {
         "id": "Mohon tunggu sebentar, Anda sedang dalam antrean. Pesan Anda sudah kami terima; "
         "jawabannya akan muncul di sini.",

@@ -26,6 +26,7 @@ from helpdesk.conversation.base import (
     InboundMessage,
 )
 from helpdesk.journeys import JourneyReply, Journeys
+from helpdesk.journeys.engine import EscapeStep
 from helpdesk.models import (
     Attachment,
     Conversation,
@@ -37,10 +38,15 @@ from helpdesk.models import (
 from helpdesk.services import conversations as convs
 from helpdesk.services import nlu_inbox, outbox, sla, surveys
 from helpdesk.text.language import decide, parse_language_command
+from helpdesk.text.language.readable import is_unreadable
 
 log = logging.getLogger(__name__)
 
 FALLBACKS_BEFORE_HANDOFF = 2
+# What the engine gets for a message nobody can read (gibberish, emoji only): its
+# fallback rule answers in the conversation's language and the router files the
+# message in the teach-the-bot inbox (issue 17).
+UNREADABLE = "/nlu_fallback"
 STORE_RETRY_SECONDS = 60.0  # how long an answer waits for the database to come back
 STORE_RETRY_PAUSE = 1.0
 HISTORY_MESSAGES = 5
@@ -55,6 +61,8 @@ class EngineTurn:
     metadata: dict[str, Any]
     language: str
     notice: JourneyReply | None = None
+    # After a question asked inside a form: the offer to go on with the form (issue 17).
+    after: JourneyReply | None = None
     # What the engine knows the conversation by: random, never the row id (a reset
     # database must not hand a new citizen an old tracker; nobody can guess another's).
     sender_id: str = ""
@@ -143,9 +151,15 @@ class Router:
         session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
             return Accepted(RouteResult(conversation, citizen, []), None)
-        answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
-        if answered is None:
-            answered = self._journey(session, conversation, inbound)
+        escape = self._escape(session, conversation, inbound)  # inside a form: a way out?
+        if escape is not None and escape.kind == "question":
+            answered = None  # the engine answers it; the offer to go on follows
+        elif escape is not None:
+            answered = self._escaped(session, conversation, escape)
+        else:
+            answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+            if answered is None:
+                answered = self._journey(session, conversation, inbound)
         if answered is not None:  # the helpdesk itself answered; no engine turn
             if notice is not None:
                 answered.append(self._store(session, conversation, notice))
@@ -165,6 +179,7 @@ class Router:
             },
             language=conversation.language,
             notice=notice,
+            after=escape.after if escape is not None else None,
         )
         return Accepted(RouteResult(conversation, citizen, notes), turn)
 
@@ -185,6 +200,8 @@ class Router:
             return []
         session.refresh(conversation)  # an action may have handed the conversation off
         replies = self._answer(session, conversation, outcome)
+        if turn.after is not None and conversation.status == ConversationStatus.BOT:
+            replies.append(self._store(session, conversation, turn.after))
         if turn.notice is not None:  # the privacy notice follows the first answer
             replies.append(self._store(session, conversation, turn.notice))
         self._deliver(session, conversation, replies)
@@ -272,6 +289,25 @@ class Router:
             self._notify()
         return RouteResult(conversation, citizen, replies)
 
+    def _escape(
+        self, session: Session, conversation: Conversation, inbound: InboundMessage
+    ) -> EscapeStep | None:
+        """Inside a bot-led form: the citizen's way out, checked before the form reads it."""
+        if self._journeys is None:
+            return None
+        return self._journeys.escape(session, conversation, inbound.text, inbound.payload)
+
+    def _escaped(
+        self, session: Session, conversation: Conversation, escape: EscapeStep
+    ) -> list[Message]:
+        """An officer asked for inside a form: handed off at once; a form left or resumed:
+        the form's own words."""
+        conversation.fallback_count = 0
+        if escape.kind == "officer":
+            session.flush()  # the form's state is gone before the handoff re-reads the row
+            return [self._hand_off(session, conversation, "citizen_request", "officer_handoff")]
+        return [self._store(session, conversation, reply) for reply in escape.replies]
+
     def _journey(
         self, session: Session, conversation: Conversation, inbound: InboundMessage
     ) -> list[Message] | None:
@@ -306,6 +342,10 @@ class Router:
             return f'/change_language{{"language":"{command}"}}'
         if inbound.payload:
             return inbound.payload
+        if self._unreadable(inbound.text):
+            # Noise has no language: keep the conversation's, answer with the fallback.
+            conversation.detected_language = conversation.language
+            return UNREADABLE
         history = session.scalars(
             select(Message.language)
             .where(
@@ -325,6 +365,12 @@ class Router:
         conversation.language = decision.reply_language
         conversation.detected_language = decision.unsupported or decision.detected.language
         return inbound.text
+
+    def _unreadable(self, text: str) -> bool:
+        """Gibberish or emoji only (`readable.py`); a service name is always readable."""
+        if not is_unreadable(text):
+            return False
+        return self._journeys is None or self._journeys.service_in(text) is None
 
     def _unsupported_note(self, session: Session, conversation: Conversation) -> list[Message]:
         """One polite line when the citizen writes a regional language the bot cannot speak."""

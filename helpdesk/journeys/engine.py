@@ -6,11 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from helpdesk.journeys.i18n import is_word, normalize, t, words
+from helpdesk.journeys.escape import Escape, escape_of
+from helpdesk.journeys.i18n import LANGUAGES, is_word, normalize, t, words
 from helpdesk.models import (
     Attachment,
     Complaint,
@@ -20,7 +21,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import complaints as complaint_service
-from helpdesk.services import lookup, notifications, privacy
+from helpdesk.services import lookup, notifications, privacy, surveys
 from helpdesk.services.requests import mask_nik, mask_phone
 
 WIB = timedelta(hours=7)
@@ -36,6 +37,43 @@ class JourneyReply:
 
 
 Replies = list[JourneyReply]
+FormState = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Form:
+    """A bot-led form that no citizen may be trapped in (issue 17; see `escape`).
+
+    `name_key` names it in the journeys' texts ("form.complaint"); `again` asks its current
+    question once more (after a digression); `leave` closes it at the citizen's word and
+    says so; `free_text` tells whether the current step reads free text (there only a
+    question shaped as one is taken as a digression). A form that is not `resumable` (the
+    status lookup's identity check, which by contract takes only the message right after
+    the status reply) simply ends on a question, which the engine answers. A journey
+    added later registers its form with `Journeys.register_form` and gets the same escape.
+    """
+
+    name_key: str
+    again: Callable[[Session, Conversation, FormState], Replies]
+    leave: Callable[[Session, Conversation, FormState], Replies]
+    free_text: Callable[[FormState], bool] = lambda _state: False
+    resumable: bool = True
+
+
+@dataclass(frozen=True)
+class EscapeStep:
+    """What the escape check made of a message inside a form.
+
+    `officer`: hand the conversation off now (the router does it); `left`: the form is
+    closed, `replies` say so; `resumed`: the citizen goes on, `replies` ask the form's
+    question again; `question`: the engine answers the message, then `after` (the offer to
+    go on with the form) follows its answer.
+    """
+
+    kind: Escape | Literal["left", "resumed"]
+    replies: Replies = field(default_factory=list)
+    after: JourneyReply | None = None
+
 
 ERASURE_PHRASES = (
     "hapus data",
@@ -126,6 +164,26 @@ class Journeys:
         self.show_consent_notice = consent_notice
         self.unit_for = unit_for
         self.clock = clock
+        self.forms: dict[str, Form] = {
+            "complaint": Form(
+                "form.complaint",
+                self._complaint_again,
+                self._complaint_leave,
+                free_text=lambda state: state.get("step") == "description",
+            ),
+            "documents": Form("form.documents", self._documents_again, self._documents_leave),
+            "verify": Form(
+                "form.verify",
+                self._verify_again,
+                self._plain_leave("form.verify"),
+                resumable=False,
+            ),
+            "survey": Form("form.survey", self._survey_again, self._survey_leave),
+        }
+
+    def register_form(self, kind: str, form: Form) -> None:
+        """Guard another journey's form (`Conversation.journey["kind"] == kind`) too."""
+        self.forms[kind] = form
 
     # --- entry points ------------------------------------------------------------------
 
@@ -148,6 +206,8 @@ class Journeys:
         state = conversation.journey or {}
         kind = state.get("kind")
         said = payload if payload and not payload.startswith("/") else text
+        if kind == "complaint_check":
+            return self._complaint_check_step(conversation, said)
         if kind == "complaint":
             return self._complaint_step(session, conversation, state, said, attachments or [])
         if kind == "documents":
@@ -162,6 +222,127 @@ class Journeys:
         """Open the complaint form (called when the engine recognised `file_complaint`)."""
         self._set(conversation, {"kind": "complaint", "step": "category", "data": {}})
         return [self._prompt(conversation, "category")]
+
+    def ask_complaint(self, conversation: Conversation) -> Replies:
+        """Ask "Anda ingin membuat pengaduan?" before opening the form (the engine was not
+        sure the message is a complaint: a question never starts a form by itself)."""
+        language = conversation.language
+        self._set(conversation, {"kind": "complaint_check"})
+        buttons = [
+            _button(t("button.yes", language), "ya"),
+            _button(t("button.no", language), "tidak"),
+        ]
+        return [JourneyReply(t("complaint.check", language), buttons)]
+
+    def _complaint_check_step(self, conversation: Conversation, said: str) -> Replies | None:
+        language = conversation.language
+        if _any_language_word(said, "words.yes"):
+            return self.start_complaint(conversation)
+        self._clear(conversation)
+        if _any_language_word(said, "words.no") or _any_language_word(said, "words.cancel"):
+            return [JourneyReply(t("complaint.check_declined", language))]
+        return None  # something else: the engine answers it
+
+    # --- the way out of every form (issue 17) -------------------------------------------
+
+    def form_in_progress(self, session: Session, conversation: Conversation) -> str | None:
+        """The kind of the bot-led form this conversation is in, if any."""
+        kind = (conversation.journey or {}).get("kind")
+        if isinstance(kind, str) and kind in self.forms and kind != "survey":
+            return kind
+        if surveys.active_survey(session, conversation) is not None:
+            return "survey"
+        return None
+
+    def escape(
+        self, session: Session, conversation: Conversation, text: str, payload: str | None = None
+    ) -> EscapeStep | None:
+        """Inside a form: the citizen's way out (or back in), checked before the form reads
+        the message; None when the form should read it as usual (see `escape.py`)."""
+        said = payload if payload and not payload.startswith("/") else text
+        state = dict(conversation.journey or {})
+        paused = state.pop("resume", None)
+        kind = self.form_in_progress(session, conversation)
+        if paused is not None:
+            self._store_state(conversation, state)
+            if kind is not None and kind == paused and _any_language_word(said, "words.resume"):
+                return EscapeStep("resumed", self.forms[kind].again(session, conversation, state))
+        if kind is None:
+            return None
+        form = self.forms[kind]
+        found = escape_of(said, self.service_in, free_text=form.free_text(state))
+        if found == "cancel":
+            return EscapeStep("left", form.leave(session, conversation, state))
+        if found == "officer":
+            form.leave(session, conversation, state)  # nothing half-filled is kept
+            return EscapeStep("officer")
+        if found == "question" and not form.resumable:
+            form.leave(session, conversation, state)
+            return EscapeStep("question")
+        if found == "question":
+            self._store_state(conversation, {**state, "resume": kind})
+            return EscapeStep("question", after=self._resume_offer(conversation, form))
+        return None
+
+    def _resume_offer(self, conversation: Conversation, form: Form) -> JourneyReply:
+        language = conversation.language
+        buttons = [
+            _button(t("button.continue", language), "lanjut"),
+            _button(t("button.cancel", language), "batal"),
+        ]
+        return JourneyReply(t("form.resume", language, form=t(form.name_key, language)), buttons)
+
+    def _complaint_again(
+        self, _session: Session, conversation: Conversation, state: FormState
+    ) -> Replies:
+        data = dict(state.get("data") or {})
+        return [self._prompt(conversation, str(state.get("step")), None, data)]
+
+    def _complaint_leave(
+        self, _session: Session, conversation: Conversation, _state: FormState
+    ) -> Replies:
+        self._clear(conversation)
+        return [JourneyReply(t("complaint.cancelled", conversation.language))]
+
+    def _documents_again(
+        self, _session: Session, conversation: Conversation, state: FormState
+    ) -> Replies:
+        items = [str(item) for item in state.get("items") or []]
+        index = min(int(state.get("index") or 0), max(len(items) - 1, 0))
+        return [self._document_prompt(conversation.language, items, index)] if items else []
+
+    def _documents_leave(
+        self, _session: Session, conversation: Conversation, state: FormState
+    ) -> Replies:
+        self._clear(conversation)
+        stored, number = int(state.get("stored") or 0), str(state.get("number"))
+        return [JourneyReply(t("docs.done", conversation.language, stored=stored, number=number))]
+
+    def _verify_again(
+        self, _session: Session, conversation: Conversation, state: FormState
+    ) -> Replies:
+        number = str(state.get("number"))
+        return [JourneyReply(t("lookup.ask_last4", conversation.language, number=number))]
+
+    def _plain_leave(self, name_key: str) -> Callable[[Session, Conversation, FormState], Replies]:
+        def leave(_session: Session, conversation: Conversation, _state: FormState) -> Replies:
+            self._clear(conversation)
+            language = conversation.language
+            return [JourneyReply(t("form.left", language, form=t(name_key, language)))]
+
+        return leave
+
+    def _survey_again(
+        self, session: Session, conversation: Conversation, _state: FormState
+    ) -> Replies:
+        asked = surveys.question_again(session, conversation)
+        return [JourneyReply(asked[0], list(asked[1]))] if asked else []
+
+    def _survey_leave(
+        self, session: Session, conversation: Conversation, _state: FormState
+    ) -> Replies:
+        said = surveys.abandon(session, conversation)
+        return [JourneyReply(said)] if said else []
 
     def arm_verification(self, session: Session, conversation: Conversation, number: str) -> str:
         """After a status reply: the next message may be the last 4 NIK digits.
@@ -554,9 +735,20 @@ class Journeys:
         conversation.journey = {**state, "verified": remembered[-MAX_VERIFIED_REMEMBERED:]}
 
     @staticmethod
+    def _store_state(conversation: Conversation, state: dict[str, Any]) -> None:
+        """Store the state as it is (the `verified` numbers included), None when empty."""
+        conversation.journey = state or None
+
+    @staticmethod
     def _clear(conversation: Conversation) -> None:
         remembered = (conversation.journey or {}).get("verified") or []
         conversation.journey = {"verified": remembered} if remembered else None
+
+
+def _any_language_word(text: str, key: str) -> bool:
+    """Whether the whole message is one of the `words.*` list `key` in any language."""
+    plain = normalize(text)
+    return any(plain in words(key, language) for language in LANGUAGES)
 
 
 def _choice(plain: str, options: dict[str, tuple[str, ...]]) -> str | None:

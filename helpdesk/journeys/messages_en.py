@@ -141,4 +141,18 @@ MESSAGES: dict[str, str] = {
     'status" and the number), then send the last 4 digits of the NIK.',
     "docs.none": "The catalog lists no requirements for {number} yet.",
     "words.documents": "send documents|upload documents|send my documents",
+    # --- issue 17: ask before a complaint; the way out of every form ---
+    "complaint.check": "Would you like to file a complaint?",
+    "complaint.check_declined": "All right, no complaint then. What else can I help you with?",
+    "form.complaint": "your complaint",
+    "form.documents": "sending your documents",
+    "form.survey": "the satisfaction survey",
+    "form.verify": "the identity check",
+    "form.resume": "Shall we go on with {form}?",
+    "form.left": "All right, {form} is stopped. What else can I help you with?",
+    "button.continue": "Continue",
+    "lookup.ask_last4": (
+        "Send the last 4 digits of the applicant's NIK to see the details of {number}."
+    ),
+    "words.resume": "continue|go on|resume|yes|ok|okay",
 }

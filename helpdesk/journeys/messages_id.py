@@ -158,4 +158,16 @@ MESSAGES: dict[str, str] = {
     "dan nomornya) lalu kirim 4 digit terakhir NIK.",
     "docs.none": "Katalog belum mencantumkan persyaratan untuk {number}.",
     "words.documents": "kirim dokumen|unggah dokumen|kirim berkas|lengkapi dokumen|upload dokumen",
+    # --- issue 17: ask before a complaint; the way out of every form ---
+    "complaint.check": "Anda ingin membuat pengaduan?",
+    "complaint.check_declined": "Baik, tidak jadi membuat pengaduan. Ada yang bisa saya bantu?",
+    "form.complaint": "pengisian pengaduan",
+    "form.documents": "pengiriman dokumen",
+    "form.survey": "survei kepuasan",
+    "form.verify": "pemeriksaan identitas",
+    "form.resume": "Mau melanjutkan {form} tadi?",
+    "form.left": "Baik, {form} dihentikan. Ada yang bisa saya bantu?",
+    "button.continue": "Lanjutkan",
+    "lookup.ask_last4": "Kirim 4 digit terakhir NIK pemohon untuk melihat detail {number}.",
+    "words.resume": "lanjut|lanjutkan|terus|teruskan|ya|iya|ok|oke",
 }

@@ -164,4 +164,18 @@ MESSAGES: dict[str, str] = {
     'status" lan nomeripun) lajeng ngintun 4 angka pungkasan NIK.',
     "docs.none": "Katalog dereng nyerat syarat kangge {number}.",
     "words.documents": "kintun dokumen|kintun berkas|jangkepi dokumen",
+    # --- issue 17: ask before a complaint; the way out of every form ---
+    "complaint.check": "Panjenengan kersa ndamel pengaduan?",
+    "complaint.check_declined": (
+        "Inggih, mboten sida ndamel pengaduan. Wonten ingkang saged kula biyantu?"
+    ),
+    "form.complaint": "ngisi pengaduan",
+    "form.documents": "ngintun dokumen",
+    "form.survey": "survei kepuasan",
+    "form.verify": "mriksa identitas",
+    "form.resume": "Badhe nglajengaken {form} wau?",
+    "form.left": "Inggih, {form} dipunkendelaken. Wonten ingkang saged kula biyantu?",
+    "button.continue": "Lajengaken",
+    "lookup.ask_last4": "Kintunaken 4 angka pungkasan NIK pemohon kangge mirsani detail {number}.",
+    "words.resume": "lajeng|lajengaken|terus|inggih|nggih",
 }

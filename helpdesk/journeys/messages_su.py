@@ -147,4 +147,16 @@ MESSAGES: dict[str, str] = {
     'status" sareng nomerna) teras kintun 4 angka pamungkas NIK.',
     "docs.none": "Katalog teu acan nyerat sarat kanggo {number}.",
     "words.documents": "kintun dokumen|kintun berkas|lengkepan dokumen",
+    # --- issue 17: ask before a complaint; the way out of every form ---
+    "complaint.check": "Sadérék hoyong ngadamel pangaduan?",
+    "complaint.check_declined": "Muhun, teu jadi ngadamel pangaduan. Aya nu tiasa dibantos?",
+    "form.complaint": "ngeusian pangaduan",
+    "form.documents": "ngirim dokumén",
+    "form.survey": "survéi kapuasan",
+    "form.verify": "mariksa idéntitas",
+    "form.resume": "Badé neraskeun {form} tadi?",
+    "form.left": "Muhun, {form} dieureunkeun. Aya nu tiasa dibantos?",
+    "button.continue": "Teraskeun",
+    "lookup.ask_last4": "Kirim 4 angka pamungkas NIK pemohon pikeun ningali detil {number}.",
+    "words.resume": "teraskeun|lajengkeun|terus|muhun|mangga",
 }

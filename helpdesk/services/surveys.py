@@ -258,9 +258,41 @@ def parse_score(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _question(
-    session: Session, conversation: Conversation, survey: Survey, q: Questionnaire
-) -> Message:
+def active_survey(session: Session, conversation: Conversation) -> Survey | None:
+    """The survey this conversation is answering right now (started, not finished)."""
+    survey = pending_survey(session, conversation)
+    return survey if survey is not None and survey.status == SurveyStatus.ACTIVE else None
+
+
+def question_again(
+    session: Session, conversation: Conversation, config: SurveyConfig | None = None
+) -> tuple[str, list[dict[str, str]]] | None:
+    """The running survey's current question (text, buttons), to ask it again after the
+    citizen stepped out of the survey for a question (issue 17); None when none runs."""
+    survey = active_survey(session, conversation)
+    if survey is None:
+        return None
+    q = (config or SurveyConfig.current()).questionnaire
+    if survey.step >= COMMENT_STEP:
+        return q.text("comment", survey.language), [
+            {"title": q.text("skip", survey.language), "payload": "lewati"}
+        ]
+    return _question_text(survey, q)
+
+
+def abandon(
+    session: Session, conversation: Conversation, config: SurveyConfig | None = None
+) -> str | None:
+    """End the running survey at the citizen's word; the "cancelled" line in its language."""
+    survey = active_survey(session, conversation)
+    if survey is None:
+        return None
+    survey.status = SurveyStatus.ABANDONED
+    survey.updated_at = utcnow()
+    return (config or SurveyConfig.current()).questionnaire.text("cancelled", survey.language)
+
+
+def _question_text(survey: Survey, q: Questionnaire) -> tuple[str, list[dict[str, str]]]:
     element = q.elements[survey.step - 1]
     labels = element.labels[survey.language]
     options = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, 1))
@@ -273,6 +305,13 @@ def _question(
         options=options,
     )
     buttons = [{"title": f"{i} {label}", "payload": str(i)} for i, label in enumerate(labels, 1)]
+    return text, buttons
+
+
+def _question(
+    session: Session, conversation: Conversation, survey: Survey, q: Questionnaire
+) -> Message:
+    text, buttons = _question_text(survey, q)
     return _bot(session, conversation, text, buttons)
 
 

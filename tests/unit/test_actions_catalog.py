@@ -53,7 +53,7 @@ def test_answers_each_intent_for_the_service(
 ) -> None:
     tracker = make_tracker("tanya ktp", intent, entities, slots)
     events, messages = run_action(ActionServiceInfo(), tracker)
-    assert events == [SlotSet("service", "ktp_el")]
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", intent)]
     assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang=id"]
     answer, offer = messages
     assert answer["text"] == format_service_answer(intent, SERVICE)
@@ -226,7 +226,7 @@ BUSY = {
 def test_service_answer_in_the_conversation_language(helpdesk: FakeHelpdesk, language: str) -> None:
     tracker = make_tracker("biaya ktp", "ask_fee", {"service": "ktp_el"}, {"language": language})
     events, (answer, offer) = run_action(ActionServiceInfo(), tracker)
-    assert events == [SlotSet("service", "ktp_el")]
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_fee")]
     assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang={language}"]
     assert answer["text"].startswith(FEE_HEADING[language])
     assert answer["text"] == format_service_answer("ask_fee", SERVICE, language)

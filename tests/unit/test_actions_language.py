@@ -14,8 +14,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import ActionExecutor
 
 from actions.i18n import language_of
-from helpdesk.infra.config import REPO_ROOT
 from actions.language import ActionChangeLanguage, normalize_language
+from helpdesk.infra.config import REPO_ROOT
 from tests.unit.actions_fixtures import (
     LANGUAGES,
     FakeHelpdesk,
@@ -150,9 +150,7 @@ def test_normalize_language(value: object, code: str | None) -> None:
         ({}, "xx", "id"),
     ],
 )
-def test_language_of_prefers_the_routers_decision(
-    metadata: Any, slot: Any, expected: str
-) -> None:
+def test_language_of_prefers_the_routers_decision(metadata: Any, slot: Any, expected: str) -> None:
     slots = {"language": slot} if slot is not None else {}
     tracker = make_tracker("halo", "greet", slots=slots)
     tracker.latest_message["metadata"] = metadata

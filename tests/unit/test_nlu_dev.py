@@ -9,7 +9,14 @@ from helpdesk.infra.config import REPO_ROOT
 from tests.unit.test_nlu_real import normalise, training_texts
 
 DEV = REPO_ROOT / "tests" / "nlu_dev"
-QUESTIONS = ("ask_requirements", "ask_procedure", "ask_fee", "ask_duration", "ask_location_hours", "ask_eligibility")
+QUESTIONS = (
+    "ask_requirements",
+    "ask_procedure",
+    "ask_fee",
+    "ask_duration",
+    "ask_location_hours",
+    "ask_eligibility",
+)
 
 
 def tsv(name: str) -> list[list[str]]:
@@ -52,7 +59,11 @@ def test_digressions_and_single_message_sets_are_labelled() -> None:
     for case in cases:
         assert case["expect"] in {"handoff", "left", "answered"}, case
         assert case["expect"] != "answered" or case["service"] in CONTRACT_SERVICE_CODES
-    assert {row[1] for row in tsv("question_vs_complaint.tsv")} == {"question", "complaint", "unsure"}
+    assert {row[1] for row in tsv("question_vs_complaint.tsv")} == {
+        "question",
+        "complaint",
+        "unsure",
+    }
     fallback = tsv("fallback.tsv")
     assert {(row[0], row[1]) for row in fallback} == {
         (split, label) for split in ("tune", "test") for label in ("fallback", "understood")

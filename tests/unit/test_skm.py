@@ -185,18 +185,26 @@ def test_one_survey_per_citizen_per_service_per_period(
     assert sum("Survei Kepuasan Masyarakat" in t for t in texts) == 1
 
 
-def test_a_question_instead_of_an_answer_goes_to_the_bot(
+def test_a_question_instead_of_an_answer_goes_to_the_bot_then_the_survey_goes_on(
     client: FlaskClient, auth: dict[str, str], fake_engine: FakeEngine
 ) -> None:
+    """Issue 17: a service question inside the survey is answered, then the survey offers
+    to go on; "lanjut" asks the same question again."""
     sid, cid = start_chat(client)
     _resolve(client, auth, cid)
     calls = len(fake_engine.calls)
     _send(client, sid, "ya")
     hint = _send(client, sid, "bagus sekali")
     assert "angka 1, 2, 3 atau 4" in hint[0]["text"] and "Pertanyaan 1/9" in hint[1]["text"]
-    _send(client, sid, "berapa biaya paspor?")
+    answered = _send(client, sid, "berapa biaya paspor?")
     assert len(fake_engine.calls) == calls + 1
-    assert _survey(client).status == SurveyStatus.ABANDONED
+    assert answered[-1]["text"] == "Mau melanjutkan survei kepuasan tadi?"
+    assert [b["payload"] for b in answered[-1]["buttons"]] == ["lanjut", "batal"]
+    assert _survey(client).status == SurveyStatus.ACTIVE
+    again = _send(client, sid, "lanjut")
+    assert "Pertanyaan 1/9" in again[-1]["text"]
+    assert len(fake_engine.calls) == calls + 1
+    assert "Pertanyaan 2/9" in _send(client, sid, "4")[-1]["text"]
 
 
 def test_survey_in_javanese_krama(client: FlaskClient, auth: dict[str, str]) -> None:

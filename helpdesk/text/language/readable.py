@@ -22,6 +22,10 @@ from helpdesk.text.language.text import words
 
 VOCABULARY = Path(__file__).resolve().parent / "data" / "chat_words.txt"
 MIN_WORD_LENGTH = 2
+# Whole messages of one letter that mean something in chat ("p": a ping, "y": yes).
+SHORT_MESSAGES = frozenset({"p", "y", "k"})
+# Chat words a corpus may miss.
+CHAT_WORDS = frozenset({"okey", "matursuwun", "makasi", "tengkyu"})
 
 
 @functools.cache
@@ -39,8 +43,10 @@ def is_unreadable(text: str, extra: Collection[str] = ()) -> bool:
         return True
     if any(ch.isdigit() for ch in text):
         return False  # a number, a tracking number, a NIK: something to act on
+    if text.strip().lower() in SHORT_MESSAGES:
+        return False
     known = model()
-    own = chat_words()
+    own = chat_words() | CHAT_WORDS
     for word in words(text):
         if len(word) < MIN_WORD_LENGTH:
             continue

@@ -178,9 +178,15 @@ def _conversation(ref: str) -> Conversation:
 @bp.post("/conversations/<conversation_id>/complaint-form")
 @require_token
 def start_complaint_form(conversation_id: str) -> Response:
-    """Open the complaint form in this conversation; answers with its first prompt."""
+    """Open the complaint form in this conversation; answers with its first prompt. With
+    `{"confirm": true}` it first asks whether the citizen wants to complain (issue 17)."""
     conversation = _conversation(conversation_id)
-    replies = journeys().start_complaint(conversation)
+    data = request.get_json(silent=True)
+    confirm = isinstance(data, dict) and data.get("confirm") is True
+    if confirm:
+        replies = journeys().ask_complaint(conversation)
+    else:
+        replies = journeys().start_complaint(conversation)
     database().request_session().commit()
     return jsonify({"messages": [{"text": r.text, "buttons": r.buttons} for r in replies]})
 

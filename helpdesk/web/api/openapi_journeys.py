@@ -69,6 +69,17 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Open the complaint form in a conversation (bot scope); its first prompt",
             "parameters": [_CID],
+            "requestBody": {
+                "required": False,
+                "content": {
+                    _JSON: {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"confirm": {"type": "boolean"}},
+                        }
+                    }
+                },
+            },
             "responses": {**_ok("The prompt messages"), **_errors("401", "404")},
         }
     },

@@ -1,0 +1,69 @@
+"""Issue 17: a question never opens the complaint form by itself (`actions.complaint_check`
+by table; `action_file_complaint` asks first or answers the question)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.complaint_check import complaint_decision
+from actions.handoff import ActionFileComplaint
+from tests.unit.actions_fixtures import (
+    SERVICE,
+    FakeHelpdesk,
+    fake_helpdesk,
+    make_tracker,
+    run_action,
+)
+
+FORM = "/api/v1/conversations/conv-42/complaint-form"
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "expected"),
+    [
+        ("KTP saya hilang kemarin", 0.99, "question"),
+        ("I lost my ID card yesterday", 0.99, "question"),
+        ("KTP abdi leungit kamari", 0.83, "question"),
+        ("KK saya rusak kena banjir, bisa?", 0.9, "question"),
+        ("bisa?", 0.99, "ask"),
+        ("berapa?", 0.99, "ask"),
+        ("gimana?", 0.99, "ask"),
+        ("kenapa pelayanannya lama?", 0.92, "ask"),
+        ("ktp saya kok belum jadi ya", 0.7, "ask"),
+        ("saya mau komplain", 0.99, "form"),
+        ("mau ngadu", 0.95, "form"),
+        ("petugas dukcapil minta uang 100 ribu biar KTP cepat jadi", 0.97, "form"),
+        ("data di kk saya salah ketik, ini kesalahan petugas, saya kecewa", 0.9, "form"),
+        ("/file_complaint", 1.0, "form"),
+    ],
+)
+def test_complaint_decision_by_table(text: str, confidence: float, expected: str) -> None:
+    assert complaint_decision(text, "file_complaint", confidence) == expected
+
+
+@pytest.fixture
+def helpdesk() -> Iterator[FakeHelpdesk]:
+    with fake_helpdesk() as fake:
+        yield fake
+
+
+def test_a_lost_document_is_answered_as_a_question(helpdesk: FakeHelpdesk) -> None:
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    tracker = make_tracker("KTP saya hilang kemarin", "file_complaint", {"service": "ktp_el"})
+    events, messages = run_action(ActionFileComplaint(), tracker)
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_requirements")]
+    assert messages[0]["text"].startswith("Persyaratan KTP Elektronik")
+    assert all("complaint-form" not in path for path in helpdesk.paths())
+
+
+def test_an_unsure_message_asks_before_the_form(helpdesk: FakeHelpdesk) -> None:
+    prompt = {"text": "Anda ingin membuat pengaduan?", "buttons": [{"title": "Ya"}]}
+    helpdesk.on("POST", FORM, {"messages": [prompt]})
+    tracker = make_tracker("gimana?", "file_complaint")
+    events, messages = run_action(ActionFileComplaint(), tracker)
+    assert events == []
+    assert helpdesk.last_json() == {"confirm": True}
+    assert [m["text"] for m in messages] == ["Anda ingin membuat pengaduan?"]
