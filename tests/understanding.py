@@ -255,8 +255,11 @@ def run_digressions(harness: Harness) -> list[CaseResult]:
                 heading = harness.heading("ask_requirements", case["service"], language)
                 names = harness.service(case["service"], language).get("name") or ""
                 answered = heading in reply or (names and str(names) in reply)
-                form_name = journey_t(f"form.{entered}", language)
-                offered = journey_t("form.resume", language, form=form_name) in reply
+                try:
+                    form_name = journey_t(f"form.{entered}", language)
+                    offered = journey_t("form.resume", language, form=form_name) in reply
+                except KeyError:  # a checkout without the offer (before issue 17)
+                    offered = False
                 kept = entered == "verify" or (offered and (kind == entered or entered == "survey"))
                 ok = bool(answered) and kept and conversation.status == ConversationStatus.BOT
                 why = "" if ok else f"answered={bool(answered)} kept={kept}: {reply[:90]!r}"
