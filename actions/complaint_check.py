@@ -3,7 +3,8 @@
 A question never starts a form by itself ("bisa?", "berapa?", "kenapa lama?"), and a
 statement that a document was lost or damaged ("KTP saya hilang kemarin") is a question
 about replacing it, not a complaint. The form opens at once only for a button or command,
-or for a confident prediction that reads like a complaint; otherwise the bot asks first
+a message that says it is a complaint (a complaint word: "mengadu", "pungli", "keluhan"),
+or a confident prediction that is not shaped as a question; otherwise the bot asks first
 ("Anda ingin membuat pengaduan?"). Pure; tested by table in tests/unit.
 """
 
@@ -71,7 +72,9 @@ def complaint_decision(text: str, intent: str, confidence: float) -> Decision:
         return "question"
     if intent != "file_complaint":
         return "ask"
-    if not complaining and (is_question(text) or len(tokens) <= 2):
+    if complaining:
+        return "form"  # "saya mau mengadu", "ada pungli": the citizen says it is a complaint
+    if is_question(text) or len(tokens) <= 2 or "kok" in tokens:
         return "ask"
     if confidence < CONFIRM_BELOW:
         return "ask"

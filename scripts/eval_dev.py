@@ -26,6 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.complaint_check import starts_form_at_once  # noqa: E402
+from helpdesk.text.language.readable import is_unreadable  # noqa: E402
 
 DEV = ROOT / "tests" / "nlu_dev"
 REAL = ROOT / "tests" / "nlu_real" / "items.tsv"
@@ -100,10 +102,8 @@ def main() -> None:
         "opens the form)",
     )
     args = ap.parse_args()
-    global starts_form_at_once, is_unreadable
-    if args.before:
-        starts_form_at_once = _before_form  # type: ignore[assignment]
-        is_unreadable = _never  # type: ignore[assignment]
+    opens_form = _before_form if args.before else starts_form_at_once
+    unreadable = _never if args.before else is_unreadable
     real = rows(REAL)
     qvc = rows(DEV / "question_vs_complaint.tsv")
     fallback = rows(DEV / "fallback.tsv")
@@ -121,7 +121,7 @@ def main() -> None:
     print("\n## Question vs complaint (tests/nlu_dev/question_vs_complaint.tsv)")
     for label in ("question", "unsure", "complaint"):
         items = [r for r in qvc if r[1] == label]
-        at_once = [r for r in items if starts_form_at_once(r[2], *_intent(parsed[r[2]]))]
+        at_once = [r for r in items if opens_form(r[2], *_intent(parsed[r[2]]))]
         reached = [r for r in items if parsed[r[2]].intent == "file_complaint"]
         if label == "complaint":
             print(f"complaint -> form or check: {share(len(reached), len(items))}")
@@ -136,7 +136,7 @@ def main() -> None:
         for threshold in THRESHOLDS:
             caught = lost = 0
             for _s, label, _lang, text, _src in items:
-                falls = is_unreadable(text) or parsed[text].top_real[1] < threshold
+                falls = unreadable(text) or parsed[text].top_real[1] < threshold
                 if label == "fallback":
                     caught += falls
                 else:
@@ -151,7 +151,7 @@ def main() -> None:
     print("\n### Per message (test split)")
     for _s, label, _lang, text, _src in [r for r in fallback if r[0] == "test"]:
         p = parsed[text]
-        flag = is_unreadable(text)
+        flag = unreadable(text)
         print(f"  {label:10} {text!r}: {p.top_real[0]} {p.top_real[1]:.2f} unreadable={flag}")
 
 
