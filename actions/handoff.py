@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.catalog import service_info
 from actions.client import Handoff, HandoffReason, HelpdeskClient, HelpdeskUnavailable, get_client
 from actions.complaint_check import complaint_decision
+from actions.followup import in_service_talk, question_in
 from actions.formatting import office_contact
 from actions.i18n import BULLET, DEFAULT_LANGUAGE, language_of, t
 from actions.parsing import is_command, missing_complaint_details, normalize_service_code
@@ -148,6 +149,9 @@ class ActionFileComplaint(Action):
         )
         if decision == "question":
             return await service_info(dispatcher, tracker, "ask_requirements")
+        asked = question_in(text) if decision == "ask" and in_service_talk(tracker) else None
+        if asked is not None:  # "itu ada pungutannya ga min?" about the current service
+            return await service_info(dispatcher, tracker, asked)
         client = get_client()
         confirm = decision == "ask"
         try:

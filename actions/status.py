@@ -11,12 +11,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalog import service_info
 from actions.client import (
     HelpdeskClient,
     HelpdeskUnavailable,
     ServiceRequestStatus,
     get_client,
 )
+from actions.followup import in_service_talk, question_in
 from actions.formatting import button
 from actions.i18n import DEFAULT_LANGUAGE, format_date, language_of, t
 from actions.parsing import (
@@ -158,6 +160,11 @@ class ActionCheckStatus(Action):
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
         number = resolve_tracking_number(tracker)
+        if number is NoNumber.MISSING and in_service_talk(tracker):
+            text = str(tracker.latest_message.get("text") or "")
+            asked = question_in(text)
+            if asked is not None:  # "kapan jadinya?" about the current service, not a lookup
+                return await service_info(dispatcher, tracker, asked)
         if isinstance(number, NoNumber):
             dispatcher.utter_message(text=no_number_reply(number, language))
             return []

@@ -1,5 +1,6 @@
 """Issue 17: a question never opens the complaint form by itself (`actions.complaint_check`
-by table; `action_file_complaint` asks first or answers the question)."""
+by table; `action_file_complaint` asks first or answers the question), and a later turn
+of a service talk taken for a complaint or a lookup is answered (`actions.followup`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.complaint_check import complaint_decision
+from actions.followup import question_in
 from actions.handoff import ActionFileComplaint
+from actions.status import ActionCheckStatus
 from tests.unit.actions_fixtures import (
     SERVICE,
     FakeHelpdesk,
@@ -67,3 +70,44 @@ def test_an_unsure_message_asks_before_the_form(helpdesk: FakeHelpdesk) -> None:
     assert events == []
     assert helpdesk.last_json() == {"confirm": True}
     assert [m["text"] for m in messages] == ["Anda ingin membuat pengaduan?"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("itu ada pungutannya ga min?", "ask_fee"),
+        ("kapan jadinya?", "ask_duration"),
+        ("berkasnya apa?", "ask_requirements"),
+        ("kantornya dimana?", "ask_location_hours"),
+        ("cek status permohonan saya kapan jadinya", None),
+        ("halo", None),
+    ],
+)
+def test_question_in_by_table(text: str, expected: str | None) -> None:
+    assert question_in(text) == expected
+
+
+def test_a_fee_question_taken_for_a_complaint_is_answered_in_a_service_talk(
+    helpdesk: FakeHelpdesk,
+) -> None:
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    slots = {"service": "ktp_el", "question": "ask_requirements"}
+    tracker = make_tracker("itu ada pungutannya ga min?", "file_complaint", slots=slots)
+    events, messages = run_action(ActionFileComplaint(), tracker)
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_fee")]
+    assert all("complaint-form" not in path for path in helpdesk.paths())
+
+
+def test_a_duration_question_taken_for_a_status_lookup_is_answered_in_a_service_talk(
+    helpdesk: FakeHelpdesk,
+) -> None:
+    helpdesk.on("GET", "/api/v1/services/ktp_el", SERVICE)
+    slots = {"service": "ktp_el", "question": "ask_fee"}
+    tracker = make_tracker("kapan jadinya?", "check_status", slots=slots)
+    events, messages = run_action(ActionCheckStatus(), tracker)
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_duration")]
+    # without a service talk it is a status lookup that asks for the number
+    events, messages = run_action(
+        ActionCheckStatus(), make_tracker("kapan jadinya?", "check_status")
+    )
+    assert events == [] and "nomor permohonan" in messages[0]["text"]
