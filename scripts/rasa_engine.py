@@ -7,8 +7,8 @@ Schema meta-schema: about 30 ms of CPU per custom action call on an idle core he
 under load, measured by `py-spy` as a quarter of the engine's CPU at 100 conversations.
 Most turns make at least one such call (every answer from the catalog does; the
 `language` slot no longer costs one since issue 17). Here the validator is built and the
-schema checked once; each answer is validated against the same schema and the same error (`best_match`) is raised
-for an invalid one. Run with the engine's interpreter: `.venv-rasa/bin/python
+schema checked once; each answer is validated against the same schema and the same error
+(`best_match`) is raised for an invalid one. Run with the engine's interpreter: `.venv-rasa/bin/python
 scripts/rasa_engine.py run --enable-api ...`. It also adds `--auth-token $RASA_TOKEN` (below).
 """
 
