@@ -8,8 +8,9 @@ under load, measured by `py-spy` as a quarter of the engine's CPU at 100 convers
 Most turns make at least one such call (every answer from the catalog does; the
 `language` slot no longer costs one since issue 17). Here the validator is built and the
 schema checked once; each answer is validated against the same schema and the same error
-(`best_match`) is raised for an invalid one. Run with the engine's interpreter: `.venv-rasa/bin/python
-scripts/rasa_engine.py run --enable-api ...`. It also adds `--auth-token $RASA_TOKEN` (below).
+(`best_match`) is raised for an invalid one. Run with the engine's interpreter:
+`.venv-rasa/bin/python scripts/rasa_engine.py run --enable-api ...`. It also adds
+`--auth-token $RASA_TOKEN` (below).
 """
 
 from __future__ import annotations
