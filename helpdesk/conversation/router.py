@@ -46,7 +46,9 @@ FALLBACKS_BEFORE_HANDOFF = 2
 # What the engine gets for a message nobody can read (gibberish, emoji only): its
 # fallback rule answers in the conversation's language and the router files the
 # message in the teach-the-bot inbox (issue 17).
-UNREADABLE = "/nlu_fallback"
+# The language rides along as an entity: no NLU runs on a command, so the engine's
+# `language` slot would otherwise keep whatever it had (nothing, on a first message).
+UNREADABLE = '/nlu_fallback{{"language":"{language}"}}'
 STORE_RETRY_SECONDS = 60.0  # how long an answer waits for the database to come back
 STORE_RETRY_PAUSE = 1.0
 HISTORY_MESSAGES = 5
@@ -345,7 +347,7 @@ class Router:
         if self._unreadable(inbound.text):
             # Noise has no language: keep the conversation's, answer with the fallback.
             conversation.detected_language = conversation.language
-            return UNREADABLE
+            return UNREADABLE.format(language=conversation.language)
         history = session.scalars(
             select(Message.language)
             .where(

@@ -174,7 +174,7 @@ def test_unreadable_messages_get_the_fallback_in_the_conversation_language(
     fake_engine.replies = [BotReply("Nyuwun pangapunten", custom={"fallback": True})]
     client.post(f"/webchat/sessions/{session_id}/messages", json={"text": text})
     _sender, sent, metadata = fake_engine.calls[-1]
-    assert sent == "/nlu_fallback"
+    assert sent == '/nlu_fallback{"language":"jv"}'
     assert metadata["language"] == "jv"  # noise never switches the conversation's language
     with client.application.app_context(), database().session() as session:
         texts = session.scalars(select(NluInboxItem.text)).all()
