@@ -1,4 +1,4 @@
-"""Rebuild `helpdesk/text/language/data/chat_words.txt`: the words citizens use with this
+"""Rebuild `helpdesk/text/language/chat_words.txt`: the words citizens use with this
 bot that the language detector's `words.tsv` lacks (service names, abbreviations, the
 English of the training data), from the NLU training data and the service catalog.
 

@@ -55,5 +55,5 @@ def _examples() -> list[str]:
 
 def test_no_training_or_evaluation_message_is_unreadable() -> None:
     """After adding training examples made only of new words, run
-    `.venv/bin/python scripts/build_chat_words.py` (helpdesk/text/language/data/)."""
+    `.venv/bin/python scripts/build_chat_words.py` (helpdesk/text/language/chat_words.txt)."""
     assert [text for text in _examples() if is_unreadable(text)] == []

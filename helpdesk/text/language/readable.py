@@ -3,7 +3,7 @@
 A message is unreadable when it has no letter and no digit (emoji, punctuation only), or
 when none of its words (two letters or more) is a word the bot knows: a word of any
 language in the detector's ``words.tsv`` (or a known stem after a suffix), or a word of
-the training data and the catalog (``data/chat_words.txt``, built by
+the training data and the catalog (``chat_words.txt`` beside this module, built by
 ``scripts/build_chat_words.py``), or one of the caller's extra words (the live catalog's
 service names). Keyboard mashing ("qwzx vrrp klomt zuzu") is unreadable. Such a message
 gets the fallback reply in the conversation's language (its apparent "language" is noise,
@@ -20,7 +20,7 @@ from pathlib import Path
 from helpdesk.text.language.detector import model
 from helpdesk.text.language.text import words
 
-VOCABULARY = Path(__file__).resolve().parent / "data" / "chat_words.txt"
+VOCABULARY = Path(__file__).resolve().parent / "chat_words.txt"
 MIN_WORD_LENGTH = 2
 # Whole messages of one letter that mean something in chat ("p": a ping, "y": yes).
 SHORT_MESSAGES = frozenset({"p", "y", "k"})
