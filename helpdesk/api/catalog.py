@@ -27,10 +27,17 @@ def _language() -> str:
 @bp.get("/services")
 @require_token
 def list_services() -> Response:
-    """Every service, short form, in `?lang=` (id, jv, su, en)."""
+    """Every service, short form, in `?lang=` (id, jv, su, en), each with every name citizens
+    use for it, and the services other agencies handle (`elsewhere`): the action server
+    builds its service resolver from this payload."""
     language = _language()
     cat = catalog()
-    body = {"region": cat.region, "language": language, "items": cat.summaries(language)}
+    body = {
+        "region": cat.region,
+        "language": language,
+        "items": cat.summaries(language),
+        "elsewhere": cat.elsewhere_payload(language),
+    }
     return _conditional(jsonify(body))
 
 

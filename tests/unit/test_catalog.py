@@ -432,8 +432,11 @@ def test_summaries_and_payloads_in_each_language(catalog: Catalog, lang: str, na
     assert [item["code"] for item in summaries] == list(CONTRACT_SERVICE_CODES)
     assert {item["code"]: item["name"] for item in summaries}["skck"] == name
     assert summaries == [
-        {k: p[k] for k in ("code", "name", "category", "summary")}
-        for p in (catalog.service_payload(code, lang) for code in CONTRACT_SERVICE_CODES)
+        {k: p[k] for k in ("code", "name", "category", "summary")} | {"names": names}
+        for p, names in (
+            (catalog.service_payload(code, lang), catalog.names_of(code))
+            for code in CONTRACT_SERVICE_CODES
+        )
         if p is not None
     ]
     payload, source = catalog.service_payload("skck", lang), catalog.service_payload("skck")

@@ -1,0 +1,1 @@
+"""Citizen-text library: what the action server imports from helpdesk (no Flask, no SQL)."""
