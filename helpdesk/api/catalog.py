@@ -8,7 +8,14 @@ from helpdesk.api import bp
 from helpdesk.api.auth import current_actor, require_staff, require_token
 from helpdesk.api.body import json_object
 from helpdesk.catalog import CATALOG_LANGUAGES, SOURCE_LANGUAGE
-from helpdesk.extensions import catalog, catalog_dir, catalog_published, database, seed_catalog
+from helpdesk.extensions import (
+    catalog,
+    catalog_dir,
+    catalog_published,
+    database,
+    seed_catalog,
+    settings,
+)
 from helpdesk.services import audit, catalog_versions
 from helpdesk.services.errors import InvalidInput, NotFound
 
@@ -44,10 +51,15 @@ def list_services() -> Response:
 @bp.get("/services/<code>")
 @require_token
 def get_service(code: str) -> Response:
-    """One service in full in `?lang=`, its office resolved."""
-    payload = catalog().service_payload(code, _language())
+    """One service in full in `?lang=`, its office resolved, with the public URL of its page
+    in the service directory (`page_url`, linked from the bot's answers)."""
+    language = _language()
+    payload = catalog().service_payload(code, language)
     if payload is None:
         raise NotFound(f"no service '{code}'", code="service_not_found")
+    base = settings().public_url or request.host_url.rstrip("/")
+    suffix = "" if language == SOURCE_LANGUAGE else f"?lang={language}"
+    payload["page_url"] = f"{base}/layanan/{code}{suffix}"
     return _conditional(jsonify(payload))
 
 

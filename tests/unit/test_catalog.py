@@ -538,7 +538,10 @@ def test_api_serves_the_catalog_in_each_language(
     assert body["items"] == catalog.summaries(lang)
     one = client.get(f"/api/v1/services/skck?lang={lang}", headers=auth)
     assert one.status_code == 200
-    assert one.get_json() == catalog.service_payload("skck", lang)
+    body = one.get_json()
+    page = body.pop("page_url")
+    assert body == catalog.service_payload("skck", lang)
+    assert page.endswith("/layanan/skck" + ("" if lang == "id" else f"?lang={lang}"))
 
 
 def test_api_language_defaults_to_indonesian_and_ignores_case(
