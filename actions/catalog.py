@@ -292,3 +292,24 @@ class ActionListServices(Action):
         text, buttons = format_service_list(catalog, language)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
+
+
+class ActionOutOfScope(Action):
+    """A message the NLU put outside the bot's scope: if it names a service another agency
+    handles, say who; if it names a catalog service, answer it; else the usual reply."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
+        client = get_client()
+        text = str(tracker.latest_message.get("text") or "")
+        resolver = await asyncio.to_thread(_resolver, client, language)
+        found = resolver.mention(text) if resolver is not None and not is_command(text) else None
+        if found is not None and found.kind in ("service", "elsewhere"):
+            return await ActionServiceInfo().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []

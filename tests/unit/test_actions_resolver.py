@@ -14,8 +14,9 @@ from flask import Flask
 from rasa_sdk.events import SlotSet
 
 from actions.cases import MAX_MESSAGE
-from actions.catalog import ActionServiceInfo
+from actions.catalog import ActionOutOfScope, ActionServiceInfo
 from actions.client import HelpdeskClient, set_client_factory
+from actions.status import ActionCheckStatus
 from tests.unit.actions_fixtures import make_tracker, run_action, texts
 from tests.unit.test_catalog_versions import second_auth
 
@@ -149,3 +150,40 @@ def test_a_published_catalog_name_reaches_the_bot_without_retraining(
     assert web.post(url, headers=second_auth(app)).status_code == 200
     events, _ = run_action(ActionServiceInfo(), tracker)
     assert events == [SlotSet("service", "pbg")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("IMB", "pbg"), ("kartu pencari kerja", "kartu_kuning")]
+)
+def test_a_service_name_read_as_a_status_check_gets_the_service(
+    live: HelpdeskClient, text: str, code: str
+) -> None:
+    events, messages = run_action(ActionCheckStatus(), make_tracker(text, "check_status"))
+    assert events == [SlotSet("service", code)]
+    assert "nomor permohonan" not in texts(messages)
+
+
+def test_a_status_check_without_a_number_still_asks_for_it(live: HelpdeskClient) -> None:
+    _, messages = run_action(
+        ActionCheckStatus(), make_tracker("cek status KTP saya", "check_status")
+    )
+    assert "nomor permohonan" in texts(messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gimana cara klaim jht", "BPJS Ketenagakerjaan"),
+        ("surat keterangan tidak mampu buat berobat ibu", "Surat Keterangan Tidak Mampu"),
+    ],
+)
+def test_out_of_scope_that_names_a_service_is_answered(
+    live: HelpdeskClient, text: str, expected: str
+) -> None:
+    _, messages = run_action(ActionOutOfScope(), make_tracker(text, "out_of_scope"))
+    assert expected in texts(messages)
+
+
+def test_out_of_scope_without_a_service_gets_the_usual_reply(live: HelpdeskClient) -> None:
+    _, (message,) = run_action(ActionOutOfScope(), make_tracker("siapa presiden", "out_of_scope"))
+    assert message["response"] == "utter_out_of_scope"
