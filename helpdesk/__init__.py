@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.console import init_console
     from helpdesk.db import Database
+    from helpdesk.directory import bp as directory_bp
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
@@ -106,5 +107,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(directory_bp)
     init_console(app)
     return app
