@@ -214,6 +214,30 @@ async def _case_answer(
     return cases.clip(f"{answer}\n\n{footer}"), buttons
 
 
+def _case_chooser(
+    intent: str, service: ServicePayload, language: str
+) -> tuple[str, list[Button]] | None:
+    """When the whole answer would not fit in one message and it comes in cases: the cases
+    to choose from (as lines and buttons) and the page link; else None."""
+    if intent not in CASE_INTENTS:
+        return None
+    titles = case_titles(service, intent)
+    full = format_service_answer(intent, service, language)
+    if len(full) <= cases.MAX_MESSAGE or sum(1 for title in titles if title) < 2:
+        return None
+    name = str(service.get("name") or service["code"])
+    lines = [t("case.choose", language, name=name), *(f"{BULLET} {title}" for title in titles)]
+    if service.get("page_url"):
+        lines += ["", t("page.link", language, url=service["page_url"])]
+    code = service["code"]
+    buttons = [
+        button(title, intent, {"service": code, "case": str(i)})
+        for i, title in enumerate(titles)
+        if title
+    ]
+    return cases.clip("\n".join(lines)), buttons + follow_up_buttons(code, intent, language)
+
+
 class ActionServiceInfo(Action):
     """Answer requirements / procedure / fee / duration / location for one service.
 
@@ -257,6 +281,8 @@ class ActionServiceInfo(Action):
             log.warning("service %s unavailable: %s", found.code, exc.reason)
             dispatcher.utter_message(text=t("helpdesk_busy", language))
             return []
+        if by_case is None:
+            by_case = _case_chooser(intent, service, language)
         if by_case is not None:
             dispatcher.utter_message(text=by_case[0], buttons=by_case[1])
             return [SlotSet("service", service["code"])]

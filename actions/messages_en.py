@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
         '"KTP requirements" or "SKCK fee".'
     ),
     "case.others": "Other situations: choose below, or see them all at {url}",
+    "case.choose": "The answer for {name} depends on your situation. Choose one:",
     "case.others_no_url": "Other situations: choose below.",
     "page.link": "More: {url}",
     # --- request status -----------------------------------------------------------------

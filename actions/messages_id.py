@@ -88,6 +88,7 @@ MESSAGES: dict[str, str] = {
         '"syarat KTP" atau "biaya SKCK".'
     ),
     "case.others": "Keperluan lain: pilih di bawah, atau lihat semuanya di {url}",
+    "case.choose": "Jawaban untuk {name} berbeda menurut keperluan Anda. Pilih salah satu:",
     "case.others_no_url": "Keperluan lain: pilih di bawah.",
     "page.link": "Selengkapnya: {url}",
     # --- request status -----------------------------------------------------------------

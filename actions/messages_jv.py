@@ -102,6 +102,9 @@ MESSAGES: dict[str, str] = {
         'upaminipun "syarat KTP" utawi "biaya SKCK".'
     ),
     "case.others": "Keperluan sanesipun: pilih ing ngandhap, utawi pirsani sedaya ing {url}",
+    "case.choose": (
+        "Wangsulan kangge {name} benten miturut keperluan panjenengan. Pilih salah satunggal:"
+    ),
     "case.others_no_url": "Keperluan sanesipun: pilih ing ngandhap.",
     "page.link": "Langkung jangkep: {url}",
     # --- request status -----------------------------------------------------------------

@@ -90,6 +90,7 @@ MESSAGES: dict[str, str] = {
         '"sarat KTP" atanapi "biaya SKCK".'
     ),
     "case.others": "Kaperluan sanésna: pilih di handap, atanapi tingali sadayana di {url}",
+    "case.choose": "Waleran pikeun {name} béda numutkeun kaperluan Sadérék. Pilih salah sahiji:",
     "case.others_no_url": "Kaperluan sanésna: pilih di handap.",
     "page.link": "Langkung lengkep: {url}",
     # --- request status -----------------------------------------------------------------

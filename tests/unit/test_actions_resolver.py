@@ -187,3 +187,16 @@ def test_out_of_scope_that_names_a_service_is_answered(
 def test_out_of_scope_without_a_service_gets_the_usual_reply(live: HelpdeskClient) -> None:
     _, (message,) = run_action(ActionOutOfScope(), make_tracker("siapa presiden", "out_of_scope"))
     assert message["response"] == "utter_out_of_scope"
+
+
+@pytest.mark.parametrize("language", ["id", "jv"])
+def test_a_long_answer_in_cases_offers_the_cases_instead_of_a_wall(
+    live: HelpdeskClient, language: str
+) -> None:
+    tracker = make_tracker("cara bikin ktp", "ask_procedure", slots={"language": language})
+    _, (message,) = run_action(ActionServiceInfo(), tracker)
+    assert len(message["text"]) <= MAX_MESSAGE
+    payloads = [b["payload"] for b in message["buttons"]]
+    assert '/ask_procedure{"service":"ktp_el","case":"0"}' in payloads
+    assert '/ask_procedure{"service":"ktp_el","case":"3"}' in payloads  # IKD
+    assert "/layanan/ktp_el" in message["text"]
