@@ -550,6 +550,7 @@ def test_api_language_defaults_to_indonesian_and_ignores_case(
     assert client.get("/api/v1/services", headers=auth).get_json()["language"] == "id"
     assert client.get("/api/v1/services?lang=", headers=auth).get_json()["language"] == "id"
     english = client.get("/api/v1/services/kia?lang=EN", headers=auth).get_json()
+    assert english.pop("page_url").endswith("/layanan/kia?lang=en")
     assert english == catalog.service_payload("kia", "en")
 
 
