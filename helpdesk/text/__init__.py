@@ -1,1 +1,2 @@
-"""Citizen-text library: what the action server imports from helpdesk (no Flask, no SQL)."""
+"""Citizen-text library (no Flask, no SQLAlchemy): language identification, status labels,
+log redaction. The action server imports only this package from `helpdesk`."""

@@ -16,10 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 from waitress.server import create_server
 
-from helpdesk import create_app
-from helpdesk.config import REPO_ROOT, Settings
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.infra.config import REPO_ROOT, Settings
+from helpdesk.infra.migrate import upgrade
+from helpdesk.runtime.app import create_app
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 from tests.stackutil import free_port, unavailable
 
