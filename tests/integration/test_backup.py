@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from helpdesk.catalog import default_catalog_dir, load_catalog
-from helpdesk.crypto import EncryptedJSON, EncryptedString
-from helpdesk.db import Database
-from helpdesk.migrate import upgrade
+from helpdesk.infra.crypto import EncryptedJSON, EncryptedString
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import (
     Base,
     Channel,
@@ -33,7 +33,7 @@ from helpdesk.models import (
     OutboxItem,
     Sender,
 )
-from helpdesk.seed import seed_agents, seed_requests
+from helpdesk.demo.seed import seed_agents, seed_requests
 from helpdesk.services.backup import (
     BackupError,
     RestoreRefused,
@@ -330,7 +330,7 @@ def test_nightly_backup_once_per_night_with_retention(tmp_path: Path) -> None:
 def test_cli_backup_and_restore(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from helpdesk.cli import main
+    from helpdesk.runtime.cli import main
 
     live = f"sqlite:///{tmp_path / 'live.db'}"
     _seed(live, tmp_path / "uploads")
