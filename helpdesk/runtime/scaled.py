@@ -291,8 +291,8 @@ def main() -> int:
     """Seed, start every process of the scaled stack, wait for Ctrl-C."""
     from helpdesk.infra.db import Database
     from helpdesk.runtime.cli import main as cli_main
-    from helpdesk.services.tokens import create_token
     from helpdesk.runtime.guard import StackBusy, claim, scaled_ports
+    from helpdesk.services.tokens import create_token
 
     try:  # before any database or token is touched
         guard = claim("make run-scaled", scaled_ports(DEFAULT_PORTS))

@@ -271,8 +271,8 @@ def main() -> int:
     from helpdesk.infra.config import DEFAULT_DATABASE_URL, Settings
     from helpdesk.infra.db import Database
     from helpdesk.runtime.cli import main as cli_main
-    from helpdesk.services.tokens import create_token, revoke_tokens
     from helpdesk.runtime.guard import StackBusy, claim, embedded_ports
+    from helpdesk.services.tokens import create_token, revoke_tokens
 
     try:  # before any secret, database or token is touched
         guard = claim("make run", embedded_ports())

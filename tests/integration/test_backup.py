@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.demo.seed import seed_agents, seed_requests
 from helpdesk.infra.crypto import EncryptedJSON, EncryptedString
 from helpdesk.infra.db import Database
 from helpdesk.infra.migrate import upgrade
@@ -33,7 +34,6 @@ from helpdesk.models import (
     OutboxItem,
     Sender,
 )
-from helpdesk.demo.seed import seed_agents, seed_requests
 from helpdesk.services.backup import (
     BackupError,
     RestoreRefused,

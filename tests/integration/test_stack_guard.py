@@ -20,8 +20,8 @@ from helpdesk.infra.config import REPO_ROOT
 from helpdesk.infra.db import Database
 from helpdesk.infra.migrate import upgrade
 from helpdesk.models import ApiToken
-from helpdesk.services.tokens import create_token, verify_token
 from helpdesk.runtime.guard import StackBusy, check, claim, embedded_ports
+from helpdesk.services.tokens import create_token, verify_token
 
 HOLD = (
     "import sys, time\n"
