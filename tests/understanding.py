@@ -137,7 +137,9 @@ def judge_answer(
     if in_form(harness, citizen):
         return False, "complaint form"
     heading = harness.heading(question, code, language)
-    if heading not in reply:
+    name = str(harness.service(code, language).get("name") or code)
+    chooser = t("case.choose", language, name=name)  # a long answer in cases: pick one
+    if heading not in reply and chooser not in reply:
         return False, f"no {question} answer for {code}: {reply[:90]!r}"
     return True, ""
 
