@@ -56,7 +56,7 @@ def test_a_question_naming_a_case_gets_that_case_in_one_short_message(
 ) -> None:
     tracker = make_tracker(text, "ask_requirements", slots={"language": language})
     events, messages = run_action(ActionServiceInfo(), tracker)
-    assert events == [SlotSet("service", "ktp_el")]
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_requirements")]
     (message,) = messages
     assert len(message["text"]) <= MAX_MESSAGE
     assert lost_item in message["text"]
@@ -130,7 +130,7 @@ def test_former_and_other_names_answer_their_service(
 ) -> None:
     tracker = make_tracker(text, "ask_requirements")  # the NLU found no entity
     events, _ = run_action(ActionServiceInfo(), tracker)
-    assert events == [SlotSet("service", code)]
+    assert events == [SlotSet("service", code), SlotSet("question", "ask_requirements")]
 
 
 def test_a_published_catalog_name_reaches_the_bot_without_retraining(
@@ -149,7 +149,7 @@ def test_a_published_catalog_name_reaches_the_bot_without_retraining(
     url = f"/api/v1/services/pbg/versions/{version}/publish"
     assert web.post(url, headers=second_auth(app)).status_code == 200
     events, _ = run_action(ActionServiceInfo(), tracker)
-    assert events == [SlotSet("service", "pbg")]
+    assert events == [SlotSet("service", "pbg"), SlotSet("question", "ask_requirements")]
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_a_service_name_read_as_a_status_check_gets_the_service(
     live: HelpdeskClient, text: str, code: str
 ) -> None:
     events, messages = run_action(ActionCheckStatus(), make_tracker(text, "check_status"))
-    assert events == [SlotSet("service", code)]
+    assert events == [SlotSet("service", code), SlotSet("question", "ask_requirements")]
     assert "nomor permohonan" not in texts(messages)
 
 
