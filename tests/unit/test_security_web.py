@@ -341,11 +341,11 @@ def test_finding10_only_offered_button_payloads_reach_the_engine(
     client.post(f"/webchat/sessions/{sid}/messages", json={"text": "halo"})
     client.post(
         f"/webchat/sessions/{sid}/messages",
-        json={"text": "x", "payload": '/file_complaint{"note":"forged"}'},
+        json={"text": "biaya", "payload": '/file_complaint{"note":"forged"}'},
     )
     client.post(f"/webchat/sessions/{sid}/messages", json={"text": "Biaya", "payload": "/ask_fee"})
     sent = [call[1] for call in fake_engine.calls]
-    assert sent == ["halo", "x", "/ask_fee"]
+    assert sent == ["halo", "biaya", "/ask_fee"]
 
 
 # --- response headers -------------------------------------------------------------------------
