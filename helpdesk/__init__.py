@@ -28,13 +28,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.webchat import bp as webchat_bp
     from channels.whatsapp.views import whatsapp_bp
     from helpdesk.api import bp as api_bp
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog import Catalog, default_catalog_dir, load_catalog
     from helpdesk.console import init_console
     from helpdesk.db import Database
     from helpdesk.errors import register_error_handlers
     from helpdesk.health import bp as health_bp
     from helpdesk.jobs import make_signal
     from helpdesk.journeys import Journeys
+    from helpdesk.journeys.application import ApplicationForm
     from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
     from helpdesk.security import install as install_security
@@ -74,7 +75,19 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         cases = (payload or {}).get("requirements") or []
         return [str(item) for item in cases[0].get("items") or []] if cases else []
 
+    def current_catalog() -> Catalog:
+        """The effective catalog (published edits included), inside or outside a request."""
+        from flask import has_app_context
+
+        from helpdesk.extensions import catalog
+
+        if has_app_context():
+            return catalog()
+        with app.app_context():
+            return catalog()
+
     journeys = Journeys(
+        application=ApplicationForm(current_catalog, settings),
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
         consent_notice=settings.consent_notice,
         unit_for=service_catalog.unit_for,

@@ -8,6 +8,7 @@ from flask import Response, jsonify
 
 from helpdesk.api import bp
 from helpdesk.api.openapi_account import PATHS as ACCOUNT_PATHS
+from helpdesk.api.openapi_applications import APPLICATION_PATHS, LIST_REQUESTS
 from helpdesk.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.api.openapi_learn import PATCH_SERVICE
 from helpdesk.api.openapi_learn import PATHS as LEARN_PATHS
@@ -302,6 +303,13 @@ SPEC: dict[str, Any] = {
                     "applicant_name": {"type": "string"},
                     "nik_masked": {"type": "string"},
                     "phone_masked": {"type": ["string", "null"]},
+                    "channel": {"enum": ["webchat", "telegram", "whatsapp", "web", "api", None]},
+                    "unit": {"type": ["string", "null"]},
+                    "due_at": {"type": ["string", "null"], "format": "date-time"},
+                    "language": {"type": "string"},
+                    "missing_documents": {"type": "array", "items": {"type": "string"}},
+                    "answers": {"type": "object"},
+                    "attachments": {"type": "array", "items": {"type": "object"}},
                     "created_at": {"type": "string", "format": "date-time"},
                     "updated_at": {"type": "string", "format": "date-time"},
                     "history": {
@@ -365,6 +373,8 @@ SPEC: dict[str, Any] = {
 
 
 SPEC["paths"].update(JOURNEY_PATHS)
+SPEC["paths"].update(APPLICATION_PATHS)
+SPEC["paths"]["/requests"]["get"] = LIST_REQUESTS
 SPEC["paths"].update(ACCOUNT_PATHS)
 SPEC["paths"].update(LEARN_PATHS)
 SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE

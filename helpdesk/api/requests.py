@@ -6,6 +6,7 @@ from flask import Response, current_app, jsonify
 from sqlalchemy.orm import Session
 
 from helpdesk.api import bp
+from helpdesk.api.applications import request_attachments
 from helpdesk.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.api.body import json_object, optional_str, required_str
 from helpdesk.api.journeys import complaint_json
@@ -26,8 +27,9 @@ def _json(request: ServiceRequest) -> dict[str, object]:
     """
     service = catalog().get(request.service_code)
     body = request_json(request, service.name if service else None)
+    body["attachments"] = request_attachments(request)
     if not is_staff():
-        for field in ("applicant_name", "nik_masked", "phone_masked"):
+        for field in ("applicant_name", "nik_masked", "phone_masked", "answers", "attachments"):
             body.pop(field)
         for change in body["history"]:
             change["note"] = None
