@@ -23,8 +23,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from helpdesk.catalog import Application, Catalog
-from helpdesk.config import Settings
-from helpdesk.crypto import decrypt, encrypt
+from helpdesk.infra.config import Settings
+from helpdesk.infra.crypto import decrypt, encrypt
 from helpdesk.journeys.application_texts import at
 from helpdesk.journeys.engine import JourneyReply, Replies
 from helpdesk.journeys.i18n import is_word, normalize, words

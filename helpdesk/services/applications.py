@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.catalog import Application, ApplicationDocument, ApplicationField, Catalog
-from helpdesk.config import Settings
+from helpdesk.infra.config import Settings
 from helpdesk.models import (
     Attachment,
     Channel,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from helpdesk.config import REPO_ROOT, Settings
-from helpdesk.crypto import keyring
+from helpdesk.infra.config import REPO_ROOT, Settings
+from helpdesk.infra.crypto import keyring
 from helpdesk.models import Attachment, Conversation
 from helpdesk.services.errors import ServiceError
 

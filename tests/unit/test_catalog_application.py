@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk.catalog import Catalog, CatalogError, load_catalog
-from helpdesk.extensions import database
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "data" / "catalog"
 FORMS = ("surat_domisili", "sktm", "kartu_kuning")
