@@ -8,14 +8,14 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
+from helpdesk.models import Attachment, RequestStatus, ServiceRequest
+from helpdesk.services import applications, audit
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str
 from helpdesk.web.api.journeys import _conversation, attachment_json, journeys
 from helpdesk.web.api.serializers import request_json
 from helpdesk.web.extensions import catalog, database
-from helpdesk.models import Attachment, RequestStatus, ServiceRequest
-from helpdesk.services import applications, audit
 
 
 def request_attachments(service_request: ServiceRequest) -> list[dict[str, Any]]:

@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import Response, jsonify
 
+from helpdesk.catalog import CATALOG_LANGUAGES
+from helpdesk.models import ConversationStatus, RequestStatus
 from helpdesk.web.api import bp
 from helpdesk.web.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.web.api.openapi_applications import APPLICATION_PATHS, LIST_REQUESTS
 from helpdesk.web.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.web.api.openapi_learn import PATCH_SERVICE
 from helpdesk.web.api.openapi_learn import PATHS as LEARN_PATHS
-from helpdesk.catalog import CATALOG_LANGUAGES
-from helpdesk.models import ConversationStatus, RequestStatus
 
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}

@@ -5,6 +5,13 @@ from __future__ import annotations
 from flask import Response, current_app, jsonify
 from sqlalchemy.orm import Session
 
+from helpdesk.models import Channel, ServiceRequest
+from helpdesk.services import audit, notifications
+from helpdesk.services import complaints as complaint_service
+from helpdesk.services import conversations as convs
+from helpdesk.services import requests as service_requests
+from helpdesk.services.errors import InvalidInput
+from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api import bp
 from helpdesk.web.api.applications import request_attachments
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
@@ -12,13 +19,6 @@ from helpdesk.web.api.body import json_object, optional_str, required_str
 from helpdesk.web.api.journeys import complaint_json
 from helpdesk.web.api.serializers import request_json
 from helpdesk.web.extensions import catalog, database
-from helpdesk.text.language import SPOKEN_LANGUAGES
-from helpdesk.models import Channel, ServiceRequest
-from helpdesk.services import audit, notifications
-from helpdesk.services import complaints as complaint_service
-from helpdesk.services import conversations as convs
-from helpdesk.services import requests as service_requests
-from helpdesk.services.errors import InvalidInput
 
 
 def _json(request: ServiceRequest) -> dict[str, object]:
