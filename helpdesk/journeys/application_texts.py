@@ -85,6 +85,7 @@ ID: dict[str, str] = {
     "web.pickup": "Tempat pengambilan: {where}",
     "web.back": "Kembali ke halaman layanan",
     "web.choose": "Pilih…",
+    "web.whatsapp": "Kirim kabar perubahan status ke WhatsApp nomor HP di atas",
 }
 
 JV: dict[str, str] = {
@@ -147,6 +148,21 @@ JV: dict[str, str] = {
         "Matur nuwun, dokumen kangge {number} sampun dipun-terasaken dhateng petugas."
     ),
     "ready": "Saged dipun-pendhet: {where}",
+    "web.title": "Ajokaken {service} online",
+    "web.intro": (
+        "Isi data ing ngandhap, lampiraken dokumen, lajeng kintun. Rampung {days} dinten kerja."
+    ),
+    "web.required": "kedah",
+    "web.optional": "saged dipun-kosongaken",
+    "web.consent": "Kula sarujuk",
+    "web.submit": "Kintun panyuwunan",
+    "web.errors": "Priksa malih bagian ingkang dipun-tandhani.",
+    "web.receipt": "Panyuwunan katampi",
+    "web.number": "Nomer panyuwunan panjenengan",
+    "web.due": "Rampung paling dangu {due} ({days} dinten kerja).",
+    "web.next": "Petugas {unit} mriksa data lan dokumen panjenengan.",
+    "web.pickup": "Papan mendhet: {where}",
+    "web.back": "Wangsul dhateng kaca layanan",
 }
 
 SU: dict[str, str] = {
@@ -203,6 +219,21 @@ SU: dict[str, str] = {
     "missing.note": "Catetan petugas: {note}\n",
     "missing.done": "Hatur nuhun, dokumén kanggo {number} parantos diteruskeun ka petugas.",
     "ready": "Tiasa dicandak: {where}",
+    "web.title": "Ajukeun {service} online",
+    "web.intro": (
+        "Eusian data di handap, lampirkeun dokumén, teras kintun. Réngsé {days} dinten damel."
+    ),
+    "web.required": "kedah",
+    "web.optional": "tiasa dikosongkeun",
+    "web.consent": "Abdi satuju",
+    "web.submit": "Kintun panyuhunan",
+    "web.errors": "Parios deui bagian anu ditandaan.",
+    "web.receipt": "Panyuhunan katampi",
+    "web.number": "Nomer panyuhunan anjeun",
+    "web.due": "Réngsé paling lami {due} ({days} dinten damel).",
+    "web.next": "Petugas {unit} mariksa data sareng dokumén anjeun.",
+    "web.pickup": "Tempat nyandak: {where}",
+    "web.back": "Uih ka kaca layanan",
 }
 
 EN: dict[str, str] = {
@@ -276,6 +307,7 @@ EN: dict[str, str] = {
     "web.pickup": "Where to collect it: {where}",
     "web.back": "Back to the service page",
     "web.choose": "Choose…",
+    "web.whatsapp": "Send status updates to the WhatsApp of the mobile number above",
 }
 
 TEXTS: dict[str, dict[str, str]] = {"id": ID, "jv": JV, "su": SU, "en": EN}

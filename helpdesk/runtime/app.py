@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction
     from helpdesk.web.api import bp as api_bp
+    from helpdesk.web.apply import bp as apply_bp
     from helpdesk.web.console import init_console
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
@@ -123,5 +124,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(apply_bp)
     init_console(app)
     return app

@@ -72,11 +72,12 @@ def safe_filename(name: str | None, extension: str) -> str:
 def store(
     session: Session,
     settings: Settings,
-    conversation: Conversation,
+    conversation: Conversation | None,
     data: bytes,
     filename: str | None,
 ) -> Attachment:
-    """Check and store one file for this conversation; raises UploadRejected."""
+    """Check and store one file for this conversation (None: the web application form);
+    raises UploadRejected."""
     limit = settings.upload_max_bytes
     if len(data) > limit:
         raise UploadTooLarge(
@@ -99,7 +100,7 @@ def store(
         content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        conversation_id=conversation.id,
+        conversation_id=conversation.id if conversation is not None else None,
     )
     session.add(attachment)
     session.flush()
