@@ -8,10 +8,10 @@ service request worked by the service's unit to a deadline in working days.
   `standard_days` working days (weekends, holidays, cuti bersama and local overrides
   skipped; end of office hours of that day), starts its SLA clock (kind `request`) and
   subscribes the applicant's chat to updates when they agreed.
-- `after_status_change()` keeps the clock in step with the status (paused while waiting
-  for documents, closed when completed or rejected) and, on `completed`, offers the SKM
-  survey in the applicant's chat; `ask_for_documents()` and `documents_received()` are
-  the two halves of "the officer asks, the citizen uploads in the same chat".
+- `request_clock.after_status_change()` (called by the status workflow) keeps the clock in
+  step with the status and offers the survey on `completed`; `ask_for_documents()` and
+  `attach_missing()` are the two halves of "the officer asks, the citizen uploads in the
+  same chat".
 """
 
 from __future__ import annotations
@@ -36,16 +36,16 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services import conversations as convs
-from helpdesk.services import notifications, sla
+from helpdesk.services import notifications
 from helpdesk.services import requests as service_requests
 from helpdesk.services.errors import InvalidInput
+from helpdesk.services.request_clock import CLOCK_KIND, CLOSED
+from helpdesk.services.request_clock import after_status_change as after_status_change
+from helpdesk.services.request_clock import clock_of as clock_of
 from helpdesk.services.workcal import working_time
 
 CHANNELS = frozenset({"webchat", "telegram", "whatsapp", "web", "api"})
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "pdf": "application/pdf"}
-CLOCK_KIND = "request"
-"""`SlaClock.kind` of an application's clock (`ref` = its tracking number)."""
-CLOSED = frozenset({RequestStatus.COMPLETED, RequestStatus.REJECTED})
 
 _NIK_CHARS = re.compile(r"[\s.\-]")
 _DMY = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$")
@@ -250,58 +250,6 @@ def submit(
         notifications.subscribe(session, chat, request.tracking_number)
     session.flush()
     return request
-
-
-def clock_of(session: Session, tracking_number: str) -> SlaClock | None:
-    """The SLA clock of an application (None for a request made at the counter)."""
-    return session.scalar(
-        select(SlaClock)
-        .where(SlaClock.kind == CLOCK_KIND, SlaClock.ref == tracking_number)
-        .order_by(SlaClock.id.desc())
-        .limit(1)
-    )
-
-
-def after_status_change(
-    session: Session, request: ServiceRequest, settings: Settings, now: datetime | None = None
-) -> None:
-    """Keep the clock and the deadline in step with the new status; offer the survey.
-
-    Waiting for documents pauses the clock; any other open status resumes it (the deadline
-    moves by the working time spent waiting); completed or rejected stops it. Completed
-    offers the applicant the SKM survey in their chat (once per citizen, service, period).
-    """
-    now = now or utcnow()
-    row = clock_of(session, request.tracking_number)
-    if row is not None and row.resolved_at is None:
-        if request.status == RequestStatus.NEEDS_DOCUMENTS:
-            sla.pause(session, row, now)
-        elif request.status in CLOSED:
-            row.paused_since = None
-            row.resolved_at = now
-            row.first_response_at = row.first_response_at or now
-            row.closed_reason = request.status.value
-        else:
-            sla.resume(session, row, now, settings)
-            if row.first_response_at is None:
-                row.first_response_at = now
-        request.due_at = row.resolution_due
-    if request.status != RequestStatus.NEEDS_DOCUMENTS:
-        request.missing_documents = None
-    if request.status == RequestStatus.COMPLETED and request.conversation_id is not None:
-        _offer_survey(session, request, now)
-    session.flush()
-
-
-def _offer_survey(session: Session, request: ServiceRequest, now: datetime) -> None:
-    from helpdesk.services import surveys
-
-    conversation = session.get(Conversation, request.conversation_id)
-    if conversation is None:
-        return
-    conversation.service_code = request.service_code
-    conversation.unit_code = request.unit or conversation.unit_code
-    surveys.offer(session, conversation, now=now)
 
 
 def ask_for_documents(
