@@ -31,7 +31,7 @@ from helpdesk.journeys.i18n import is_word, normalize, words
 from helpdesk.models import Attachment, Conversation, utcnow
 from helpdesk.services import applications
 from helpdesk.services.errors import InvalidInput
-from helpdesk.services.requests import mask_nik, mask_phone
+from helpdesk.services.requests import mask_nik, mask_phone, update_status
 from helpdesk.services.sla import format_moment
 
 KIND = "application"
@@ -176,6 +176,15 @@ class ApplicationForm:
         else:
             replies.append(
                 JourneyReply(at("missing.done", language, number=request.tracking_number))
+            )
+            # Nothing is missing any more: the officer checks again and the clock runs.
+            update_status(
+                session,
+                request.tracking_number,
+                "verifying",
+                None,
+                actor="citizen",
+                at=self.clock(),
             )
         return replies
 
