@@ -26,3 +26,14 @@ EN: dict[str, str] = {
     "tidak wajib": "optional",
     "Saring antrean": "Filter the queue",
 }
+EN.update(
+    {
+        "Permohonan online": "Online applications",
+        "Permohonan online per unit dan layanan": "Online applications per unit and service",
+        "masuk": "received",
+        "selesai": "completed",
+        "tepat waktu": "in time",
+        "median hari kerja": "median working days",
+        "Belum ada permohonan online pada periode ini.": "No online applications in this period.",
+    }
+)
