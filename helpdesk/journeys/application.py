@@ -36,6 +36,21 @@ from helpdesk.services.sla import format_moment
 
 KIND = "application"
 SEND_WORDS = frozenset({"kirim", "kirim permohonan", "send", "send application", "kintun"})
+HUMAN_WORDS = frozenset(
+    {
+        "petugas",
+        "bicara dengan petugas",
+        "mau bicara dengan petugas",
+        "minta petugas",
+        "operator",
+        "officer",
+        "talk to an officer",
+        "human",
+        "ngendika kaliyan petugas",
+        "nyarios sareng petugas",
+    }
+)
+"""Asking for an officer inside the form: it ends and the engine hands the chat off."""
 WIB = timedelta(hours=7)
 
 
@@ -97,13 +112,17 @@ class ApplicationForm:
         conversation: Conversation,
         said: str,
         attachments: list[Attachment] | None = None,
-    ) -> Replies:
-        """One citizen message (or file) inside the form."""
+    ) -> Replies | None:
+        """One citizen message (or file) inside the form; None when the engine must answer
+        it (the citizen asked for an officer: the form ends, nothing kept)."""
         state = dict(conversation.journey or {})
         language = conversation.language
         files = attachments or []
         if said and is_word(said, "words.cancel", language) or normalize(said) == "cancel":
             return self.cancel(conversation)
+        if not files and normalize(said) in HUMAN_WORDS:
+            _clear(conversation)
+            return None
         step = str(state.get("step"))
         if step == "service":
             found = self.catalog().get(said.strip()) or self.catalog().find(said)

@@ -122,7 +122,7 @@ class FormJourney(Protocol):
         conversation: Conversation,
         said: str,
         attachments: list[Attachment] | None = None,
-    ) -> Replies: ...
+    ) -> Replies | None: ...
 
     def prompt(self, session: Session, conversation: Conversation) -> Replies: ...
 
@@ -221,7 +221,7 @@ class Journeys:
             return self._documents_step(session, conversation, state, "", [attachment])
         if self.application is not None:
             if state.get("kind") == "application":
-                return self.application.step(session, conversation, "", [attachment])
+                return self.application.step(session, conversation, "", [attachment]) or []
             taken = self.application.file_arrived(session, conversation, attachment)
             if taken is not None:
                 return taken

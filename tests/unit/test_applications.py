@@ -454,6 +454,12 @@ def test_cancel_keeps_nothing_and_an_unknown_service_is_asked_for(
         assert session.scalar(select(ServiceRequest)) is None
     not_online = chat.say("saya mau mengajukan paspor")
     assert "belum bisa diajukan online" in not_online
+    chat.say("saya mau mengajukan sktm")
+    chat.say("setuju")
+    assert chat.say("petugas") == "Halo dari bot"  # the engine answers (and hands off)
+    with app.app_context(), database().session() as session:
+        conversation = session.scalar(select(Conversation))
+        assert conversation is not None and conversation.journey is None
 
 
 def test_the_staff_api_shows_channel_unit_deadline_and_documents(
