@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.web.api import bp as api_bp
     from helpdesk.web.apply import bp as apply_bp
     from helpdesk.web.console import init_console
+    from helpdesk.web.directory import bp as directory_bp
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.pages import bp as pages_bp
@@ -125,5 +126,6 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(apply_bp)
+    app.register_blueprint(directory_bp)
     init_console(app)
     return app

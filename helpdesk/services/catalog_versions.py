@@ -128,7 +128,12 @@ def validate(
 
 
 def _plain_keys(service: Service) -> dict[str, Any]:
-    return {"code": service.code, "name": service.name, "aliases": list(service.aliases)}
+    return {
+        "code": service.code,
+        "name": service.name,
+        "aliases": list(service.aliases),
+        "former_names": list(service.former_names),
+    }
 
 
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

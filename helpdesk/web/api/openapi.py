@@ -127,6 +127,12 @@ SPEC: dict[str, Any] = {
                                 "region": {"type": "string"},
                                 "language": {"enum": list(CATALOG_LANGUAGES)},
                                 "items": {"type": "array", "items": _ref("ServiceSummary")},
+                                "elsewhere": {
+                                    "type": "array",
+                                    "description": "Services other agencies handle "
+                                    "(data/catalog/elsewhere.yml)",
+                                    "items": _ref("Elsewhere"),
+                                },
                             },
                         },
                     ),
@@ -332,6 +338,24 @@ SPEC: dict[str, Any] = {
                     "name": {"type": "string"},
                     "category": {"type": "string"},
                     "summary": {"type": "string"},
+                    "names": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Every name citizens use for it (all languages, "
+                        "former names included)",
+                    },
+                },
+            },
+            "Elsewhere": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                    "agency": {"type": "string"},
+                    "reach": {"type": "string"},
+                    "related": {"type": "array", "items": {"type": "string"}},
+                    "names": {"type": "array", "items": {"type": "string"}},
+                    "not_names": {"type": "array", "items": {"type": "string"}},
                 },
             },
             "Conversation": {
