@@ -127,6 +127,8 @@ def test_the_monthly_report_table() -> None:
     empty = Recorder()
     application_report.pdf_section(empty, [])
     assert "Belum ada permohonan online." in empty.texts
+    for document in (pdf, empty):
+        assert document.output().startswith(b"%PDF")  # and the font files are closed
 
 
 def test_the_dashboard_shows_the_applications(app: Flask, client: FlaskClient) -> None:
