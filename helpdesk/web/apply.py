@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
 
-from helpdesk.catalog import CATALOG_LANGUAGES, Application
+from helpdesk.catalog import CATALOG_LANGUAGES, Application, Service
 from helpdesk.journeys.application_texts import at
 from helpdesk.models import Attachment, ServiceRequest, utcnow
 from helpdesk.services import applications, uploads
@@ -25,12 +25,24 @@ from helpdesk.services.errors import InvalidInput
 from helpdesk.services.sla import format_moment
 from helpdesk.services.uploads import UploadRejected
 from helpdesk.web.console import csrf
+from helpdesk.web.directory import add_service_link
 from helpdesk.web.extensions import catalog, database, settings
 
 bp = Blueprint("apply", __name__, template_folder="templates")
 
 RECEIPT_MAX_AGE = 24 * 3600
 ACCEPT = {"jpg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png", "pdf": ".pdf,application/pdf"}
+
+
+def apply_link(service: Service, language: str) -> tuple[str, str] | None:
+    """ "Ajukan online" on the directory's page of a service that has a form."""
+    if service.application is None:
+        return None
+    url = f"/layanan/{service.code}/ajukan" + ("" if language == "id" else f"?lang={language}")
+    return at("web.title", language, service=service.name), url
+
+
+add_service_link(apply_link)
 
 
 def _signer() -> URLSafeTimedSerializer:
