@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
@@ -27,6 +27,7 @@ from helpdesk.services.uploads import UploadRejected
 from helpdesk.web.console import csrf
 from helpdesk.web.directory import add_service_link
 from helpdesk.web.extensions import catalog, database, settings
+from helpdesk.web.security.ratelimit import RateLimits, client_address
 
 bp = Blueprint("apply", __name__, template_folder="templates")
 
@@ -82,6 +83,10 @@ def form(code: str) -> ResponseReturnValue:
 @bp.post("/layanan/<code>/ajukan")
 def submit(code: str) -> ResponseReturnValue:
     """Check every answer and file; the receipt (303) or the form with its problems."""
+    limits: RateLimits = current_app.extensions["rate_limits"]
+    limited = limits.check(("message_per_address", client_address()))  # as the web chat
+    if limited is not None:
+        return limited
     request.max_content_length = settings().upload_max_bytes + 64 * 1024
     language = _language()
     name, shown, source = _form(code, language)
