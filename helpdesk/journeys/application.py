@@ -245,6 +245,13 @@ class ApplicationForm:
             if skipping
             else applications.check_answer(source, said, today, field.choices)
         )
+        if problem is not None and source.type == "choice":  # a label in another language
+            for other in ("id", "jv", "su", "en"):
+                labels = self._form(str(state.get("service")), other).fields[index].choices
+                found, missed = applications.check_answer(source, said, today, labels)
+                if missed is None:
+                    value, problem = found, None
+                    break
         if problem is not None:
             error = JourneyReply(at(problem.key, language, **problem.values))
             return [error, self._ask(language, form, index)]
