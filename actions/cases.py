@@ -45,7 +45,8 @@ TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "lost": ("hilang",),
     "damaged": ("rusak",),
     "new": ("baru",),
-    "child": ("anak", "bayi"),
+    "newborn": ("bayi",),
+    "child": ("anak",),
     "late": ("terlambat",),
     "moving": ("pindah",),
     "change": ("perubahan",),
@@ -54,6 +55,23 @@ TITLE_WORDS: dict[str, tuple[str, ...]] = {
 """Words in the Indonesian case titles of the catalog that mark each case."""
 
 _PAYLOAD = re.compile(r"^/\w+(\{.*\})\s*$", re.DOTALL)
+_AGE = re.compile(r"\b(\d{1,2})\s*(?:tahun|thn|th|taun|taon|warsa|yo|years?|year-old)\b", re.I)
+_RANGE = re.compile(r"(\d{1,2})\s+sampai di bawah\s+(\d{1,2})")
+"""An age range in an Indonesian case title: "Anak usia 5 sampai di bawah 17 tahun"."""
+
+
+def by_age(titles: Sequence[str], text: str) -> list[int]:
+    """The case whose age range holds the age the message gives ("anak 8 tahun"); []."""
+    age = _AGE.search(text)
+    if age is None:
+        return []
+    years = int(age.group(1))
+    hits = [
+        i
+        for i, title in enumerate(titles)
+        if (span := _RANGE.search(title)) and int(span.group(1)) <= years < int(span.group(2))
+    ]
+    return hits if len(hits) == 1 else []
 
 
 def named_cases(text: str) -> list[str]:
@@ -98,7 +116,7 @@ def pick(service: Mapping[str, Any], source: Mapping[str, Any], key: str, text: 
     titles = [str(g.get("case") or "") for g in _groups(source, key)]
     if len(titles) < 2 or len(titles) != len(_groups(service, key)):
         return []
-    return matching_indexes(titles, named_cases(text))
+    return by_age(titles, text) or matching_indexes(titles, named_cases(text))
 
 
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:

@@ -5,7 +5,11 @@ code, name or alias as whole words, longest first) over the catalog YAML of the 
 revision (default c280cd3, main before the resolver). "after" is `Catalog.resolve` over the
 working tree's catalog (names, former names, typo tolerance, elsewhere.yml). Pure: no engine.
 
-    .venv/bin/python scripts/eval_resolver.py [--before REV] [--errors]
+    .venv/bin/python scripts/eval_resolver.py [--before REV] [--errors] [--nlu PARSED.jsonl]
+
+`--nlu` adds the bot's view: what the NLU model alone gave as `service` entity (the bot
+before the resolver: entity, else nothing) and the resolver with that entity (the bot now).
+PARSED.jsonl is `scripts/parse_with_model.py MODEL < texts` output, one line per row.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import re
 import subprocess
 import sys
@@ -85,6 +90,28 @@ def after_finder():  # type: ignore[no-untyped-def]
     return find
 
 
+def nlu_finders(path: Path):  # type: ignore[no-untyped-def]
+    """(entity alone, resolver with the entity) from a parse_with_model.py JSONL file."""
+    entities: dict[str, str | None] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parsed = json.loads(line)
+        values = [e["value"] for e in parsed.get("entities") or [] if e.get("entity") == "service"]
+        entities[parsed["text"]] = values[0] if values else None
+    catalog = load_catalog(default_catalog_dir())
+
+    def entity_only(text: str) -> str:
+        value = entities.get(text)
+        return value if value in catalog.services else "none"
+
+    def resolver_with_entity(text: str) -> str:
+        found = catalog.resolve(text, entity=entities.get(text))
+        if found.kind == "service":
+            return str(found.code)
+        return f"elsewhere:{found.code}" if found.kind == "elsewhere" else "none"
+
+    return entity_only, resolver_with_entity
+
+
 def score(rows: list[dict[str, str]], find) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
     """Per kind: n, accuracy (the expected answer), wrong (a catalog service that is wrong)."""
     tally: dict[str, Counter[str]] = defaultdict(Counter)
@@ -109,9 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="c280cd3", help="git revision for 'before'")
     parser.add_argument("--errors", action="store_true", help="list the rows 'after' gets wrong")
+    parser.add_argument("--nlu", type=Path, help="parse_with_model.py output for the rows")
     args = parser.parse_args(argv)
     rows = read_set()
-    before, after = score(rows, before_finder(args.before)), score(rows, after_finder())
+    if args.nlu:
+        entity_only, with_entity = nlu_finders(args.nlu)
+        before, after = score(rows, entity_only), score(rows, with_entity)
+        print("Bot view: NLU entity alone (before) -> resolver with the NLU entity (after)\n")
+    else:
+        before, after = score(rows, before_finder(args.before)), score(rows, after_finder())
     print(f"Names dev set: {DEV_SET.relative_to(ROOT)} ({len(rows)} rows)\n")
     print(
         "| kind | n | accuracy before | accuracy after "

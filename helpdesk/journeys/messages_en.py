@@ -147,6 +147,7 @@ MESSAGES: dict[str, str] = {
     "form.complaint": "your complaint",
     "form.documents": "sending your documents",
     "form.survey": "the satisfaction survey",
+    "form.application": "your application",
     "form.verify": "the identity check",
     "form.resume": "Shall we go on with {form}?",
     "form.left": "All right, {form} is stopped. What else can I help you with?",

@@ -164,6 +164,7 @@ MESSAGES: dict[str, str] = {
     "form.complaint": "pengisian pengaduan",
     "form.documents": "pengiriman dokumen",
     "form.survey": "survei kepuasan",
+    "form.application": "pengajuan permohonan",
     "form.verify": "pemeriksaan identitas",
     "form.resume": "Mau melanjutkan {form} tadi?",
     "form.left": "Baik, {form} dihentikan. Ada yang bisa saya bantu?",

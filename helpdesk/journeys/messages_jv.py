@@ -172,6 +172,7 @@ MESSAGES: dict[str, str] = {
     "form.complaint": "ngisi pengaduan",
     "form.documents": "ngintun dokumen",
     "form.survey": "survei kepuasan",
+    "form.application": "ngajokaken permohonan",
     "form.verify": "mriksa identitas",
     "form.resume": "Badhe nglajengaken {form} wau?",
     "form.left": "Inggih, {form} dipunkendelaken. Wonten ingkang saged kula biyantu?",

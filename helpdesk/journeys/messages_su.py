@@ -153,6 +153,7 @@ MESSAGES: dict[str, str] = {
     "form.complaint": "ngeusian pangaduan",
     "form.documents": "ngirim dokumén",
     "form.survey": "survéi kapuasan",
+    "form.application": "ngajukeun permohonan",
     "form.verify": "mariksa idéntitas",
     "form.resume": "Badé neraskeun {form} tadi?",
     "form.left": "Muhun, {form} dieureunkeun. Aya nu tiasa dibantos?",

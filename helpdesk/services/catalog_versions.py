@@ -109,6 +109,12 @@ def validate(
     }
     others[code] = check.lookup_keys(source_data)
     problems += [p for p in check.alias_clashes(others) if f"services/{code}.yml" in p]
+    if source is not None:  # names must not clash with elsewhere.yml either (the resolver's view)
+        trial = dataclasses.replace(catalog, services={**catalog.services, code: source})
+        mine = f"code='{code}'"
+        problems += [
+            f"services/{code}.yml: names: {c}" for c in trial.resolver.clashes if mine in c
+        ]
     translations: dict[str, Service] = {}
     for lang in CATALOG_LANGUAGES:
         if lang == SOURCE_LANGUAGE:

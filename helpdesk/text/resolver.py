@@ -50,9 +50,12 @@ _NOT_FUZZED = frozenset(
 )
 """Everyday words never "corrected" into a name (e.g. `tanya` is one edit from `tanah`)."""
 _INJECTION = re.compile(
-    r"\b(?:abaikan|lupakan|acuhkan|ignore|disregard|forget|override)\b[^.?!]{0,60}?"
+    r"\b(?:abaikan|lupakan|acuhkan|ignore|disregard|forget|override|lalekna|lalekaken|"
+    r"lalekake|ampun nggatosaken|ora usah nggatekake|pohokeun|ulah malire|teu kedah malire)\b"
+    r"[^.?!]{0,60}?"
     r"\b(?:instruksi|perintah|aturan|prompt|arahan|instructions?|rules|guidelines|"
-    r"sebelumnya|previous|prior|above|di ?atas)\b"
+    r"sebelumnya|previous|prior|above|di ?atas|prentah|dhawuh|parentah|saderengipun|"
+    r"sateuacanna)\b"
     r"|\bsystem ?prompt\b|\bprompt sistem\b|\bjailbreak\b|\bdeveloper mode\b|\bmode pengembang\b"
     r"|\b(?:you are now|from now on you are|kamu sekarang adalah|mulai sekarang kamu|"
     r"anggap(?:lah)? kamu|pretend (?:to be|you are)|act as an?|berperan(?:lah)? sebagai)\b"

@@ -200,3 +200,35 @@ def test_a_long_answer_in_cases_offers_the_cases_instead_of_a_wall(
     assert '/ask_procedure{"service":"ktp_el","case":"0"}' in payloads
     assert '/ask_procedure{"service":"ktp_el","case":"3"}' in payloads  # IKD
     assert "/layanan/ktp_el" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "not_wanted"),
+    [
+        (
+            "syarat KIA untuk anak 8 tahun",
+            "Anak usia 5 sampai di bawah 17 tahun",
+            "Bayi baru lahir",
+        ),
+        ("syarat KIA anak umur 3 tahun", "Anak usia 0 sampai di bawah 5 tahun", "di bawah 17"),
+        ("syarat KIA bayi baru lahir", "Bayi baru lahir", "di bawah 17"),
+    ],
+)
+def test_a_child_case_is_picked_by_age(
+    live: HelpdeskClient, text: str, wanted: str, not_wanted: str
+) -> None:
+    _, (message,) = run_action(ActionServiceInfo(), make_tracker(text, "ask_requirements"))
+    assert wanted in message["text"] and not_wanted not in message["text"]
+
+
+def test_a_draft_whose_name_belongs_to_another_agency_is_refused(
+    app: Flask, api_token: str
+) -> None:
+    web = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token}"}
+    pbg = web.get("/api/v1/services/pbg", headers=headers).get_json()
+    draft = web.patch(
+        "/api/v1/services/pbg", json={"aliases": [*pbg["aliases"], "sim keliling"]}, headers=headers
+    )
+    assert draft.status_code == 422
+    assert "sim keliling" in str(draft.get_json())
