@@ -14,7 +14,11 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
+# The model's custom components (bot/components/) import from the repository root, as
+# `rasa` itself arranges by putting the working directory on the path.
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 logging.disable(logging.WARNING)
 
