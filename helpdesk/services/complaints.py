@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
+from helpdesk.text.personal import is_nik
 
 # One prefix per category, in the request number format (SVC-YYYY-NNNNNN).
 PREFIXES: dict[ComplaintCategory, str] = {
@@ -28,7 +28,6 @@ PREFIXES: dict[ComplaintCategory, str] = {
 DEFAULT_UNIT = "umum"
 MIN_DESCRIPTION_CHARS = 15
 MAX_DESCRIPTION_CHARS = 2000
-_NIK_RE = re.compile(r"^\d{16}$")
 
 _S = ComplaintStatus
 # Allowed moves. Verified reports are forwarded (disposisi) to the unit, which follows up;
@@ -81,7 +80,7 @@ def create_complaint(
         problems.append("location is required")
     if not occurred.strip():
         problems.append("occurred is required")
-    if nik is not None and not _NIK_RE.match(nik):
+    if nik is not None and not is_nik(nik):
         problems.append("nik must be 16 digits")
     if problems:
         raise InvalidInput("; ".join(problems))

@@ -39,7 +39,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import surveys
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
-from helpdesk.services.redaction import NIK_RE, PHONE_RE
+from helpdesk.text.personal import NIK_RE, PHONE_RE
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
+from helpdesk.text.personal import is_mobile_number, is_nik
 
 TRACKING_PREFIXES: dict[str, str] = {
     "ktp_el": "KTP",
@@ -32,9 +33,6 @@ TRACKING_PREFIXES: dict[str, str] = {
     "kartu_kuning": "AK",
     "paspor": "PSP",
 }
-
-_NIK_RE = re.compile(r"^\d{16}$")
-_PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
 
 # Allowed moves; a request that is completed or rejected is closed.
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
@@ -59,24 +57,12 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 def normalize_phone(phone: str) -> str:
     """Indonesian mobile number in +62 form; raises InvalidInput otherwise."""
     compact = re.sub(r"[\s().-]", "", phone)
-    if not _PHONE_RE.match(compact):
+    if not is_mobile_number(compact):
         raise InvalidInput("phone must be an Indonesian mobile number such as 0812xxxxxxx")
     digits = compact.lstrip("+")
     if digits.startswith("0"):
         digits = "62" + digits[1:]
     return "+" + digits
-
-
-def mask_nik(nik: str) -> str:
-    """Show only the region code and the last four digits of a NIK."""
-    return nik[:4] + "*" * 8 + nik[-4:]
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """Show only the last three digits of a phone number."""
-    if not phone:
-        return None
-    return phone[:4] + "*" * (len(phone) - 7) + phone[-3:]
 
 
 def create_request(
@@ -101,7 +87,7 @@ def create_request(
         problems.append(f"unknown service '{service_code}'")
     if not applicant_name.strip():
         problems.append("applicant_name is required")
-    if not _NIK_RE.match(nik):
+    if not is_nik(nik):
         problems.append("nik must be 16 digits")
     if problems:
         raise InvalidInput("; ".join(problems))

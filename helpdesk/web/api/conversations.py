@@ -11,8 +11,8 @@ from helpdesk.models import Conversation, ConversationStatus
 from helpdesk.services import audit, outbox, sla
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
-from helpdesk.services.redaction import mask_personal_data
 from helpdesk.text.language import SPOKEN_LANGUAGES
+from helpdesk.text.personal import mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str

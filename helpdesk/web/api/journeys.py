@@ -24,9 +24,8 @@ from helpdesk.services import audit, notifications, outbox, privacy
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import NotFound
-from helpdesk.services.redaction import mask_personal_data
-from helpdesk.services.requests import mask_nik
 from helpdesk.services.uploads import upload_dir
+from helpdesk.text.personal import mask_nik, mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str
