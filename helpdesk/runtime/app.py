@@ -27,13 +27,13 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.telegram.views import telegram_bp
     from channels.webchat import bp as webchat_bp
     from channels.whatsapp.views import whatsapp_bp
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
     from helpdesk.conversation.router import Router
     from helpdesk.conversation.turns import TurnPool
     from helpdesk.infra.db import Database
     from helpdesk.infra.jobs import make_signal
-    from helpdesk.journeys import Journeys
+    from helpdesk.journeys.engine import Journeys
     from helpdesk.models import Attachment, Conversation
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction

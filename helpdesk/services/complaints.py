@@ -15,6 +15,7 @@ from helpdesk.models import (
     ComplaintStatusChange,
     utcnow,
 )
+from helpdesk.services import audit, notifications
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
 from helpdesk.text.personal import is_nik
@@ -177,3 +178,24 @@ def change_status(
     complaint.history.append(ComplaintStatusChange(status=target, note=note, created_at=when))
     session.flush()
     return complaint
+
+
+def update_status(
+    session: Session, tracking_number: str, new_status: str, note: str | None, *, actor: str
+) -> tuple[Complaint, int]:
+    """The complaint status-change workflow: move along an allowed transition, record it,
+    tell every subscribed conversation, audit it. Returns the complaint and how many
+    conversations were told (the caller commits, then wakes the worker)."""
+    complaint = change_status(session, tracking_number, new_status, note)
+    told = notifications.notify_status_change(
+        session, complaint.tracking_number, complaint.status.value, note
+    )
+    audit.record(
+        session,
+        actor,
+        "complaint.status",
+        "complaint",
+        complaint.tracking_number,
+        complaint.status.value,
+    )
+    return complaint, told

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.infra.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
+from helpdesk.services import audit, notifications
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
@@ -170,3 +171,31 @@ def change_status(
     request.history.append(StatusChange(status=target, note=note, created_at=when))
     session.flush()
     return request
+
+
+def update_status(
+    session: Session,
+    tracking_number: str,
+    new_status: str,
+    note: str | None,
+    *,
+    actor: str,
+    at: datetime | None = None,
+) -> tuple[ServiceRequest, int]:
+    """The status-change workflow (API and console alike): move the request along an allowed
+    transition, record it in its history, write and queue the update for every subscribed
+    conversation, audit it. Returns the request and how many conversations were told (the
+    caller commits, then wakes the worker when that is more than zero)."""
+    request = change_status(session, tracking_number, new_status, note, at=at)
+    told = notifications.notify_status_change(
+        session, request.tracking_number, request.status.value, note
+    )
+    audit.record(
+        session,
+        actor,
+        "request.status",
+        "service_request",
+        request.tracking_number,
+        request.status.value,
+    )
+    return request, told

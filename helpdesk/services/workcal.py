@@ -61,7 +61,7 @@ def _catalog(settings: Settings) -> Catalog:
     """The app's catalog inside an app context; loaded from disk outside (CLI)."""
     from flask import current_app, has_app_context
 
-    from helpdesk.catalog import default_catalog_dir
+    from helpdesk.catalog.loader import default_catalog_dir
 
     if has_app_context() and "catalog" in current_app.extensions:
         found: Catalog = current_app.extensions["catalog"]
@@ -71,7 +71,7 @@ def _catalog(settings: Settings) -> Catalog:
 
 @lru_cache(maxsize=4)
 def _load_catalog(directory: Path) -> Catalog:
-    from helpdesk.catalog import load_catalog
+    from helpdesk.catalog.loader import load_catalog
 
     return load_catalog(directory)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Channel, ServiceRequest
@@ -17,7 +17,7 @@ from helpdesk.web.api.auth import current_actor, is_staff, require_staff, requir
 from helpdesk.web.api.body import json_object, optional_str, required_str
 from helpdesk.web.api.journeys import complaint_json
 from helpdesk.web.api.serializers import request_json
-from helpdesk.web.extensions import catalog, database
+from helpdesk.web.extensions import catalog, commit_and_wake, database
 
 
 def _json(request: ServiceRequest) -> dict[str, object]:
@@ -113,21 +113,8 @@ def change_status(tracking_number: str) -> Response:
     data = json_object()
     session = database().request_session()
     note = optional_str(data, "note")
-    request = service_requests.change_status(
-        session, tracking_number, required_str(data, "status", 32), note
+    request, told = service_requests.update_status(
+        session, tracking_number, required_str(data, "status", 32), note, actor=current_actor()
     )
-    told = notifications.notify_status_change(
-        session, request.tracking_number, request.status.value, note
-    )
-    audit.record(
-        session,
-        current_actor(),
-        "request.status",
-        "service_request",
-        request.tracking_number,
-        request.status.value,
-    )
-    session.commit()
-    if told:
-        current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, told)
     return jsonify(_json(request))

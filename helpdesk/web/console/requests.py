@@ -18,7 +18,7 @@ from helpdesk.services.requests import TRANSITIONS
 from helpdesk.text.personal import mask_nik, mask_phone
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
-from helpdesk.web.extensions import catalog, database
+from helpdesk.web.extensions import catalog, commit_and_wake, database
 
 SCAN_LIMIT = 5000  # NIKs are encrypted at rest: last-digit search reads recent rows
 
@@ -134,9 +134,10 @@ def request_status(tracking_number: str) -> ResponseReturnValue:
     db = database().request_session()
     status = request.form.get("status", "")
     note = request.form.get("note", "").strip() or None
-    service_requests.change_status(db, found.tracking_number, status, note)
-    audit.record(db, agent.username, "request.status", "request", found.tracking_number, status)
-    db.commit()
+    _, told = service_requests.update_status(
+        db, found.tracking_number, status, note, actor=agent.username
+    )
+    commit_and_wake(db, told)
     return redirect(url_for("console.request_detail", tracking_number=found.tracking_number), 303)
 
 
