@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     database = Database(settings.database_url)
     database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
+    database.configure(settings=settings, catalog=app.extensions["catalog"])
     engine = bot_engine or RasaEngine(
         settings.rasa_url,
         timeout=settings.rasa_timeout_seconds,

@@ -22,6 +22,7 @@ from helpdesk.infra.migrate import upgrade
 def _database(settings: Settings) -> Database:
     """The configured database, migrated to the newest schema."""
     database = Database(settings.database_url)
+    database.configure(settings=settings)  # the services read it from their sessions
     upgrade(database.engine)
     return database
 
@@ -204,6 +205,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     database = _database(settings)
     app = create_app(settings)
+    database.configure(settings=settings, catalog=app.extensions["catalog"])
     from helpdesk.security.alerts import AlertSender
 
     alerts = AlertSender(settings)
@@ -369,7 +371,7 @@ def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
     """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
     from datetime import UTC, datetime
 
-    from helpdesk.services.reports import write_monthly_files
+    from helpdesk.services.monthly import write_monthly_files
 
     paths = write_monthly_files(
         _database(settings), settings, datetime.now(UTC), force_month=args.month
