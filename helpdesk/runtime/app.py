@@ -24,9 +24,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
 
     `bot_engine` replaces the Rasa engine (tests pass a fake one).
     """
-    from channels.telegram.views import telegram_bp
-    from channels.webchat import bp as webchat_bp
-    from channels.whatsapp.views import whatsapp_bp
+    from channels import registry as channel_registry
     from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
     from helpdesk.conversation.router import Router
@@ -56,7 +54,12 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     database = Database(settings.database_url)
     database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
-    database.configure(settings=settings, catalog=app.extensions["catalog"])
+    channels = channel_registry.specs()
+    database.configure(
+        settings=settings,
+        catalog=app.extensions["catalog"],
+        channels=channel_registry.traits(channels),
+    )
     engine = bot_engine or RasaEngine(
         settings.rasa_url,
         timeout=settings.rasa_timeout_seconds,
@@ -106,10 +109,9 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     register_error_handlers(app)
     install_security(app, settings)
     app.register_blueprint(api_bp)
-    app.register_blueprint(webchat_bp)
+    for blueprint in channel_registry.blueprints(channels):
+        app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
-    app.register_blueprint(telegram_bp)
-    app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
     init_console(app)
     return app

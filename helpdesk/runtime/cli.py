@@ -198,21 +198,25 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from channels.adapters import build_adapters
+    from channels import registry as channel_registry
     from helpdesk.runtime.app import create_app
     from helpdesk.runtime.worker import Worker
     from helpdesk.services.desk import sweep
 
     database = _database(settings)
     app = create_app(settings)
-    database.configure(settings=settings, catalog=app.extensions["catalog"])
+    database.configure(
+        settings=settings,
+        catalog=app.extensions["catalog"],
+        channels=channel_registry.traits(),
+    )
     from helpdesk.security.alerts import AlertSender
 
     alerts = AlertSender(settings)
     worker = Worker(
         database,
         app.extensions["router"],
-        build_adapters(settings),
+        channel_registry.build_adapters(settings),
         app.extensions["job_signal"],
         alerts=lambda: alerts.deliver_pending(database),
         maintenance=lambda session: sweep(

@@ -31,6 +31,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import audit, outbox
 from helpdesk.services import conversations as convs
+from helpdesk.services.channel_traits import traits_of_conversation
 from helpdesk.services.conversations import GENERAL_UNIT
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
@@ -38,7 +39,6 @@ EVENT_KINDS = frozenset(
     {"claim", "assign", "transfer", "return", "timeout", "note", "resolve", "reopen"}
 )
 PRESENCE_SECONDS = 20
-WHATSAPP_WINDOW = timedelta(hours=24)
 MAX_TEXT = 4000
 
 
@@ -354,13 +354,15 @@ class ReplyChannelState:
 def reply_channel_state(
     conversation: Conversation, at: datetime | None = None
 ) -> ReplyChannelState:
-    """WhatsApp allows free text within 24 hours of the citizen's last message only."""
-    if conversation.channel != Channel.WHATSAPP:
+    """A channel with a reply window (WhatsApp: 24 hours) takes free text only that long
+    after the citizen's last message; outside it the worker sends the approved template."""
+    window = traits_of_conversation(conversation, conversation.channel).reply_window
+    if window is None:
         return ReplyChannelState(True)
     last = conversation.last_inbound_at
-    if last is not None and (at or utcnow()) - last < WHATSAPP_WINDOW:
+    if last is not None and (at or utcnow()) - last < window:
         return ReplyChannelState(True)
-    return ReplyChannelState(False, "whatsapp_template")
+    return ReplyChannelState(False, f"{conversation.channel}_template")
 
 
 def _reply_text(text: str) -> str:

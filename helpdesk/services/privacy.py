@@ -40,6 +40,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import audit, outbox, surveys
 from helpdesk.services import conversations as convs
+from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.text.personal import NIK_RE, PHONE_RE
 
@@ -240,7 +241,7 @@ def _matching_inbound_events(
     session: Session, channel: Channel, identifiers: set[str]
 ) -> list[InboundEvent]:
     """Stored webhook deliveries of this channel that mention one of the identifiers."""
-    if channel == Channel.WEBCHAT:
+    if not traits_of(session, channel).pushes:  # a polled channel stores no webhooks
         return []
     matched = []
     for event in session.scalars(select(InboundEvent).where(InboundEvent.channel == channel)):
@@ -356,7 +357,7 @@ def approve_erasure(
             "tracker_events": erased.tracker_events,
         }
         _tell(session, conversation, t("erasure.approved", conversation.language))
-        if conversation.channel == Channel.WHATSAPP:  # the address is the phone number
+        if traits_of(session, conversation.channel).address_is_phone:
             forget_address_after_delivery(conversation)
     item.status = DataRequestStatus.COMPLETED
     audit.record(session, actor, "erasure.approve", "data_request", item.id)

@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from helpdesk.models import Agent, Conversation, Sender
+from helpdesk.models import Agent, Channel, Conversation, Sender
 from helpdesk.services import audit, desk
 from helpdesk.services.errors import InvalidInput
 from helpdesk.text.personal import mask_personal_data
@@ -84,6 +84,7 @@ def queue() -> ResponseReturnValue:
         rows=rows,
         wanted=wanted,
         units={c: n for c, n in unit_names().items() if units is None or c in units},
+        channels=[c.value for c in Channel],
         unread=desk.unread_count(db, agent),
         recovery_notice=_pop_recovery_notice(),
     )
