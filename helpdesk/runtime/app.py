@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction
     from helpdesk.web.api import bp as api_bp
+    from helpdesk.web.api.serializers import message_json
     from helpdesk.web.console import init_console
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
@@ -104,7 +105,9 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         store_file=store_file,
     )
     app.extensions["router"] = router
-    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
+    app.extensions["turns"] = TurnPool(
+        router, database, settings.rasa_max_concurrency, serialize=message_json
+    )
 
     register_error_handlers(app)
     install_security(app, settings)
