@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.infra.crypto import blind_index
-from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
+from helpdesk.models import Channel, RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services import audit, notifications
+from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
+from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.text.personal import is_mobile_number, is_nik
 
 TRACKING_PREFIXES: dict[str, str] = {
@@ -199,3 +201,40 @@ def update_status(
         request.status.value,
     )
     return request, told
+
+
+def register_request(
+    session: Session,
+    *,
+    service_code: str,
+    applicant_name: str,
+    nik: str,
+    phone: str | None,
+    known_services: frozenset[str],
+    note: str | None,
+    actor: str,
+    notify_whatsapp: bool = False,
+    language: object = None,
+) -> ServiceRequest:
+    """The registration workflow: create the request; when the applicant consented at the
+    counter (`notify_whatsapp`), subscribe their WhatsApp number to its updates (sent as the
+    approved utility template, no chat needed first); audit. The caller commits."""
+    request = create_request(
+        session,
+        service_code=service_code,
+        applicant_name=applicant_name,
+        nik=nik,
+        phone=phone,
+        known_services=known_services,
+        note=note,
+    )
+    if notify_whatsapp:
+        if not request.phone:
+            raise InvalidInput("notify_whatsapp needs a phone number", code="phone_required")
+        chat_language = language if language in SPOKEN_LANGUAGES else "id"
+        conversation = convs.get_or_create(
+            session, Channel.WHATSAPP, request.phone.lstrip("+"), str(chat_language)
+        )
+        notifications.subscribe(session, conversation, request.tracking_number)
+    audit.record(session, actor, "request.create", "service_request", request.tracking_number)
+    return request
