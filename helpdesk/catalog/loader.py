@@ -12,6 +12,7 @@ from helpdesk.catalog import (
     SOURCE_LANGUAGE,
     Catalog,
     CatalogError,
+    Elsewhere,
     Office,
     Service,
     Unit,
@@ -62,9 +63,18 @@ def load_catalog(directory: Path) -> Catalog:
     ]
     problems += check.alias_clashes(keys_by_stem)
     translations = _load_translations(directory, services, stems, problems)
+    elsewhere: dict[str, Elsewhere] = {}
+    if (directory / "elsewhere.yml").exists():
+        data = check.load_yaml(directory / "elsewhere.yml", "elsewhere.yml", problems)
+        if data is not None:
+            elsewhere = check.parse_elsewhere(data, stems, problems)
     if problems:
         raise CatalogError(problems)
-    return Catalog(region, note, offices, services, translations, units, timezone)
+    catalog = Catalog(region, note, offices, services, translations, units, timezone, elsewhere)
+    clashes = catalog.resolver.clashes
+    if clashes:
+        raise CatalogError([f"names: {clash}" for clash in clashes])
+    return catalog
 
 
 def _load_translations(

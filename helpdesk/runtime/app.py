@@ -25,19 +25,23 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     `bot_engine` replaces the Rasa engine (tests pass a fake one).
     """
     from channels import registry as channel_registry
+    from helpdesk.catalog import Catalog
     from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
     from helpdesk.conversation.router import Router
     from helpdesk.conversation.turns import TurnPool
     from helpdesk.infra.db import Database
     from helpdesk.infra.jobs import make_signal
+    from helpdesk.journeys.application import ApplicationForm
     from helpdesk.journeys.engine import Journeys
     from helpdesk.models import Attachment, Conversation
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction
     from helpdesk.web.api import bp as api_bp
     from helpdesk.web.api.serializers import message_json
+    from helpdesk.web.apply import bp as apply_bp
     from helpdesk.web.console import init_console
+    from helpdesk.web.directory import bp as directory_bp
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.pages import bp as pages_bp
@@ -83,7 +87,19 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         cases = (payload or {}).get("requirements") or []
         return [str(item) for item in cases[0].get("items") or []] if cases else []
 
+    def current_catalog() -> Catalog:
+        """The effective catalog (published edits included), inside or outside a request."""
+        from flask import has_app_context
+
+        from helpdesk.web.extensions import catalog
+
+        if has_app_context():
+            return catalog()
+        with app.app_context():
+            return catalog()
+
     journeys = Journeys(
+        application=ApplicationForm(current_catalog, settings),
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
         consent_notice=settings.consent_notice,
         unit_for=service_catalog.unit_for,
@@ -116,5 +132,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(apply_bp)
+    app.register_blueprint(directory_bp)
     init_console(app)
     return app

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.infra.crypto import blind_index
 from helpdesk.models import Channel, RequestStatus, ServiceRequest, StatusChange, utcnow
-from helpdesk.services import audit, notifications
+from helpdesk.services import audit, notifications, request_clock
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
@@ -40,7 +40,12 @@ TRACKING_PREFIXES: dict[str, str] = {
 # Allowed moves; a request that is completed or rejected is closed.
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.SUBMITTED: frozenset(
-        {RequestStatus.VERIFYING, RequestStatus.PROCESSING, RequestStatus.REJECTED}
+        {
+            RequestStatus.VERIFYING,
+            RequestStatus.PROCESSING,
+            RequestStatus.NEEDS_DOCUMENTS,
+            RequestStatus.REJECTED,
+        }
     ),
     RequestStatus.VERIFYING: frozenset(
         {RequestStatus.PROCESSING, RequestStatus.NEEDS_DOCUMENTS, RequestStatus.REJECTED}
@@ -187,7 +192,11 @@ def update_status(
     """The status-change workflow (API and console alike): move the request along an allowed
     transition, record it in its history, write and queue the update for every subscribed
     conversation, audit it. Returns the request and how many conversations were told (the
-    caller commits, then wakes the worker when that is more than zero)."""
+    caller commits, then wakes the worker when that is more than zero).
+
+    An online application's clock follows the status (paused while waiting for documents,
+    stopped when closed) and `completed` offers the applicant the SKM survey
+    (`request_clock.after_status_change`)."""
     request = change_status(session, tracking_number, new_status, note, at=at)
     told = notifications.notify_status_change(
         session, request.tracking_number, request.status.value, note
@@ -200,6 +209,7 @@ def update_status(
         request.tracking_number,
         request.status.value,
     )
+    request_clock.after_status_change(session, request, now=at)
     return request, told
 
 

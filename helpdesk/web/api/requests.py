@@ -9,6 +9,7 @@ from helpdesk.services import audit
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import requests as service_requests
 from helpdesk.web.api import bp
+from helpdesk.web.api.applications import request_attachments
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import json_object, optional_str, required_str
 from helpdesk.web.api.journeys import complaint_json
@@ -22,8 +23,9 @@ def _json(request: ServiceRequest) -> dict[str, object]:
     """
     service = catalog().get(request.service_code)
     body = request_json(request, service.name if service else None)
+    body["attachments"] = request_attachments(request)
     if not is_staff():
-        for field in ("applicant_name", "nik_masked", "phone_masked"):
+        for field in ("applicant_name", "nik_masked", "phone_masked", "answers", "attachments"):
             body.pop(field)
         for change in body["history"]:
             change["note"] = None
