@@ -38,12 +38,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.models import Attachment, Conversation
     from helpdesk.pages import bp as pages_bp
     from helpdesk.security import install as install_security
+    from helpdesk.security.jsonsafe import BoundedJSONProvider
     from helpdesk.security.redaction import install as install_log_redaction
     from helpdesk.services import uploads
 
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.json = BoundedJSONProvider(app)  # deep nesting is a 400, not a RecursionError
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()

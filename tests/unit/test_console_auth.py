@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from helpdesk.cli import main as cli_main
 from helpdesk.extensions import database
-from helpdesk.models import AuditEvent, utcnow
+from helpdesk.models import AuditEvent, ConsoleSession, utcnow
 from helpdesk.services import agents as agent_service
 from tests.console_helpers import (
     PASSWORD,
@@ -206,8 +206,10 @@ def test_sign_out_everywhere_ends_other_sessions(app: Flask) -> None:
 def test_idle_timeout_signs_out(app: Flask, client: FlaskClient) -> None:
     secret = make_agent(app, "sri")
     sign_in(client, "sri", secret)
-    with client.session_transaction() as session:
-        session["last_active"] = session["last_active"] - 31 * 60
+    with app.app_context(), database().session() as session:
+        for row in session.scalars(select(ConsoleSession)):
+            row.last_seen_at = utcnow() - timedelta(minutes=31)
+        session.commit()
     response = client.get("/console/")
     assert response.status_code in (302, 303)
     assert not signed_in(client)
