@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from helpdesk.db import make_engine
-from helpdesk.migrate import upgrade
+from helpdesk.infra.db import make_engine
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import LookupGuard
 from helpdesk.services import lookup
 

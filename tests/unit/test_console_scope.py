@@ -18,10 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.extensions import database
 from helpdesk.models import AgentRole, Channel, Conversation, ConversationStatus, Message, Sender
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
+from helpdesk.web.extensions import database
 from tests.console_helpers import csrf, make_agent, sign_in
 
 NIK = "3201010101900001"

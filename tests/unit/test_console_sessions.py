@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
-from helpdesk.extensions import database
 from helpdesk.models import ConsoleSession, utcnow
+from helpdesk.web.extensions import database
 from tests.console_helpers import csrf, make_agent, sign_in
 
 COOKIE = "halo_warga_session"

@@ -19,12 +19,12 @@ from sqlalchemy import select
 
 from channels.telegram.adapter import parse_update
 from channels.whatsapp.adapter import parse_message
-from helpdesk.extensions import database
 from helpdesk.models import AgentRole, Channel, Conversation, ConversationStatus
 from helpdesk.services import agents as agent_service
 from helpdesk.services import audit
 from helpdesk.services import conversations as convs
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 from tests.console_helpers import PASSWORD, make_agent, sign_in
 
@@ -128,8 +128,8 @@ def test_audit_csv_neutralises_formulas(app: Flask) -> None:
 
 
 def test_both_exports_use_the_one_csv_helper() -> None:
-    from helpdesk.console import admin
     from helpdesk.services import csvsafe, reports
+    from helpdesk.web.console import admin
 
     assert reports.neutralise is csvsafe.neutralise
     assert admin.csvsafe is csvsafe

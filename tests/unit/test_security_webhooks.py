@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from channels.whatsapp.adapter import WhatsAppAdapter
 from channels.whatsapp.signature import sign
-from helpdesk import create_app
-from helpdesk.extensions import database
-from helpdesk.jobs import PollingSignal
-from helpdesk.migrate import upgrade
+from helpdesk.infra.jobs import PollingSignal
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, Conversation, InboundEvent, Message
+from helpdesk.runtime.app import create_app
+from helpdesk.runtime.worker import Worker
 from helpdesk.services import privacy
-from helpdesk.worker import Worker
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
