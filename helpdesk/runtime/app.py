@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app = Flask("helpdesk", static_folder=None, root_path=str(WEB_ROOT))
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
     app.json = BoundedJSONProvider(app)  # deep nesting is a 400, not a RecursionError
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()
 
