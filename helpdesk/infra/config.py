@@ -56,6 +56,7 @@ class Settings:
     average_handle_minutes: int = 5
     telegram_bot_token: str = ""
     webhook_max_age_hours: int = 168
+    worker_ready_file: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
     whatsapp_access_token: str = ""
@@ -155,6 +156,7 @@ class Settings:
             average_handle_minutes=_int("AVERAGE_HANDLE_MINUTES", cls.average_handle_minutes),
             telegram_bot_token=env("TELEGRAM_BOT_TOKEN", ""),
             webhook_max_age_hours=_int("WEBHOOK_MAX_AGE_HOURS", cls.webhook_max_age_hours),
+            worker_ready_file=env("WORKER_READY_FILE", "").strip(),
             telegram_webhook_secret=env("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_base_url=env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             whatsapp_access_token=env("WHATSAPP_ACCESS_TOKEN", ""),

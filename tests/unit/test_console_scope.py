@@ -112,20 +112,32 @@ def world(app: Flask) -> World:
         )
 
 
+ACCOUNTS = {
+    "umum": ("ujang", AgentRole.AGENT, ("umum",)),
+    "dukcapil": ("sri", AgentRole.AGENT, ("dukcapil",)),
+    "supervisor": ("dewi", AgentRole.SUPERVISOR, ()),
+    "admin": ("adi", AgentRole.ADMIN, ()),
+}
+
+
+class Clients(dict[str, FlaskClient]):
+    """A signed-in test client per role, made on first use (signing in costs a hash)."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__()
+        self.app = app
+
+    def __missing__(self, role: str) -> FlaskClient:
+        username, kind, units = ACCOUNTS[role]
+        client = self.app.test_client()
+        sign_in(client, username, make_agent(self.app, username, kind, units=units))
+        self[role] = client
+        return client
+
+
 @pytest.fixture
-def clients(app: Flask) -> dict[str, FlaskClient]:
-    made = {
-        "umum": ("ujang", AgentRole.AGENT, ("umum",)),
-        "dukcapil": ("sri", AgentRole.AGENT, ("dukcapil",)),
-        "supervisor": ("dewi", AgentRole.SUPERVISOR, ()),
-        "admin": ("adi", AgentRole.ADMIN, ()),
-    }
-    result = {}
-    for role, (username, kind, units) in made.items():
-        client = app.test_client()
-        sign_in(client, username, make_agent(app, username, kind, units=units))
-        result[role] = client
-    return result
+def clients(app: Flask) -> Clients:
+    return Clients(app)
 
 
 def _post(client: FlaskClient, path: str) -> int:
@@ -161,7 +173,7 @@ def _status(app: Flask, cid: int) -> ConversationStatus:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_bot_only_conversations_are_nobodys_desk_work(
-    app: Flask, world: World, clients: dict[str, FlaskClient], role: str
+    app: Flask, world: World, clients: Clients, role: str
 ) -> None:
     client = clients[role]
     for cid in (world.bot_only, world.back_with_bot):
@@ -175,7 +187,7 @@ def test_bot_only_conversations_are_nobodys_desk_work(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_desk_work_is_seen_by_its_unit_and_by_supervisors(
-    app: Flask, world: World, clients: dict[str, FlaskClient], role: str
+    app: Flask, world: World, clients: Clients, role: str
 ) -> None:
     client = clients[role]
     allowed = role != "umum"
@@ -193,7 +205,7 @@ def test_desk_work_is_seen_by_its_unit_and_by_supervisors(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_an_anonymous_complaints_identity_reaches_no_agent(
-    app: Flask, world: World, clients: dict[str, FlaskClient], role: str
+    app: Flask, world: World, clients: Clients, role: str
 ) -> None:
     client = clients[role]
     if role == "dukcapil":
@@ -222,7 +234,7 @@ def test_an_anonymous_complaints_identity_reaches_no_agent(
 
 
 def test_exports_leave_out_anonymous_identity(
-    app: Flask, world: World, clients: dict[str, FlaskClient]
+    app: Flask, world: World, clients: Clients
 ) -> None:
     assert clients["umum"].get("/console/dashboard/conversations.csv").status_code == 403
     assert clients["umum"].get("/console/admin/audit.csv").status_code == 403
