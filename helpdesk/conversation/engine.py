@@ -89,6 +89,10 @@ class RasaEngine:
         except (TypeError, ValueError):
             return None
 
+    def close(self) -> None:
+        """Close the connections (tests; the app keeps one client for its lifetime)."""
+        self._client.close()
+
     def is_up(self) -> bool:
         """Whether the engine answers its public health route (`GET /`, no token)."""
         try:

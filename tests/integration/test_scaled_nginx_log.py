@@ -77,11 +77,14 @@ def test_engine_token_stays_out_of_the_nginx_log(
             assert stack.processes["nginx"].poll() is None, stack.log_tail("nginx")
             time.sleep(0.1)
         client = RasaEngine(f"http://127.0.0.1:{engine_lb}", token=TOKEN, timeout=5)
-        for _ in range(3):  # the readiness probe, polled
-            assert client.is_up() is False
-        with pytest.raises(EngineUnavailable):
-            client.reply("sender-1", "halo", {})
-        assert client.parse("halo") is None
+        try:
+            for _ in range(3):  # the readiness probe, polled
+                assert client.is_up() is False
+            with pytest.raises(EngineUnavailable):
+                client.reply("sender-1", "halo", {})
+            assert client.parse("halo") is None
+        finally:
+            client.close()
     finally:
         stack.stop()
     logged = (config.var_dir / "logs" / "nginx.log").read_text()
