@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.guard import SCALED_PORTS
 from helpdesk.runtime.stack import (
     Stack,
     StackConfig,
@@ -294,23 +295,21 @@ def build(
     return stack
 
 
-DEFAULT_PORTS = {
-    "public": 8000,
-    "internal_lb": 8001,
-    "web": 8010,
-    "internal": 8012,
-    "engine_lb": 5004,
-    "engine": 5005,
-    "actions": 5055,
-}
+DEFAULT_PORTS = dict(SCALED_PORTS)  # the guard checks the same ports before a start
 
 
 def main() -> int:
     """Seed, start every process of the scaled stack, wait for Ctrl-C."""
     from helpdesk.infra.db import Database
     from helpdesk.runtime.cli import main as cli_main
+    from helpdesk.runtime.guard import StackBusy, claim, scaled_ports
     from helpdesk.services.tokens import create_token
 
+    try:  # before any database or token is touched
+        guard = claim("make run-scaled", scaled_ports(DEFAULT_PORTS))
+    except StackBusy as exc:
+        print(f"make run-scaled: {exc}", file=sys.stderr)
+        return 1
     database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     if not database_url.startswith("postgresql"):
         print("make run-scaled needs DATABASE_URL=postgresql+psycopg://...", file=sys.stderr)
@@ -330,7 +329,7 @@ def main() -> int:
 
     def start() -> None:
         print("Starting 2 engines, 2 web processes, nginx, the action server and 2 workers...")
-        stack.start_all(max(ready_timeout(), 60))
+        stack.start_all(max(ready_timeout(400), 60))
         (stack.dir / "pids.json").write_text(json.dumps(stack.pids()))
         print(f"\nAll processes ready. Logs: {stack.logs}")
         print(f"  Web chat demo page   {stack.config.helpdesk_url}/  (nginx → web-1, web-2)")
@@ -338,7 +337,10 @@ def main() -> int:
         bench = f"BENCH_URL={stack.config.helpdesk_url} make bench"
         print(f"  Bench it             {bench}", flush=True)
 
-    return run_until_stopped(stack, start)
+    try:
+        return run_until_stopped(stack, start)
+    finally:
+        guard.release()
 
 
 if __name__ == "__main__":

@@ -233,9 +233,7 @@ def test_an_anonymous_complaints_identity_reaches_no_agent(
     assert NIK not in revealed.get_data(as_text=True)
 
 
-def test_exports_leave_out_anonymous_identity(
-    app: Flask, world: World, clients: Clients
-) -> None:
+def test_exports_leave_out_anonymous_identity(app: Flask, world: World, clients: Clients) -> None:
     assert clients["umum"].get("/console/dashboard/conversations.csv").status_code == 403
     assert clients["umum"].get("/console/admin/audit.csv").status_code == 403
     for role in ("supervisor", "admin"):
