@@ -1,7 +1,7 @@
 """console sessions known to the server (sign-out revokes; idle and absolute lifetimes)
 
-Revision ID: 0012_security_console_sessions
-Revises: 0011_load_audit_index
+Revision ID: 0014_security_console_sessions
+Revises: 0013_applications
 Create Date: 2026-12-07 02:40:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_security_console_sessions"
-down_revision: str | None = "0011_load_audit_index"
+revision: str = "0014_security_console_sessions"
+down_revision: str | None = "0013_applications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
