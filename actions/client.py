@@ -249,6 +249,20 @@ class HelpdeskClient:
             raise HelpdeskUnavailable("unexpected complaint-form payload: no messages")
         return [m for m in messages if isinstance(m, dict)]
 
+    def start_application_form(
+        self, conversation_id: str, service: str | None
+    ) -> list[dict[str, Any]] | None:
+        """Open the helpdesk's application form for `service` (None: it asks which one);
+        its first prompts, or None (unknown chat)."""
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/application-form"
+        body = self._request("POST", path, json={"service": service})
+        if body is None:
+            return None
+        messages = body.get("messages")
+        if not isinstance(messages, list):
+            raise HelpdeskUnavailable("unexpected application-form payload: no messages")
+        return [m for m in messages if isinstance(m, dict)]
+
     def arm_status_lookup(self, conversation_id: str, tracking_number: str) -> str | None:
         """Let the citizen's next message be the identity check for this number.
 
