@@ -6,8 +6,9 @@ old name ("imb"), a typo or another language finds the service, and a service an
 handles shows that agency. Pages come in the four languages of the catalog (`?lang=`).
 
 Other routes under `/layanan/...` (e.g. the online application, `/layanan/{code}/ajukan`)
-register on this blueprint: `from helpdesk.directory import bp` and add a view; the page of
-a service lists such actions from `bp.service_links` (see `add_service_link`).
+register on this blueprint (`from helpdesk.web.directory import bp`) or their own; a
+service's page shows the links registered with `add_service_link` (helpdesk/web/apply.py
+adds "Ajukan online").
 """
 
 from __future__ import annotations
