@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import Settings
-from helpdesk.infra.db import Database
 from helpdesk.models import Complaint, Conversation, Message, Sender, SlaClock, Survey
 from helpdesk.services import application_report, ikm, sla
 from helpdesk.services.csvsafe import neutralise
