@@ -285,7 +285,8 @@ def abandon(
         return None
     survey.status = SurveyStatus.ABANDONED
     survey.updated_at = utcnow()
-    return (config or SurveyConfig.of(settings_of(session))).questionnaire.text("cancelled", survey.language)
+    questionnaire = (config or SurveyConfig.of(settings_of(session))).questionnaire
+    return questionnaire.text("cancelled", survey.language)
 
 
 def _question_text(survey: Survey, q: Questionnaire) -> tuple[str, list[dict[str, str]]]:
