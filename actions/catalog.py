@@ -288,6 +288,11 @@ async def service_info(
         service = None
         if code is not None:
             service = await asyncio.to_thread(client.get_service, code, language)
+        current = normalize_service_code(tracker.get_slot("service"))
+        if service is None and found.source == "entity" and current and current != code:
+            # The NLU tagged a word that is no service ("syaratnya" without the resolver):
+            # the message names nothing, so it is about the conversation's service.
+            service = await asyncio.to_thread(client.get_service, current, language)
         if service is None:
             show_list = button(t("catalog.show_list", language), "list_services")
             dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])

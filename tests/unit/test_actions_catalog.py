@@ -124,6 +124,21 @@ def test_unknown_service_is_politely_refused(helpdesk: FakeHelpdesk) -> None:
     assert message["buttons"] == [{"title": "Lihat daftar layanan", "payload": "/list_services"}]
 
 
+def test_a_word_wrongly_tagged_as_a_service_keeps_the_conversation_service(
+    helpdesk: FakeHelpdesk,
+) -> None:
+    """Issue 17: "syaratnya yang harus disiapkan apa?" in a talk about KTP (the NLU tagged
+    "syaratnya"; without the resolver nothing says it is no service) answers for KTP."""
+    helpdesk.on("GET", "/api/v1/services/syaratnya", error_body("service_not_found"), status=404)
+    slots = {"service": "ktp_el", "question": "ask_fee"}
+    tracker = make_tracker(
+        "syaratnya yang harus disiapkan apa?", "ask_requirements", {"service": "syaratnya"}, slots
+    )
+    events, messages = run_action(ActionServiceInfo(), tracker)
+    assert events == [SlotSet("service", "ktp_el"), SlotSet("question", "ask_requirements")]
+    assert messages[0]["text"] == format_service_answer("ask_requirements", SERVICE)
+
+
 @pytest.mark.parametrize(
     "failure",
     [
