@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from sqlalchemy.types import TypeDecorator
 
 from helpdesk.infra.crypto import EncryptedJSON, EncryptedString, blind_index
+from helpdesk.text.status import ComplaintCategory, ComplaintStatus, RequestStatus
 
 
 def new_engine_sender_id() -> str:
@@ -72,18 +73,6 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
         length=32,
         values_callable=lambda members: [m.value for m in members],
     )
-
-
-class RequestStatus(enum.StrEnum):
-    """Lifecycle of a citizen's service request (DESIGN.md contract)."""
-
-    SUBMITTED = "submitted"
-    VERIFYING = "verifying"
-    PROCESSING = "processing"
-    NEEDS_DOCUMENTS = "needs_documents"
-    READY = "ready"
-    COMPLETED = "completed"
-    REJECTED = "rejected"
 
 
 class ConversationStatus(enum.StrEnum):
@@ -214,6 +203,24 @@ class Agent(Base):
     def unit_codes(self) -> list[str]:
         """The units (catalog `units.yml` codes) this agent works for."""
         return [m.unit_code for m in self.memberships]
+
+
+class ConsoleSession(Base):
+    """One signed-in console browser, known to the server (issue 21).
+
+    The cookie carries a random id; only its SHA-256 is stored. Every request checks the row
+    (not ended, not idle for `CONSOLE_IDLE_MINUTES`, younger than `CONSOLE_SESSION_HOURS`);
+    sign-out ends it, so a copy of the cookie stops working at once.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
 
 
 class AgentUnit(Base):
@@ -472,26 +479,6 @@ class SecurityEvent(Base):
 
 
 # --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
-
-
-class ComplaintCategory(enum.StrEnum):
-    """SP4N-LAPOR! report categories as citizens see them."""
-
-    PENGADUAN = "pengaduan"
-    ASPIRASI = "aspirasi"
-    INFORMASI = "permintaan_informasi"
-
-
-class ComplaintStatus(enum.StrEnum):
-    """A complaint's own lifecycle (SP4N-LAPOR! steps plus its two side exits)."""
-
-    RECEIVED = "received"
-    VERIFIED = "verified"
-    FORWARDED = "forwarded"
-    IN_FOLLOW_UP = "in_follow_up"
-    FINISHED = "finished"
-    NOT_OUR_AUTHORITY = "not_our_authority"
-    ARCHIVED = "archived"
 
 
 class Complaint(Base):

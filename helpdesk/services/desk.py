@@ -1,8 +1,13 @@
 """The agents' desk: who sees which conversation, the queue, claim/assign/transfer/return,
 replies, private notes, resolve/reopen, presence, canned replies and the return sweep.
 
-Scope rule, applied by every function that takes an agent: agents see the conversations of
-their units only (others are "not found"); supervisors and admins see every unit.
+Scope rule, applied by every function that takes an agent (SECURITY.md, issue 21): a
+conversation is desk work only once a hand-off gave it a unit, and only while it is pending,
+open or resolved. Agents see the desk work of their units (anything else is "not found");
+supervisors and admins see every unit's desk work. A conversation the bot alone handled
+(never handed off, or back with the bot after it was resolved) is nobody's: no role opens it
+in the console. In a conversation that filed an anonymous complaint, everything up to the
+filing is withheld from every role (`withheld_before`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from helpdesk.models import (
     AgentUnit,
     CannedReply,
     Channel,
+    Complaint,
     Conversation,
     ConversationEvent,
     ConversationStatus,
@@ -31,6 +37,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import audit, outbox
 from helpdesk.services import conversations as convs
+from helpdesk.services.channel_traits import traits_of_conversation
 from helpdesk.services.conversations import GENERAL_UNIT
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
@@ -38,7 +45,6 @@ EVENT_KINDS = frozenset(
     {"claim", "assign", "transfer", "return", "timeout", "note", "resolve", "reopen"}
 )
 PRESENCE_SECONDS = 20
-WHATSAPP_WINDOW = timedelta(hours=24)
 MAX_TEXT = 4000
 
 
@@ -64,10 +70,50 @@ def unit_of(conversation: Conversation) -> str:
     return conversation.unit_code or GENERAL_UNIT
 
 
+DESK_STATUSES = (ConversationStatus.PENDING, ConversationStatus.OPEN, ConversationStatus.RESOLVED)
+
+
+def is_desk_work(conversation: Conversation) -> bool:
+    """Handed off to a unit and not back with the bot."""
+    return conversation.unit_code is not None and conversation.status in DESK_STATUSES
+
+
 def can_see(agent: Agent, conversation: Conversation) -> bool:
     """Whether the agent may see (and work) this conversation."""
+    if not is_desk_work(conversation):
+        return False
     units = visible_units(agent)
-    return units is None or unit_of(conversation) in units
+    return units is None or conversation.unit_code in units
+
+
+def withheld_before(session: Session, conversation: Conversation) -> int | None:
+    """Messages with an id below this are withheld from every console page (None: none are).
+
+    When the conversation filed an anonymous complaint, the citizen's identity (the NIK the
+    form asked for, a name, the complaint's number) sits in the messages up to the filing.
+    Everything up to the citizen's first message after the latest anonymous filing is
+    withheld; the complaint itself is read in the complaint desk, without identity.
+    """
+    filed = session.scalar(
+        select(func.max(Complaint.created_at)).where(
+            Complaint.conversation_id == conversation.id, Complaint.anonymous.is_(True)
+        )
+    )
+    if filed is None:
+        return None
+    after = session.scalar(
+        select(func.min(Message.id)).where(
+            Message.conversation_id == conversation.id,
+            Message.sender == Sender.CITIZEN,
+            Message.created_at > filed,
+        )
+    )
+    if after is not None:
+        return int(after)
+    last = session.scalar(
+        select(func.max(Message.id)).where(Message.conversation_id == conversation.id)
+    )
+    return int(last or 0) + 1
 
 
 def require_role(agent: Agent, *roles: AgentRole) -> None:
@@ -111,10 +157,10 @@ class QueueRow:
 def queue(session: Session, agent: Agent, wanted: QueueFilter, limit: int = 200) -> list[QueueRow]:
     """Conversations the agent may see, pending ones first (oldest first), then open ones."""
     query = select(Conversation).where(Conversation.status != ConversationStatus.BOT)
+    query = query.where(Conversation.unit_code.is_not(None), Conversation.status.in_(DESK_STATUSES))
     units = visible_units(agent)
     if units is not None:
-        unit_column = func.coalesce(Conversation.unit_code, GENERAL_UNIT)
-        query = query.where(unit_column.in_(sorted(units)))
+        query = query.where(Conversation.unit_code.in_(sorted(units)))
     statuses = {
         "active": [ConversationStatus.PENDING, ConversationStatus.OPEN],
         "pending": [ConversationStatus.PENDING],
@@ -163,11 +209,26 @@ def _last_citizen_texts(
         .group_by(Message.conversation_id)
     )
     rows = session.execute(
-        select(Message.conversation_id, Message.text, Message.created_at).where(
+        select(Message.conversation_id, Message.id, Message.text, Message.created_at).where(
             Message.id.in_(latest)
         )
     ).all()
-    return {cid: (text, at) for cid, text, at in rows}
+    anonymous = set(
+        session.scalars(
+            select(Complaint.conversation_id).where(
+                Complaint.conversation_id.in_(ids), Complaint.anonymous.is_(True)
+            )
+        )
+    )
+    found: dict[int, tuple[str, datetime | None]] = {}
+    for cid, message_id, text, at in rows:
+        if cid in anonymous:
+            conversation = session.get(Conversation, cid)
+            withheld = withheld_before(session, conversation) if conversation else None
+            if withheld is not None and message_id < withheld:
+                continue
+        found[cid] = (text, at)
+    return found
 
 
 def unread_count(session: Session, agent: Agent) -> int:
@@ -196,6 +257,7 @@ def _event(
     *,
     from_unit: str | None = None,
     to_unit: str | None = None,
+    actor: str | None = None,
 ) -> ConversationEvent:
     event = ConversationEvent(
         conversation_id=conversation.id,
@@ -208,7 +270,7 @@ def _event(
     session.add(event)
     audit.record(
         session,
-        agent.username if agent else "system",
+        actor or (agent.username if agent else "system"),
         f"conversation.{kind}",
         "conversation",
         conversation.id,
@@ -353,29 +415,52 @@ class ReplyChannelState:
 def reply_channel_state(
     conversation: Conversation, at: datetime | None = None
 ) -> ReplyChannelState:
-    """WhatsApp allows free text within 24 hours of the citizen's last message only."""
-    if conversation.channel != Channel.WHATSAPP:
+    """A channel with a reply window (WhatsApp: 24 hours) takes free text only that long
+    after the citizen's last message; outside it the worker sends the approved template."""
+    window = traits_of_conversation(conversation, conversation.channel).reply_window
+    if window is None:
         return ReplyChannelState(True)
     last = conversation.last_inbound_at
-    if last is not None and (at or utcnow()) - last < WHATSAPP_WINDOW:
+    if last is not None and (at or utcnow()) - last < window:
         return ReplyChannelState(True)
-    return ReplyChannelState(False, "whatsapp_template")
+    return ReplyChannelState(False, f"{conversation.channel}_template")
 
 
-def reply(session: Session, agent: Agent, conversation: Conversation, text: str) -> Message:
-    """The agent's reply, queued for the citizen's channel (claims a waiting conversation)."""
+def _reply_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise InvalidInput("text is required")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"text is longer than {MAX_TEXT} characters")
+    return text
+
+
+def reply(session: Session, agent: Agent, conversation: Conversation, text: str) -> Message:
+    """The agent's reply, queued for the citizen's channel (claims a waiting conversation)."""
+    text = _reply_text(text)
     if conversation.status == ConversationStatus.PENDING:
         claim(session, agent, conversation)
     _require_holder(agent, conversation)
-    message = convs.agent_reply(session, conversation, text, agent_id=agent.id)
-    conversation.last_agent_activity_at = utcnow()
+    return send_reply(session, conversation, text, actor=agent.username, agent=agent)
+
+
+def send_reply(
+    session: Session,
+    conversation: Conversation,
+    text: str,
+    *,
+    actor: str,
+    agent: Agent | None = None,
+) -> Message:
+    """The reply workflow, for an agent in the console (through `reply`, which claims and
+    checks the holder first) and for a staff token on the REST API: the text's checks, the
+    stored reply (it takes a waiting conversation), the SLA clock, the outbox, the audit."""
+    text = _reply_text(text)
+    message = convs.agent_reply(session, conversation, text, agent_id=agent.id if agent else None)
+    if agent is not None:
+        conversation.last_agent_activity_at = utcnow()
     outbox.enqueue(session, conversation, message)
-    audit.record(session, agent.username, "conversation.reply", "conversation", conversation.id)
+    audit.record(session, actor, "conversation.reply", "conversation", conversation.id)
     return message
 
 
@@ -393,11 +478,17 @@ def add_note(
     return event
 
 
-def resolve(session: Session, agent: Agent, conversation: Conversation) -> Conversation:
-    """Done: the bot owns the citizen's next message."""
-    _require_holder(agent, conversation)
+def resolve(
+    session: Session, agent: Agent | None, conversation: Conversation, *, actor: str | None = None
+) -> Conversation:
+    """Done: the bot owns the citizen's next message (the SKM survey offer is queued).
+
+    The console passes the agent (who must hold the conversation); the REST API passes
+    `agent=None` and its token's name as `actor`."""
+    if agent is not None:
+        _require_holder(agent, conversation)
     convs.resolve(session, conversation)
-    _event(session, conversation, "resolve", agent)
+    _event(session, conversation, "resolve", agent, actor=actor)
     session.flush()
     return conversation
 
@@ -474,12 +565,11 @@ def canned_variables(
     values: dict[str, str] = {}
     if service_name:
         values["nama_layanan"] = service_name
-    texts = session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation.id)
-        .order_by(Message.id.desc())
-        .limit(50)
-    ).all()
+    query = select(Message.text).where(Message.conversation_id == conversation.id)
+    withheld = withheld_before(session, conversation)
+    if withheld is not None:
+        query = query.where(Message.id >= withheld)
+    texts = session.scalars(query.order_by(Message.id.desc()).limit(50)).all()
     for text in texts:
         match = _TRACKING_RE.search((text or "").upper())
         if match:

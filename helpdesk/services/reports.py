@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,9 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import Settings
-from helpdesk.infra.db import Database
-from helpdesk.models import Conversation, Message, Sender, SlaClock, Survey
+from helpdesk.models import Complaint, Conversation, Message, Sender, SlaClock, Survey
 from helpdesk.services import application_report, ikm, sla
+from helpdesk.services.csvsafe import neutralise
 from helpdesk.services.surveys import conversation_service
 from helpdesk.services.workcal import load_calendar, office_hours
 from helpdesk.services.workcalendar import WorkingTime
@@ -56,7 +55,6 @@ CSV_COLUMNS = (
     "survey",
     "ikm_of_survey",
 )
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 STOPWORDS = frozenset(
     """saya aku kami kita anda yang dan di ke dari untuk apa bagaimana gimana cara mau ingin
     bisa tidak ada ini itu dengan atau juga sudah belum kok ya min kak pak bu mas mbak tolong
@@ -72,12 +70,6 @@ def topic_of(text: str) -> str:
     """The first citizen message as a topic: 80 characters, long digit runs (NIK, phone)
     masked so the export carries no identifiers."""
     return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), " ".join(text.split()))[:80]
-
-
-def neutralise(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (= + - @ tab CR get a leading ')."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -186,15 +178,25 @@ def collect(
     counts: Counter[int] = Counter()
     topics: dict[int, str] = {}
     surveys: dict[int, Survey] = {}
+    anonymous: set[int] = set()  # filed an anonymous complaint: no citizen text leaves
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
+        anonymous.update(
+            cid
+            for cid in session.scalars(
+                select(Complaint.conversation_id).where(
+                    Complaint.conversation_id.in_(chunk), Complaint.anonymous.is_(True)
+                )
+            )
+            if cid is not None
+        )
         for cid, text in session.execute(
             select(Message.conversation_id, Message.text)
             .where(Message.conversation_id.in_(chunk), Message.sender == Sender.CITIZEN)
             .order_by(Message.id)
         ):
             counts[cid] += 1
-            topics.setdefault(cid, topic_of(text or ""))
+            topics.setdefault(cid, "" if cid in anonymous else topic_of(text or ""))
         for survey in session.scalars(select(Survey).where(Survey.conversation_id.in_(chunk))):
             surveys[survey.conversation_id] = survey
     calendar = load_calendar(session)
@@ -252,7 +254,8 @@ def collect(
             resolutions.append(row.resolution_minutes)
         if row.sla_state:
             figures.sla_by_unit.setdefault(row.unit, Counter())[row.sla_state] += 1
-        if c.handoff_reason == "fallback" or (c.fallback_count or 0) > 0:
+        failed = c.handoff_reason == "fallback" or (c.fallback_count or 0) > 0
+        if failed and c.id not in anonymous:
             fallback_ids.append(c.id)
     figures.first_response = {
         "median": percentile(firsts, 50),
@@ -339,37 +342,6 @@ def csv_bytes(figures: Figures, timezone: str) -> bytes:
 def report_name(month: str, unit: str | None, extension: str) -> str:
     """halo-warga-2026-11[-dukcapil].pdf"""
     return f"halo-warga-{month}{'-' + unit if unit else ''}.{extension}"
-
-
-def write_monthly_files(
-    database: Database, settings: Settings, now: datetime, *, force_month: str | None = None
-) -> list[Path]:
-    """Write last month's CSV and PDF into REPORTS_DIR unless they exist (or `force_month`)."""
-    from helpdesk.services.pdf import monthly_pdf
-
-    local = now.astimezone(ZoneInfo(settings.timezone))
-    if force_month:
-        month = force_month
-    else:
-        last = local.date().replace(day=1) - timedelta(days=1)
-        month = f"{last.year}-{last.month:02d}"
-    folder = settings.reports_dir
-    pdf_path = folder / report_name(month, None, "pdf")
-    csv_path = folder / report_name(month, None, "csv")
-    if not force_month and pdf_path.exists() and csv_path.exists():
-        return []
-    folder.mkdir(parents=True, exist_ok=True)
-    start, end = month_bounds(month)
-    with database.session() as session:
-        figures = collect(session, settings, start, end)
-        data = csv_bytes(figures, settings.timezone)
-        pdf = monthly_pdf(figures, month, settings)
-    for path, content in ((csv_path, data), (pdf_path, pdf)):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-    log.info("monthly reports for %s written to %s", month, folder)
-    return [csv_path, pdf_path]
 
 
 def figures_json(figures: Figures) -> dict[str, Any]:
