@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpdesk.catalog import Catalog, CatalogError, default_catalog_dir, load_catalog
+from helpdesk.catalog import Catalog, CatalogError
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.text.resolver import Resolver, looks_like_injection, normalize
 
 CATALOG_DIR = default_catalog_dir()
