@@ -16,7 +16,7 @@ from helpdesk.models import (
     ComplaintStatusChange,
     utcnow,
 )
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
 
 # One prefix per category, in the request number format (SVC-YYYY-NNNNNN).
@@ -168,7 +168,7 @@ def change_status(
         allowed = ", ".join(s.value for s in ComplaintStatus)
         raise InvalidInput(f"status must be one of: {allowed}") from None
     if target not in TRANSITIONS[complaint.status]:
-        raise InvalidInput(
+        raise Conflict(  # the status is valid; the case's current state does not allow it
             f"cannot move from {complaint.status.value} to {target.value}",
             code="invalid_transition",
         )

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.infra.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
 
@@ -33,7 +33,7 @@ TRACKING_PREFIXES: dict[str, str] = {
     "paspor": "PSP",
 }
 
-_NIK_RE = re.compile(r"^\d{16}$")
+_NIK_RE = re.compile(r"[0-9]{16}\Z")  # ASCII digits only, no trailing newline
 _PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
 
 # Allowed moves; a request that is completed or rejected is closed.
@@ -174,7 +174,7 @@ def change_status(
         allowed = ", ".join(s.value for s in RequestStatus)
         raise InvalidInput(f"status must be one of: {allowed}") from None
     if target not in TRANSITIONS[request.status]:
-        raise InvalidInput(
+        raise Conflict(  # the status is valid; the case's current state does not allow it
             f"cannot move from {request.status.value} to {target.value}",
             code="invalid_transition",
         )

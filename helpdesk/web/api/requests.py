@@ -40,6 +40,10 @@ def _json(request: ServiceRequest) -> dict[str, object]:
 def create_request() -> tuple[Response, int]:
     """Register a service request; answers 201 with its tracking number."""
     data = json_object()
+    if not isinstance(data.get("notify_whatsapp", False), bool):
+        raise InvalidInput("notify_whatsapp must be true or false")
+    if data.get("language") is not None and data.get("language") not in SPOKEN_LANGUAGES:
+        raise InvalidInput(f"language must be one of: {', '.join(SPOKEN_LANGUAGES)}")
     session = database().request_session()
     request = service_requests.create_request(
         session,
