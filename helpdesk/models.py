@@ -136,6 +136,19 @@ class ServiceRequest(Base):
     status: Mapped[RequestStatus] = mapped_column(
         _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
     )
+    # Online applications (helpdesk/services/applications.py): where it came from
+    # (webchat, telegram, whatsapp, web, api), the unit that works it, the deadline in
+    # working days from the catalog's standard time, the form's answers (encrypted: they
+    # hold personal data), the documents the officer asked for, the applicant's chat.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(32), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    answers: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON())
+    missing_documents: Mapped[list[str] | None] = mapped_column(JSON)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -201,6 +214,24 @@ class Agent(Base):
     def unit_codes(self) -> list[str]:
         """The units (catalog `units.yml` codes) this agent works for."""
         return [m.unit_code for m in self.memberships]
+
+
+class ConsoleSession(Base):
+    """One signed-in console browser, known to the server (issue 21).
+
+    The cookie carries a random id; only its SHA-256 is stored. Every request checks the row
+    (not ended, not idle for `CONSOLE_IDLE_MINUTES`, younger than `CONSOLE_SESSION_HOURS`);
+    sign-out ends it, so a copy of the cookie stops working at once.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
 
 
 class AgentUnit(Base):

@@ -8,6 +8,7 @@ compiles the .mo; tests/unit/test_console_i18n.py checks every string is transla
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,7 @@ EN: dict[str, str] = {
     "menyelesaikan": "resolved",
     "membuka kembali": "reopened",
     "Teks tidak boleh kosong.": "The text cannot be empty.",
+    "%(count)s pesan sebelumnya disembunyikan: percakapan ini mengajukan pengaduan anonim (identitas pelapor dilindungi).": "%(count)s earlier messages withheld: this conversation filed an anonymous complaint (the complainant's identity is protected).",
     "Unit tidak dikenal.": "Unknown unit.",
     "Petugas tidak dikenal.": "Unknown officer.",
     "Ringkasan": "Summary",
@@ -248,6 +250,8 @@ EN: dict[str, str] = {
     "Layanan": "Service",
     "Tidak ada permohonan yang cocok.": "No matching requests.",
 }
+
+EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_apply.py")))["EN"])
 
 
 def build() -> int:
