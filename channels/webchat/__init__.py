@@ -9,12 +9,14 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from channels.adapters import ChannelSpec
 from helpdesk.conversation.base import InboundMessage
 from helpdesk.conversation.router import Router
 from helpdesk.conversation.turns import TurnPool
 from helpdesk.models import Channel, Conversation, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
 from helpdesk.services import uploads
+from helpdesk.services.channel_traits import ChannelTraits
 from helpdesk.services.errors import InvalidInput
 from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api.body import json_object, optional_str
@@ -276,3 +278,6 @@ def _allowed_methods(path: str) -> str:
         if endpoint != "webchat.static":
             allowed.update({method, "HEAD"} if method == "GET" else {method})
     return ", ".join(sorted(allowed))
+
+
+CHANNEL = ChannelSpec(ChannelTraits("webchat"), bp)  # polled by the widget: no adapter
