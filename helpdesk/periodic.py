@@ -52,10 +52,12 @@ class Periodic:
 
     def tick_sla(self, now: datetime) -> int:
         """Warnings, breaches and silent closes; returns how many events were recorded."""
-        from helpdesk.services import sla
+        from helpdesk.services import notices, sla
 
         with self.database.session() as session:
             events = sla.tick(session, now, self.settings)
+            session.commit()
+            notices.daily_digest(session, now, self.settings.timezone)
             session.commit()
         return len(events)
 

@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Selesai",
         "status.not_our_authority": "Bukan kewenangan kami (dialihkan)",
         "status.archived": "Diarsipkan",
+        "status.waiting_for_citizen": "Menunggu keterangan dari Anda",
     },
     "jv": {
         "status.submitted": "Sampun katampi",
@@ -42,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Sampun rampung",
         "status.not_our_authority": "Sanes wewenang kula (dipunalihaken)",
         "status.archived": "Dipunarsipaken",
+        "status.waiting_for_citizen": "Ngentosi katrangan saking panjenengan",
     },
     "su": {
         "status.submitted": "Parantos katampi",
@@ -61,6 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Parantos réngsé",
         "status.not_our_authority": "Sanés wewenang kami (dialihkeun)",
         "status.archived": "Diarsipkeun",
+        "status.waiting_for_citizen": "Ngantosan katerangan ti anjeun",
     },
     "en": {
         "status.submitted": "Received",
@@ -80,5 +83,6 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Finished",
         "status.not_our_authority": "Not our authority (redirected)",
         "status.archived": "Archived",
+        "status.waiting_for_citizen": "Waiting for your information",
     },
 }

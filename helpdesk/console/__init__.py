@@ -58,10 +58,13 @@ def init_console(app: Flask) -> None:
     from helpdesk.console import (  # noqa: F401 (routes)
         admin,
         auth,
+        casedesk,
+        complaints,
         dashboard,
         filters,
         learn,
         pages,
+        privacy,
         requests,
     )
 
