@@ -1,0 +1,282 @@
+"""The case desk in the console (test client, engine faked, Telegram faked at the HTTP
+boundary): a complaint filed on Telegram in Javanese is verified, answered, questioned,
+forwarded and finished from the console; the citizen reads every step in Javanese on
+Telegram and is offered the survey. Scope, anonymity, CSRF, the supervisor's badge and the
+breach alert that arrives on the alert channel."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from helpdesk import create_app
+from helpdesk.extensions import database
+from helpdesk.migrate import upgrade
+from helpdesk.models import AgentRole, Channel, Complaint, ComplaintStatus, StaffNotice
+from helpdesk.services import complaints as complaint_service
+from helpdesk.services import conversations as convs
+from helpdesk.services import sla
+from tests.conftest import FakeEngine, make_settings
+from tests.console_helpers import csrf, make_agent, sign_in
+from tests.fakes.telegram_api import FakeBotApi, serve, text_update
+
+WIB = ZoneInfo("Asia/Jakarta")
+CHAT_ID = 5550001
+ALERT_CHAT = "-1001234567"
+NIK = "3201019876540042"
+
+
+@dataclass
+class Desk:
+    """An app whose worker delivers to a fake Telegram, and a Javanese citizen on it."""
+
+    app: Flask
+    api: FakeBotApi
+    worker: Any
+    next_update: int = 100
+
+    def citizen_says(self, text: str) -> None:
+        from helpdesk.services.inbox import store_inbound_event
+
+        self.next_update += 1
+        with self.app.app_context(), database().session() as session:
+            body = text_update(self.next_update, CHAT_ID, text)
+            store_inbound_event(session, Channel.TELEGRAM, str(self.next_update), body)
+            session.commit()
+        self.flush()
+
+    def flush(self) -> None:
+        """Process the citizen's message, then deliver what it queued."""
+        with self.app.app_context():
+            self.worker.run_once()
+            self.worker.run_once()
+
+    def telegram_texts(self) -> list[str]:
+        return [p["text"] for p in self.api.sent() if str(p["chat_id"]) == str(CHAT_ID)]
+
+
+@pytest.fixture
+def desk(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[Desk]:
+    from channels.telegram.adapter import TelegramAdapter
+    from helpdesk.jobs import PollingSignal
+    from helpdesk.worker import Worker
+
+    api = FakeBotApi()
+    with serve(api) as url:
+        app = create_app(
+            make_settings(
+                f"sqlite:///{tmp_path / 'h.db'}",
+                upload_dir=tmp_path / "up",
+                telegram_bot_token="1:token",
+                telegram_api_base_url=url,
+                security_alert_telegram_chat_id=ALERT_CHAT,
+            ),
+            bot_engine=fake_engine,
+        )
+        with app.app_context():
+            upgrade(database().engine)
+            adapter = TelegramAdapter("1:token", api_base_url=url)
+            worker = Worker(
+                database(), app.extensions["router"], {Channel.TELEGRAM: adapter}, PollingSignal()
+            )
+        try:
+            yield Desk(app, api, worker)
+        finally:
+            adapter.close()
+            with app.app_context():
+                database().dispose()
+
+
+def _file_on_telegram(desk: Desk) -> str:
+    with desk.app.app_context(), database().session() as session:
+        conversation = convs.get_or_create(session, Channel.TELEGRAM, str(CHAT_ID))
+        conversation.language, conversation.language_explicit = "jv", True
+        conversation.journey = {"kind": "complaint", "step": "category", "data": {}}
+        session.commit()
+    for answer in (
+        "1",
+        "Petugas loket KTP nyuwun arta tambahan supados KTP enggal dados",
+        "Kantor Dukcapil Sukamaju",
+        "wingi",
+        "langkungi",
+        "publik",
+        "langkungi",
+        "inggih",
+    ):
+        desk.citizen_says(answer)
+    filed = desk.telegram_texts()[-1]
+    match = re.search(r"\bADU-\d{4}-\d{6}\b", filed)
+    assert match, filed
+    return match.group()
+
+
+def _post(client: FlaskClient, path: str, **fields: str) -> Any:
+    return client.post(path, data={"csrf_token": csrf(client, "/console/complaints"), **fields})
+
+
+def test_telegram_javanese_complaint_worked_in_the_console(desk: Desk) -> None:
+    number = _file_on_telegram(desk)
+    with desk.app.app_context(), database().session() as session:
+        complaint = complaint_service.get_complaint(session, number)
+        assert complaint.unit == "dukcapil" and complaint.language == "jv"
+        assert sla.complaint_clock(session, number) is not None  # started at filing
+    dukcapil = desk.app.test_client()
+    sign_in(dukcapil, "sri", make_agent(desk.app, "sri", units=("dukcapil",)))
+    listing = dukcapil.get("/console/complaints").get_data(as_text=True)
+    assert number in listing and "verifikasi" in listing
+    page = dukcapil.get(f"/console/complaints/{number}").get_data(as_text=True)
+    assert "nyuwun arta tambahan" in page and "Kantor Dukcapil Sukamaju" in page
+
+    def step(path: str, **fields: str) -> None:
+        response = _post(dukcapil, f"/console/complaints/{number}/{path}", **fields)
+        assert response.status_code == 303, response.get_data(as_text=True)[:400]
+        desk.flush()
+
+    step("status", status="verified", note="Sampun kula priksa")
+    assert "Sampun dipunverifikasi" in desk.telegram_texts()[-1]
+    step("reply", text="Petugas ingkang nyuwun arta sampun dipuntimbali.")
+    assert "Wangsulan petugas" in desk.telegram_texts()[-1]
+    step("ask", text="Jam pinten kedadosanipun?")
+    assert "mbetahaken katrangan tambahan" in desk.telegram_texts()[-1]
+    with desk.app.app_context(), database().session() as session:
+        clock = sla.complaint_clock(session, number)
+        assert clock is not None and clock.paused_since is not None
+    desk.citizen_says("Kinten-kinten jam sedasa enjing")
+    assert "katrangan panjenengan sampun katambahaken" in desk.telegram_texts()[-1]
+    with desk.app.app_context(), database().session() as session:
+        clock = sla.complaint_clock(session, number)
+        assert clock is not None and clock.paused_since is None
+        assert complaint_service.get_complaint(session, number).status == ComplaintStatus.VERIFIED
+    assert "jawaban warga" in dukcapil.get(f"/console/complaints/{number}").get_data(as_text=True)
+
+    moved = _post(
+        dukcapil, f"/console/complaints/{number}/forward", unit="perizinan", reason="Izin usaha"
+    )
+    assert moved.status_code == 303 and "forwarded=" in moved.headers["Location"]
+    desk.flush()
+    assert "dipunterusaken dhateng DPMPTSP" in desk.telegram_texts()[-1]
+    assert dukcapil.get(f"/console/complaints/{number}").status_code == 404
+    perizinan = desk.app.test_client()
+    sign_in(perizinan, "andi", make_agent(desk.app, "andi", units=("perizinan",)))
+    assert number in perizinan.get("/console/complaints").get_data(as_text=True)
+    for status, note in (("in_follow_up", ""), ("finished", "Sampun dipunrampungaken")):
+        response = _post(
+            perizinan, f"/console/complaints/{number}/status", status=status, note=note
+        )
+        assert response.status_code == 303
+        desk.flush()
+    texts = desk.telegram_texts()
+    assert "Sampun rampung" in texts[-2] and "Sampun dipunrampungaken" in texts[-2]
+    assert "Survei Kepuasan Masyarakat" in texts[-1]
+    history = perizinan.get(f"/console/complaints/{number}").get_data(as_text=True)
+    for word in ("bertanya ke warga", "balasan ke warga", "diteruskan", "Selesai"):
+        assert word in history
+
+
+def test_console_scope_anonymity_and_csrf(desk: Desk) -> None:
+    with desk.app.app_context(), database().session() as session:
+        conversation = convs.get_or_create(session, Channel.TELEGRAM, str(CHAT_ID))
+        numbers = {}
+        for name, flags in (
+            ("plain", {}),
+            ("secret", {"confidential": True}),
+            ("anon", {"anonymous": True}),
+        ):
+            numbers[name] = complaint_service.create_complaint(
+                session,
+                category="pengaduan",
+                description="Jalan berlubang di depan kantor kecamatan sudah sebulan",
+                location="Jl. Merdeka 1",
+                occurred="kemarin",
+                unit="dukcapil",
+                nik=NIK,
+                conversation_id=conversation.id,
+                **flags,  # type: ignore[arg-type]
+            ).tracking_number
+        session.commit()
+    sri = desk.app.test_client()
+    sign_in(sri, "sri", make_agent(desk.app, "sri", units=("dukcapil",)))
+    anon = sri.get(f"/console/complaints/{numbers['anon']}")
+    assert anon.status_code == 200
+    body = anon.get_data(as_text=True)
+    assert "Anonim" in body and "/console/conversations/" not in body
+    assert NIK[-4:] not in body and str(CHAT_ID) not in body
+    plain = sri.get(f"/console/complaints/{numbers['plain']}").get_data(as_text=True)
+    assert "/console/conversations/" in plain and NIK not in plain  # masked, linked
+    listed = sri.get("/console/complaints?anonymous=yes").get_data(as_text=True)
+    assert numbers["anon"] in listed and numbers["plain"] not in listed
+    refused = sri.post(
+        f"/console/complaints/{numbers['plain']}/status", data={"status": "verified"}
+    )
+    assert refused.status_code == 400  # no CSRF token
+
+    joko = desk.app.test_client()
+    sign_in(joko, "joko", make_agent(desk.app, "joko", AgentRole.SUPERVISOR, units=("perizinan",)))
+    assert joko.get(f"/console/complaints/{numbers['plain']}").status_code == 200
+    for hidden in ("secret", "anon"):
+        assert joko.get(f"/console/complaints/{numbers[hidden]}").status_code == 404
+        assert numbers[hidden] not in joko.get("/console/complaints").get_data(as_text=True)
+    andi = desk.app.test_client()
+    sign_in(andi, "andi", make_agent(desk.app, "andi", units=("perizinan",)))
+    assert andi.get(f"/console/complaints/{numbers['plain']}").status_code == 404
+    wrong = _post(andi, f"/console/complaints/{numbers['plain']}/status", status="verified")
+    assert wrong.status_code == 404
+    with desk.app.app_context(), database().session() as session:
+        untouched = session.scalar(
+            select(Complaint.status).where(Complaint.tracking_number == numbers["plain"])
+        )
+        assert untouched == ComplaintStatus.RECEIVED
+
+
+def test_breach_reaches_the_supervisor_badge_and_alert_channel(desk: Desk) -> None:
+    from helpdesk.periodic import Periodic
+    from helpdesk.security.alerts import AlertSender
+
+    filed = datetime(2026, 10, 5, 9, tzinfo=WIB)  # Monday; verify by Thursday 15:00
+    with desk.app.app_context(), database().session() as session:
+        number = complaint_service.create_complaint(
+            session,
+            category="pengaduan",
+            description="Antrean KTP tidak dilayani sejak pagi",
+            location="Kantor Dukcapil",
+            occurred="hari ini",
+            unit="dukcapil",
+            at=filed,
+        ).tracking_number
+        session.commit()
+    secret = make_agent(desk.app, "dewi", AgentRole.SUPERVISOR, units=("dukcapil",))
+    settings = desk.app.extensions["settings"]
+    with desk.app.app_context():
+        periodic = Periodic(database(), settings)
+        assert periodic.tick_sla(datetime(2026, 10, 8, 15, 5, tzinfo=WIB)) == 1
+        sent = AlertSender(settings).deliver_pending(database())
+    assert sent == 2  # the breach, and the day's digest (it is overdue and after 07:00)
+    alert, digest = [p for p in desk.api.sent() if str(p["chat_id"]) == ALERT_CHAT]
+    assert "Ringkasan harian / daily digest 2026-10-08 · unit dukcapil" in digest["text"]
+    assert number in digest["text"]
+    assert "Tenggat terlewati / deadline missed" in alert["text"]
+    assert number in alert["text"] and "untuk / for: dewi" in alert["text"]
+    assert "Kamis, 8 Oktober 2026 pukul 15.00 WIB" in alert["text"]
+    with desk.app.app_context():
+        assert AlertSender(settings).deliver_pending(database()) == 0  # sent once
+    dewi = desk.app.test_client()
+    sign_in(dewi, "dewi", secret)
+    start = dewi.get("/console/start").get_data(as_text=True)
+    assert "2 pemberitahuan" in start and number in start and "terlambat" in start
+    notices = dewi.get("/console/notices").get_data(as_text=True)
+    assert number in notices and "dikirim ke kanal peringatan" in notices
+    assert "pemberitahuan</a>" not in dewi.get("/console/start").get_data(as_text=True)
+    with desk.app.app_context(), database().session() as session:
+        sent_notices = session.scalars(select(StaffNotice)).all()
+        assert [n.kind for n in sent_notices] == ["sla_breach", "digest"]
+        assert all(n.read_at is not None and n.alerted_at is not None for n in sent_notices)
