@@ -45,7 +45,7 @@ def complaint_action_label(action: str) -> str:
     """A handling step in the console's language."""
     labels = {
         "status": _("status"),
-        "forward": _("diteruskan"),
+        "forward": _("diteruskan ke unit lain"),
         "ask": _("bertanya ke warga"),
         "answer": _("jawaban warga"),
         "reply": _("balasan ke warga"),

@@ -179,7 +179,7 @@ def test_telegram_javanese_complaint_worked_in_the_console(desk: Desk) -> None:
     assert "Sampun rampung" in texts[-2] and "Sampun dipunrampungaken" in texts[-2]
     assert "Survei Kepuasan Masyarakat" in texts[-1]
     history = perizinan.get(f"/console/complaints/{number}").get_data(as_text=True)
-    for word in ("bertanya ke warga", "balasan ke warga", "diteruskan", "Selesai"):
+    for word in ("bertanya ke warga", "balasan ke warga", "diteruskan ke unit lain", "Selesai"):
         assert word in history
 
 
