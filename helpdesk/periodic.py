@@ -63,6 +63,7 @@ class Periodic:
 
     def monthly_reports(self, now: datetime) -> None:
         """At the start of a month, write last month's CSV and PDF (once)."""
-        from helpdesk.services import reports
+        from helpdesk.services import accountability, reports
 
         reports.write_monthly_files(self.database, self.settings, now)
+        accountability.write_quarterly_files(self.database, self.settings, now)

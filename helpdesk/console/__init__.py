@@ -56,6 +56,7 @@ def select_locale() -> str:
 def init_console(app: Flask) -> None:
     """Bind the console's extensions and register its blueprint on the app."""
     from helpdesk.console import (  # noqa: F401 (routes)
+        accountability,
         admin,
         auth,
         casedesk,
