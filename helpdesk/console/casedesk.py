@@ -1,22 +1,23 @@
 """The officer's start page (the unit's conversations, requests and complaints waiting,
-each with its deadline) and the supervisors' notices (SLA warnings, breaches, digests)."""
+each with its deadline), the supervisors' notices (SLA warnings, breaches, digests) and
+their editor of canned replies per unit and language."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.console import bp
-from helpdesk.console.auth import current_agent
+from helpdesk.console.auth import current_agent, require_role
 from helpdesk.extensions import catalog, database
-from helpdesk.models import Agent, RequestStatus, ServiceRequest
-from helpdesk.services import casedesk, desk, notices, sla
+from helpdesk.models import Agent, AgentRole, RequestStatus, ServiceRequest
+from helpdesk.services import canned, casedesk, desk, notices, sla
 
 CLOSED_REQUESTS = (RequestStatus.COMPLETED, RequestStatus.REJECTED)
 
@@ -109,3 +110,53 @@ def notices_read() -> ResponseReturnValue:
     notices.mark_read(session, current_agent().username)
     session.commit()
     return redirect(url_for("console.notices_page"), 303)
+
+
+# --- canned replies, edited by supervisors per unit and language ----------------------------
+
+
+@bp.get("/canned")
+@require_role(AgentRole.SUPERVISOR, AgentRole.ADMIN)
+def canned_page() -> ResponseReturnValue:
+    """The canned replies the signed-in supervisor may edit, and a form for a new one."""
+    agent = current_agent()
+    known = frozenset(catalog().units)
+    session = database().request_session()
+    return render_template(
+        "console/canned.html",
+        replies=canned.list_editable(session, agent, known),
+        units=canned.editable_units(agent, known),
+        languages=canned.LANGUAGES,
+    )
+
+
+@bp.post("/canned")
+@require_role(AgentRole.SUPERVISOR, AgentRole.ADMIN)
+def canned_save() -> ResponseReturnValue:
+    """Create a reply, or change one (`id`)."""
+    form = request.form
+    raw_id = form.get("id", "")
+    session = database().request_session()
+    canned.save(
+        session,
+        current_agent(),
+        frozenset(catalog().units),
+        unit=form.get("unit", ""),
+        language=form.get("language", ""),
+        shortcut=form.get("shortcut", ""),
+        title=form.get("title", ""),
+        text=form.get("text", ""),
+        reply_id=int(raw_id) if raw_id.isdigit() else None,
+    )
+    session.commit()
+    return redirect(url_for("console.canned_page"), 303)
+
+
+@bp.post("/canned/<int:reply_id>/delete")
+@require_role(AgentRole.SUPERVISOR, AgentRole.ADMIN)
+def canned_delete(reply_id: int) -> ResponseReturnValue:
+    """Remove a reply."""
+    session = database().request_session()
+    canned.delete(session, current_agent(), frozenset(catalog().units), reply_id)
+    session.commit()
+    return redirect(url_for("console.canned_page"), 303)

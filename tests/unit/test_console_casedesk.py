@@ -280,3 +280,59 @@ def test_breach_reaches_the_supervisor_badge_and_alert_channel(desk: Desk) -> No
         sent_notices = session.scalars(select(StaffNotice)).all()
         assert [n.kind for n in sent_notices] == ["sla_breach", "digest"]
         assert all(n.read_at is not None and n.alerted_at is not None for n in sent_notices)
+
+
+def test_supervisors_edit_canned_replies_per_unit_and_language(desk: Desk) -> None:
+    from helpdesk.models import CannedReply
+    from helpdesk.services import desk as desk_service
+
+    dewi = desk.app.test_client()
+    sign_in(dewi, "dewi", make_agent(desk.app, "dewi", AgentRole.SUPERVISOR, units=("dukcapil",)))
+    token = csrf(dewi, "/console/canned")
+    for unit, text in (("dukcapil", "Loket Dukcapil buka 08.00-15.00."), ("perizinan", "x")):
+        dewi.post(
+            "/console/canned",
+            data={
+                "csrf_token": token,
+                "unit": unit,
+                "language": "jv",
+                "shortcut": "/jam_buka",
+                "title": "Jam buka",
+                "text": text,
+            },
+        )
+    with desk.app.app_context(), database().session() as session:
+        session.add(CannedReply(shortcut="jam_buka", language="jv", title="Umum", text="Umum"))
+        session.commit()
+        (own,) = session.scalars(select(CannedReply).where(CannedReply.unit == "dukcapil"))
+        assert own.shortcut == "jam_buka" and own.language == "jv"
+        assert (
+            session.scalars(select(CannedReply).where(CannedReply.unit == "perizinan")).all() == []
+        )
+        shown = desk_service.canned_replies(session, "jv", "dukcapil")
+        assert [r.text for r in shown] == ["Loket Dukcapil buka 08.00-15.00."]  # the unit's wins
+        assert [r.text for r in desk_service.canned_replies(session, "jv", "umum")] == ["Umum"]
+        own_id = own.id
+    page = dewi.get("/console/canned?lang=en").get_data(as_text=True)
+    assert "Canned replies" in page and "Loket Dukcapil" in page and ">Umum<" not in page
+    changed = dewi.post(
+        "/console/canned",
+        data={
+            "csrf_token": token,
+            "id": str(own_id),
+            "unit": "dukcapil",
+            "language": "jv",
+            "shortcut": "jam_buka",
+            "title": "Jam buka",
+            "text": "Loket Dukcapil buka 07.30-15.00.",
+        },
+    )
+    assert changed.status_code == 303
+    agent = desk.app.test_client()
+    sign_in(agent, "sri", make_agent(desk.app, "sri", units=("dukcapil",)))
+    assert agent.get("/console/canned").status_code == 403
+    assert (
+        dewi.post(f"/console/canned/{own_id}/delete", data={"csrf_token": token}).status_code == 303
+    )
+    with desk.app.app_context(), database().session() as session:
+        assert session.get(CannedReply, own_id) is None
