@@ -12,7 +12,7 @@ from helpdesk.journeys import (
     messages_jv,
     messages_su,
 )
-from helpdesk.status_labels import LABELS
+from helpdesk.text.status import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 MESSAGES: dict[str, dict[str, str]] = {

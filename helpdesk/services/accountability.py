@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.config import Settings
-from helpdesk.db import Database
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
 from helpdesk.models import (
     Complaint,
     ComplaintStatus,

@@ -28,12 +28,12 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 from waitress.server import create_server
 
-from helpdesk import create_app
-from helpdesk.config import REPO_ROOT, Settings
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.infra.config import REPO_ROOT, Settings
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import AgentRole, Channel
+from helpdesk.runtime.app import create_app
 from helpdesk.services import conversations as convs
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 from tests.console_helpers import PASSWORD, make_agent
 from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
@@ -102,8 +102,8 @@ class Desk:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     from channels.telegram.adapter import TelegramAdapter
-    from helpdesk.jobs import PollingSignal
-    from helpdesk.worker import Worker
+    from helpdesk.infra.jobs import PollingSignal
+    from helpdesk.runtime.worker import Worker
 
     if not CHROMIUM.exists():
         unavailable(f"{CHROMIUM} not found (scripts/ensure-chromium.sh)")
@@ -115,6 +115,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
             database_url=f"sqlite:///{folder / 'helpdesk.db'}",
             port=port,
             upload_dir=folder / "uploads",
+            reports_dir=folder / "reports",
             telegram_bot_token="1:token",
             telegram_api_base_url=api_url,
             security_alert_telegram_chat_id=ALERT_CHAT,
@@ -284,7 +285,7 @@ def test_forward_to_another_unit_which_finishes_it(browser: Browser, desk: Desk)
 def test_breach_on_the_supervisor_badge_start_page_and_english_dashboard(
     browser: Browser, desk: Desk
 ) -> None:
-    from helpdesk.periodic import Periodic
+    from helpdesk.runtime.periodic import Periodic
     from helpdesk.security.alerts import AlertSender
     from helpdesk.services import complaints as complaint_service
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpdesk.db import make_engine
-from helpdesk.migrate import alembic_config, upgrade
+from helpdesk.infra.db import make_engine
+from helpdesk.infra.migrate import alembic_config, upgrade
 from helpdesk.models import (
     Agent,
     AgentRole,

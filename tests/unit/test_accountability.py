@@ -4,18 +4,20 @@ quarterly report (PDF and complaints CSV, no identity) beside the monthly one.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.extensions import database
 from helpdesk.models import AgentRole, Channel, DataRequestKind, Sender, utcnow
 from helpdesk.services import accountability, nlu_inbox, privacy
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
+from helpdesk.web.extensions import database
 from tests.console_helpers import make_agent, sign_in
 
 NIK = "3201019876540042"
@@ -123,8 +125,8 @@ def test_quarterly_report_pdf_and_csv(
     assert bad.status_code == 422
 
 
-def test_quarterly_files_written_once_at_the_start_of_a_quarter(app: Flask) -> None:
-    settings = app.extensions["settings"]
+def test_quarterly_files_written_once_at_the_start_of_a_quarter(app: Flask, tmp_path: Path) -> None:
+    settings = replace(app.extensions["settings"], reports_dir=tmp_path / "reports")
     with app.app_context():
         first = accountability.write_quarterly_files(
             database(), settings, datetime(2027, 1, 2, 3, tzinfo=UTC)

@@ -19,13 +19,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk import create_app
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import AgentRole, Channel, Complaint, ComplaintStatus, StaffNotice
+from helpdesk.runtime.app import create_app
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
 from helpdesk.services import sla
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 from tests.console_helpers import csrf, make_agent, sign_in
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
@@ -68,8 +68,8 @@ class Desk:
 @pytest.fixture
 def desk(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[Desk]:
     from channels.telegram.adapter import TelegramAdapter
-    from helpdesk.jobs import PollingSignal
-    from helpdesk.worker import Worker
+    from helpdesk.infra.jobs import PollingSignal
+    from helpdesk.runtime.worker import Worker
 
     api = FakeBotApi()
     with serve(api) as url:
@@ -77,6 +77,7 @@ def desk(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[Desk]:
             make_settings(
                 f"sqlite:///{tmp_path / 'h.db'}",
                 upload_dir=tmp_path / "up",
+                reports_dir=tmp_path / "reports",
                 telegram_bot_token="1:token",
                 telegram_api_base_url=url,
                 security_alert_telegram_chat_id=ALERT_CHAT,
@@ -239,7 +240,7 @@ def test_console_scope_anonymity_and_csrf(desk: Desk) -> None:
 
 
 def test_breach_reaches_the_supervisor_badge_and_alert_channel(desk: Desk) -> None:
-    from helpdesk.periodic import Periodic
+    from helpdesk.runtime.periodic import Periodic
     from helpdesk.security.alerts import AlertSender
 
     filed = datetime(2026, 10, 5, 9, tzinfo=WIB)  # Monday; verify by Thursday 15:00
