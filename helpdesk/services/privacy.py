@@ -318,3 +318,61 @@ def forget_address(session: Session, conversation: Conversation) -> None:
 def scrub_event(event: InboundEvent) -> None:
     """A delivery receipt for an erased chat: keep the job, drop the payload (its number)."""
     event.payload = {"erased": True}
+
+
+def _tell(session: Session, conversation: Conversation, text_: str) -> None:
+    """Send the citizen the outcome on their channel."""
+    from helpdesk.services import conversations as convs
+    from helpdesk.services import outbox
+
+    message = convs.add_message(session, conversation, Sender.BOT, text_)
+    message.language = conversation.language
+    outbox.enqueue(session, conversation, message)
+
+
+def approve_erasure(
+    session: Session,
+    request_id: int,
+    actor: str,
+    *,
+    upload_dir: Path,
+    tracker_db: str | None,
+) -> DataRequest:
+    """The erasure workflow: approve the request, erase the conversation's data (messages,
+    attachments, complaints, stored webhooks, the engine's tracker), keep the counts as the
+    request's summary, tell the citizen, forget a WhatsApp address once that is delivered,
+    complete the request and audit it. The caller commits, then compacts SQLite
+    (`compact_sqlite`) and wakes the worker."""
+    from helpdesk.journeys.i18n import t
+    from helpdesk.services import audit
+
+    item = decide(session, request_id, actor, approve=True)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        erased = erase_conversation(session, conversation, upload_dir, tracker_db)
+        item.summary = {
+            "messages": erased.messages,
+            "attachments": erased.attachments,
+            "complaints": erased.complaints,
+            "inbound_events": erased.inbound_events,
+            "tracker_events": erased.tracker_events,
+        }
+        _tell(session, conversation, t("erasure.approved", conversation.language))
+        if conversation.channel == Channel.WHATSAPP:  # the address is the phone number
+            forget_address_after_delivery(conversation)
+    item.status = DataRequestStatus.COMPLETED
+    audit.record(session, actor, "erasure.approve", "data_request", item.id)
+    return item
+
+
+def refuse_erasure(session: Session, request_id: int, actor: str, reason: str) -> DataRequest:
+    """Refuse with a reason (e.g. UU 27/2022 Pasal 15), tell the citizen why, audit it."""
+    from helpdesk.journeys.i18n import t
+    from helpdesk.services import audit
+
+    item = decide(session, request_id, actor, approve=False, reason=reason)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        _tell(session, conversation, t("erasure.refused", conversation.language, reason=reason))
+    audit.record(session, actor, "erasure.refuse", "data_request", item.id)
+    return item

@@ -337,3 +337,68 @@ def test_supervisors_edit_canned_replies_per_unit_and_language(desk: Desk) -> No
     )
     with desk.app.app_context(), database().session() as session:
         assert session.get(CannedReply, own_id) is None
+
+
+def test_erasure_approved_in_the_console_leaves_no_trace(
+    tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    import sqlite3
+
+    from helpdesk.services.tokens import create_token
+    from tests.unit.test_journeys import PHONE, PNG, Chat
+
+    tracker = tmp_path / "rasa-tracker.db"
+    with sqlite3.connect(tracker) as db:
+        db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)")
+    app = create_app(
+        make_settings(
+            f"sqlite:///{tmp_path / 'helpdesk.db'}",
+            rasa_tracker_db=str(tracker),
+            upload_dir=tmp_path / "uploads",
+            reports_dir=tmp_path / "reports",
+        ),
+        bot_engine=fake_engine,
+    )
+    with app.app_context():
+        upgrade(database().engine)
+        with database().session() as session:
+            bot = {"Authorization": f"Bearer {create_token(session, 'bot', 'bot')}"}
+            session.commit()
+    client = app.test_client()
+    chat = Chat(client, fake_engine, bot, "jv")
+    chat.say(f"NIK kula {NIK}, nomer HP {PHONE}")
+    with sqlite3.connect(tracker) as db:
+        db.execute(
+            "INSERT INTO events (sender_id, data) VALUES (?, ?)",
+            (chat.sender_id, f'{{"text": "NIK kula {NIK}, nomer HP {PHONE}"}}'),
+        )
+    assert chat.upload(PNG, "ktp.png").status_code == 201
+    assert "kacathet" in chat.say("busak data kula")
+
+    agent = app.test_client()
+    sign_in(agent, "sri", make_agent(app, "sri", units=("dukcapil",)))
+    assert agent.get("/console/privacy").status_code == 403
+    dpo = app.test_client()
+    sign_in(dpo, "putri", make_agent(app, "putri", AgentRole.DPO, ()))
+    page = dpo.get("/console/privacy").get_data(as_text=True)
+    assert "Tenggat 3×24 jam" in page and "Penghapusan" in page and "sisa 71 jam" in page
+    assert NIK not in page and PHONE not in page
+    assert dpo.get("/console/complaints").status_code == 200  # sees no unit's complaints
+    match = re.search(r'action="/console/privacy/(\d+)/approve"', page)
+    assert match
+    token = csrf(dpo, "/console/privacy")
+    refused = dpo.post(f"/console/privacy/{match.group(1)}/refuse", data={"csrf_token": token})
+    assert refused.status_code == 422  # a refusal needs a reason; nothing decided
+    approved = dpo.post(f"/console/privacy/{match.group(1)}/approve", data={"csrf_token": token})
+    assert approved.status_code == 303
+    assert "dipunsarujuki" in chat.history()[-1]["text"]  # told, in Javanese
+    decided = dpo.get("/console/privacy").get_data(as_text=True)
+    assert "Selesai" in decided and "putri" in decided
+    assert list((tmp_path / "uploads").iterdir()) == []
+    with app.app_context():
+        database().dispose()
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert NIK.encode() not in data, path
+            assert PHONE.encode() not in data and PHONE[1:].encode() not in data, path

@@ -10,9 +10,10 @@ from flask.typing import ResponseReturnValue
 
 from helpdesk.models import AgentRole, DataRequestStatus, utcnow
 from helpdesk.services import audit, privacy
+from helpdesk.services.uploads import upload_dir
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, require_role
-from helpdesk.web.extensions import database
+from helpdesk.web.extensions import database, settings
 
 PRIVACY_ROLES = (AgentRole.ADMIN, AgentRole.DPO)
 
@@ -39,13 +40,33 @@ def _signal() -> ResponseReturnValue:
     return redirect(url_for("console.privacy_page"), 303)
 
 
+def tracker_db_path() -> str | None:
+    """The engine's SQLite tracker store, whose events of the citizen are erased too."""
+    from pathlib import Path
+
+    from helpdesk.infra.config import REPO_ROOT
+
+    configured = settings().rasa_tracker_db
+    if not configured:
+        return None
+    path = Path(configured)
+    return str(path if path.is_absolute() else REPO_ROOT / path)
+
+
 @bp.post("/privacy/<int:request_id>/approve")
 @require_role(*PRIVACY_ROLES)
 def privacy_approve(request_id: int) -> ResponseReturnValue:
     """Approve an erasure: the citizen's data is erased now and they are told."""
-    from helpdesk.services.erasure import approve_erasure_request
-
-    approve_erasure_request(database(), request_id, current_agent().username)
+    session = database().request_session()
+    privacy.approve_erasure(
+        session,
+        request_id,
+        current_agent().username,
+        upload_dir=upload_dir(settings()),
+        tracker_db=tracker_db_path(),
+    )
+    session.commit()
+    privacy.compact_sqlite(database().engine)
     return _signal()
 
 
@@ -53,10 +74,8 @@ def privacy_approve(request_id: int) -> ResponseReturnValue:
 @require_role(*PRIVACY_ROLES)
 def privacy_refuse(request_id: int) -> ResponseReturnValue:
     """Refuse with a reason (e.g. UU 27/2022 Pasal 15); the citizen is told why."""
-    from helpdesk.services.erasure import refuse_erasure_request
-
     session = database().request_session()
-    refuse_erasure_request(
+    privacy.refuse_erasure(
         session, request_id, current_agent().username, request.form.get("reason", "")
     )
     session.commit()
