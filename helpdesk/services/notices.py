@@ -50,9 +50,12 @@ def link_of(row: SlaClock) -> str:
 
 
 def _moment(moment: datetime, timezone: str) -> str:
-    from helpdesk.services.sla import format_moment
-
-    return format_moment(moment, timezone, "id")
+    """ "08-10-2026 15.00 WIB": short, for the digest's lines."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    zone = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}.get(
+        timezone, local.strftime("%Z")
+    )
+    return f"{local:%d-%m-%Y %H.%M} {zone}"
 
 
 def _add(
@@ -80,9 +83,10 @@ def _add(
 
 
 def on_sla_event(
-    session: Session, row: SlaClock, what: str, target: str, due: datetime, timezone: str
+    session: Session, row: SlaClock, what: str, target: str, due_text: str
 ) -> list[StaffNotice]:
-    """A warning (`what`="warning": badge only) or a breach ("breach": badge and alert)."""
+    """A warning (`what`="warning": badge only) or a breach ("breach": badge and alert);
+    `due_text` is the deadline as people read it ("Kamis, 8 Oktober 2026 pukul 15.00 WIB")."""
     head = {
         "warning": "[Halo Warga] Tenggat segera tiba / deadline approaching",
         "breach": "[Halo Warga] Tenggat terlewati / deadline missed",
@@ -92,8 +96,7 @@ def on_sla_event(
         [
             head,
             f"{case} · unit {row.unit}",
-            f"{TARGET_NAMES.get((row.kind, target), target)}: "
-            f"jatuh tempo / due {_moment(due, timezone)}",
+            f"{TARGET_NAMES.get((row.kind, target), target)}: jatuh tempo / due {due_text}",
             f"Buka / open: {link_of(row)}",
         ]
     )

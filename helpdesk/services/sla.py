@@ -402,13 +402,17 @@ def tick(
                 setattr(row, warned, True)
                 row.escalated_to = supervisor_of(session, row.unit)
                 events.append(_event(session, row, f"breach_{name}", row.escalated_to))
-                notices.on_sla_event(session, row, "breach", name, due, clock.hours.timezone)
+                notices.on_sla_event(
+                    session, row, "breach", name, format_moment(due, clock.hours.timezone, "id")
+                )
             elif now < due and not getattr(row, warned) and left <= total * policies.warn_fraction:
                 setattr(row, warned, True)
                 events.append(
                     _event(session, row, f"warning_{name}", supervisor_of(session, row.unit))
                 )
-                notices.on_sla_event(session, row, "warning", name, due, clock.hours.timezone)
+                notices.on_sla_event(
+                    session, row, "warning", name, format_moment(due, clock.hours.timezone, "id")
+                )
     session.flush()
     return events
 
