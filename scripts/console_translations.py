@@ -251,6 +251,8 @@ EN: dict[str, str] = {
 }
 EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_casedesk.py")))["EN"])
 
+EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_apply.py")))["EN"])
+
 
 def build() -> int:
     """Extract, fill and compile; returns the number of untranslated strings."""

@@ -58,6 +58,7 @@ def init_console(app: Flask) -> None:
     from helpdesk.web.console import (  # noqa: F401 (routes)
         accountability,
         admin,
+        applications,
         auth,
         casedesk,
         complaints,

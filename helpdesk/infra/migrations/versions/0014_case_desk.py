@@ -1,8 +1,8 @@
 """case desk: complaint handling steps, waiting for the citizen, the dpo role, unit canned
 replies, staff notices (SLA warnings, breaches and digests for supervisors)
 
-Revision ID: 0012_case_desk
-Revises: 0011_load_audit_index
+Revision ID: 0014_case_desk
+Revises: 0013_applications
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_case_desk"
-down_revision: str | None = "0011_load_audit_index"
+revision: str = "0014_case_desk"
+down_revision: str | None = "0013_applications"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
