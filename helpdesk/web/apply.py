@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import FileStorage
 
-from helpdesk.catalog import CATALOG_LANGUAGES, Application
+from helpdesk.catalog import CATALOG_LANGUAGES, Application, Service
 from helpdesk.journeys.application_texts import at
 from helpdesk.models import Attachment, ServiceRequest, utcnow
 from helpdesk.services import applications, uploads
@@ -25,12 +25,25 @@ from helpdesk.services.errors import InvalidInput
 from helpdesk.services.sla import format_moment
 from helpdesk.services.uploads import UploadRejected
 from helpdesk.web.console import csrf
+from helpdesk.web.directory import add_service_link
 from helpdesk.web.extensions import catalog, database, settings
+from helpdesk.web.security.ratelimit import RateLimits, client_address
 
 bp = Blueprint("apply", __name__, template_folder="templates")
 
 RECEIPT_MAX_AGE = 24 * 3600
 ACCEPT = {"jpg": ".jpg,.jpeg,image/jpeg", "png": ".png,image/png", "pdf": ".pdf,application/pdf"}
+
+
+def apply_link(service: Service, language: str) -> tuple[str, str] | None:
+    """ "Ajukan online" on the directory's page of a service that has a form."""
+    if service.application is None:
+        return None
+    url = f"/layanan/{service.code}/ajukan" + ("" if language == "id" else f"?lang={language}")
+    return at("web.title", language, service=service.name), url
+
+
+add_service_link(apply_link)
 
 
 def _signer() -> URLSafeTimedSerializer:
@@ -70,6 +83,10 @@ def form(code: str) -> ResponseReturnValue:
 @bp.post("/layanan/<code>/ajukan")
 def submit(code: str) -> ResponseReturnValue:
     """Check every answer and file; the receipt (303) or the form with its problems."""
+    limits: RateLimits = current_app.extensions["rate_limits"]
+    limited = limits.check(("message_per_address", client_address()))  # as the web chat
+    if limited is not None:
+        return limited
     request.max_content_length = settings().upload_max_bytes + 64 * 1024
     language = _language()
     name, shown, source = _form(code, language)

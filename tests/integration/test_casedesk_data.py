@@ -1,7 +1,7 @@
 """The case desk's services on SQLite and PostgreSQL: the complaint workflow with its SLA
 clock (across the Lebaran break, paused while waiting for the citizen, escalated at the
 breach), forwarding and the scope rules, supervisor notices and the daily digest, and
-migration 0014 down and up again."""
+migration 0015 down and up again."""
 
 from __future__ import annotations
 
@@ -264,13 +264,13 @@ def test_breach_tells_the_supervisor_and_the_digest_lists_it(engine: Engine) -> 
         assert events == ["warning_first", "breach_first"]
 
 
-def test_migration_0014_down_and_up(engine: Engine) -> None:
+def test_migration_0015_down_and_up(engine: Engine) -> None:
     with Session(engine) as session:
         _people(session)
         number = _file(session, wib(10, 5, 9))
         complaint_service.ask_citizen(session, number, "Wonten foto?", actor="sri")
         session.commit()
-    _migrate(engine, "downgrade", "0013_applications")
+    _migrate(engine, "downgrade", "0014_security_console_sessions")
     _migrate(engine, "upgrade", "head")
     with Session(engine) as session:
         complaint = complaint_service.get_complaint(session, number)

@@ -163,6 +163,16 @@ def test_each_answer_is_checked(
     assert (why.key if why else None) == problem
 
 
+def test_a_choice_typed_in_another_language_is_understood(
+    app: Flask, client: FlaskClient, fake_engine: FakeEngine, bot_auth: dict[str, str]
+) -> None:
+    chat = Chat(client, fake_engine, bot_auth, "jv")
+    chat.say("kula badhe ngajokaken sktm")
+    for answer in ("inggih", "Budi Santoso", NIK, "liwati", "Jl. Kenanga 7 RT 01/RW 02"):
+        chat.say(answer)
+    assert "6/6" in chat.say("legal aid")  # English label in a Javanese form
+
+
 def test_a_translated_choice_is_stored_as_the_catalogs_value() -> None:
     source = CATALOG.services["sktm"].application
     shown = CATALOG.translations["en"]["sktm"].application
@@ -492,3 +502,69 @@ def test_the_staff_api_shows_channel_unit_deadline_and_documents(
     assert client.get("/api/v1/requests", headers=bot_auth).status_code == 403
     overdue = client.get("/api/v1/requests?overdue=1", headers=auth).get_json()["items"]
     assert [i["tracking_number"] for i in overdue] == [number]  # its deadline has passed
+
+
+VALID = {
+    "name": "Siti Aminah",
+    "nik": NIK,
+    "phone": "081298765432",
+    "address": "Jl. Melati 5 RT 02/RW 03, Sukamaju",
+    "since": "17/08/2024",
+    "birth_date": "21/04/2001",
+    "institution": "RSUD Contoh",
+}
+OPENINGS = {
+    "id": "saya mau mengajukan {name}",
+    "jv": "kula badhe ngajokaken {name}",
+    "su": "abdi hoyong ngajukeun {name}",
+    "en": "I want to apply for {name}",
+}
+YES = {"id": "ya", "jv": "inggih", "su": "sumuhun", "en": "yes"}
+
+
+@pytest.mark.parametrize("language", ["id", "jv", "su", "en"])
+@pytest.mark.parametrize("code", ["surat_domisili", "sktm", "kartu_kuning"])
+def test_every_form_in_every_language(
+    app: Flask,
+    client: FlaskClient,
+    fake_engine: FakeEngine,
+    bot_auth: dict[str, str],
+    code: str,
+    language: str,
+) -> None:
+    """Each question is asked with its label in the citizen's language; a wrong answer to
+    each checked field is re-prompted; the request is filed with the answers."""
+    shown = CATALOG.translations.get(language, {}).get(code) or CATALOG.services[code]
+    form = shown.application
+    assert form is not None
+    chat = Chat(client, fake_engine, bot_auth, language)
+    opened = chat.say(OPENINGS[language].format(name=CATALOG.services[code].aliases[0]))
+    assert form.consent in opened
+    prompt = chat.say(YES[language])
+    for index, field in enumerate(form.fields):
+        assert field.label in prompt, (field.key, prompt)
+        if field.type in ("nik", "phone", "date"):
+            wrong = chat.say("12/13/2020" if field.type == "date" else "12345")
+            assert field.label in wrong and wrong != prompt  # said why, asked again
+        if field.type == "choice":
+            answer = "1"
+        elif not field.required:
+            answer = "lewati"
+        else:
+            answer = VALID.get(field.key, "melamar kerja")
+        prompt = chat.say(answer)
+        if index + 1 < len(form.fields):
+            assert f"{index + 2}/{len(form.fields)}" in prompt
+    for document in form.documents:
+        assert document.label in prompt, (document.key, prompt)
+        if document.required:
+            prompt = chat.upload(JPEG, f"{document.key}.jpg")
+        else:
+            prompt = chat.say("lewati")
+    summary = chat.say(YES[language])
+    assert "3201********0042" in summary and NIK not in summary
+    filed = chat.say("kirim")
+    request = only_request(app)
+    assert request.tracking_number in filed
+    assert (request.service_code, request.language, request.channel) == (code, language, "webchat")
+    assert request.answers is not None and request.answers["nik"] == NIK

@@ -75,6 +75,9 @@ def test_the_form_is_light_has_no_scripts_and_every_field(client: FlaskClient) -
     english = client.get("/layanan/sktm/ajukan?lang=en").get_data(as_text=True)
     assert "Apply for" in english and "Hospital fee relief" in english
     assert client.get("/layanan/ktp_el/ajukan").status_code == 404  # no online form
+    directory = client.get("/layanan/sktm?lang=en").get_data(as_text=True)
+    assert 'href="/layanan/sktm/ajukan?lang=en"' in directory  # linked from the service page
+    assert "/ajukan" not in client.get("/layanan/ktp_el").get_data(as_text=True)
     assert client.get("/layanan/nope/ajukan").status_code == 404
 
 

@@ -1,8 +1,8 @@
 """case desk: complaint handling steps, waiting for the citizen, the dpo role, unit canned
 replies, staff notices (SLA warnings, breaches and digests for supervisors)
 
-Revision ID: 0014_case_desk
-Revises: 0013_applications
+Revision ID: 0015_case_desk
+Revises: 0014_security_console_sessions
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014_case_desk"
-down_revision: str | None = "0013_applications"
+revision: str = "0015_case_desk"
+down_revision: str | None = "0014_security_console_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
