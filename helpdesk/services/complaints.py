@@ -275,6 +275,21 @@ def change_status(
 ) -> Complaint:
     """Move a complaint along an allowed transition: recorded, audited, its clock moved,
     the citizen told (in their language, on their channel); `finished` offers the survey."""
+    return update_status(session, tracking_number, new_status, note, actor=actor, now=now)[0]
+
+
+def update_status(
+    session: Session,
+    tracking_number: str,
+    new_status: str,
+    note: str | None,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> tuple[Complaint, int]:
+    """The complaint status-change workflow (`change_status`), with how many conversations
+    were told (the twin of `requests.update_status`; the caller commits, then wakes the
+    worker)."""
     from helpdesk.services import audit, sla
 
     complaint = get_complaint(session, tracking_number)
@@ -303,14 +318,14 @@ def change_status(
     complaint.status = target
     complaint.resume_status = None
     _step(complaint, "status", actor, when, note)
-    _notify(session, complaint, note)
+    told = _notify(session, complaint, note)
     if target == ComplaintStatus.FINISHED:
         _offer_survey(session, complaint, when)
     audit.record(
         session, actor, "complaint.status", "complaint", complaint.tracking_number, target.value
     )
     session.flush()
-    return complaint
+    return complaint, told
 
 
 def forward(
