@@ -29,6 +29,7 @@ from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 from tests.console_helpers import csrf, make_agent, sign_in
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
+from tests.unit.test_journeys import PNG
 
 WIB = ZoneInfo("Asia/Jakarta")
 CHAT_ID = 5550001
@@ -46,12 +47,14 @@ class Desk:
     next_update: int = 100
 
     def citizen_says(self, text: str) -> None:
+        self.next_update += 1
+        self.citizen_sends(text_update(self.next_update, CHAT_ID, text))
+
+    def citizen_sends(self, body: dict[str, Any]) -> None:
         from helpdesk.services.inbox import store_inbound_event
 
-        self.next_update += 1
         with self.app.app_context(), database().session() as session:
-            body = text_update(self.next_update, CHAT_ID, text)
-            store_inbound_event(session, Channel.TELEGRAM, str(self.next_update), body)
+            store_inbound_event(session, Channel.TELEGRAM, str(body["update_id"]), body)
             session.commit()
         self.flush()
 
@@ -71,7 +74,7 @@ def desk(tmp_path: Path, fake_engine: FakeEngine) -> Iterator[Desk]:
     from helpdesk.infra.jobs import PollingSignal
     from helpdesk.runtime.worker import Worker
 
-    api = FakeBotApi()
+    api = FakeBotApi(files={"AgADphoto": PNG})
     with serve(api) as url:
         app = create_app(
             make_settings(
@@ -109,11 +112,17 @@ def _file_on_telegram(desk: Desk) -> str:
         "Petugas loket KTP nyuwun arta tambahan supados KTP enggal dados",
         "Kantor Dukcapil Sukamaju",
         "wingi",
-        "langkungi",
+        "photo",
         "publik",
         "langkungi",
         "inggih",
     ):
+        if answer == "photo":  # a photo at the photo step, fetched from Telegram
+            from tests.fakes.telegram_api import photo_update
+
+            desk.next_update += 1
+            desk.citizen_sends(photo_update(desk.next_update, CHAT_ID, "AgADphoto"))
+            continue
         desk.citizen_says(answer)
     filed = desk.telegram_texts()[-1]
     match = re.search(r"\bADU-\d{4}-\d{6}\b", filed)
@@ -137,6 +146,14 @@ def test_telegram_javanese_complaint_worked_in_the_console(desk: Desk) -> None:
     assert number in listing and "verifikasi" in listing
     page = dukcapil.get(f"/console/complaints/{number}").get_data(as_text=True)
     assert "nyuwun arta tambahan" in page and "Kantor Dukcapil Sukamaju" in page
+    photo = re.search(r'<img src="(/console/complaints/[^"]+/files/\d+)"', page)
+    assert photo, "the photo is shown inline"
+    with dukcapil.get(photo.group(1)) as served:  # stored encrypted, served decrypted
+        assert served.status_code == 200 and served.data == PNG
+        assert served.headers["Content-Disposition"].startswith("inline")
+    outsider = desk.app.test_client()
+    sign_in(outsider, "andi", make_agent(desk.app, "andi", units=("perizinan",)))
+    assert outsider.get(photo.group(1)).status_code == 404
 
     def step(path: str, **fields: str) -> None:
         response = _post(dukcapil, f"/console/complaints/{number}/{path}", **fields)
@@ -167,8 +184,7 @@ def test_telegram_javanese_complaint_worked_in_the_console(desk: Desk) -> None:
     desk.flush()
     assert "dipunterusaken dhateng DPMPTSP" in desk.telegram_texts()[-1]
     assert dukcapil.get(f"/console/complaints/{number}").status_code == 404
-    perizinan = desk.app.test_client()
-    sign_in(perizinan, "andi", make_agent(desk.app, "andi", units=("perizinan",)))
+    perizinan = outsider
     assert number in perizinan.get("/console/complaints").get_data(as_text=True)
     for status, note in (("in_follow_up", ""), ("finished", "Sampun dipunrampungaken")):
         response = _post(

@@ -9,16 +9,17 @@ complaint shows no identity.
 
 from __future__ import annotations
 
+import io
+
 from flask import current_app, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from helpdesk.models import ComplaintCategory, ComplaintStatus
-from helpdesk.services import audit, casedesk
+from helpdesk.services import audit, casedesk, uploads
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services.errors import NotFound
-from helpdesk.services.uploads import upload_dir
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
 from helpdesk.web.extensions import catalog, database, settings
@@ -161,14 +162,14 @@ def complaint_file(number: str, attachment_id: int) -> ResponseReturnValue:
     found = {a.id: a for a in casedesk.attachments_of(db, complaint)}.get(attachment_id)
     if found is None:
         raise NotFound("no such file")
-    path = upload_dir(settings()) / found.storage_key
-    if not path.exists():
+    data = uploads.read(settings(), found)  # stored encrypted; None once erased
+    if data is None:
         raise NotFound("the file is gone (erased)")
     audit.record(db, agent.username, "attachment.read", "attachment", found.id)
     db.commit()
     inline = found.content_type in INLINE_TYPES
     return send_file(
-        path,
+        io.BytesIO(data),
         mimetype=found.content_type,
         as_attachment=not inline,
         download_name=found.filename,
