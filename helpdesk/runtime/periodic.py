@@ -67,9 +67,9 @@ class Periodic:
 
     def monthly_reports(self, now: datetime) -> None:
         """At the start of a month, write last month's CSV and PDF (once)."""
-        from helpdesk.services import accountability, reports
+        from helpdesk.services import accountability, monthly
 
-        reports.write_monthly_files(self.database, self.settings, now)
+        monthly.write_monthly_files(self.database, self.settings, now)
         accountability.write_quarterly_files(self.database, self.settings, now)
 
     def nightly_backup(self, now: datetime) -> threading.Thread | None:

@@ -152,7 +152,7 @@ class Identity:
 
 def identity_of(session: Session, complaint: Complaint) -> Identity | None:
     """The filer's identity for display; None for anonymous complaints (always)."""
-    from helpdesk.services.requests import mask_nik
+    from helpdesk.text.personal import mask_nik
 
     if complaint.anonymous or complaint.conversation_id is None:
         return None

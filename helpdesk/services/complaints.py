@@ -10,7 +10,6 @@ SKM survey. A view parses its input, calls one of them, commits, and signals the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -29,6 +28,7 @@ from helpdesk.models import (
 )
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
+from helpdesk.text.personal import is_nik
 
 # One prefix per category, in the request number format (SVC-YYYY-NNNNNN).
 PREFIXES: dict[ComplaintCategory, str] = {
@@ -39,7 +39,6 @@ PREFIXES: dict[ComplaintCategory, str] = {
 DEFAULT_UNIT = "umum"
 MIN_DESCRIPTION_CHARS = 15
 MAX_DESCRIPTION_CHARS = 2000
-_NIK_RE = re.compile(r"^\d{16}$")
 
 _S = ComplaintStatus
 # Allowed moves. Verified reports are forwarded (disposisi) to the unit, which follows up;
@@ -96,7 +95,7 @@ def create_complaint(
         problems.append("location is required")
     if not occurred.strip():
         problems.append("occurred is required")
-    if nik is not None and not _NIK_RE.match(nik):
+    if nik is not None and not is_nik(nik):
         problems.append("nik must be 16 digits")
     if problems:
         raise InvalidInput("; ".join(problems))
