@@ -21,6 +21,8 @@ _TN = {
 _CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _COMPLAINT_STATUSES = [s.value for s in ComplaintStatus]
+# waiting_for_citizen is reached by asking the citizen a question, not set directly
+_SETTABLE_STATUSES = [s for s in _COMPLAINT_STATUSES if s != ComplaintStatus.WAITING.value]
 _DATA_STATUSES = [s.value for s in DataRequestStatus]
 _NOTE = {"type": ["string", "null"], "maxLength": 4000}
 
@@ -76,8 +78,34 @@ JOURNEY_PATHS: dict[str, Any] = {
             "summary": "Move a complaint on; subscribed citizens are told on their channel",
             "parameters": [_TN],
             "requestBody": _body(
-                {"status": {"enum": _COMPLAINT_STATUSES}, "note": _NOTE}, ["status"]
+                {"status": {"enum": _SETTABLE_STATUSES}, "note": _NOTE}, ["status"]
             ),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
+    "/complaints/{tracking_number}/forward": {
+        "post": {
+            "summary": "Forward to another unit with a reason; the SLA clock goes with it",
+            "parameters": [_TN],
+            "requestBody": _body(
+                {"unit": {"type": "string"}, "reason": {"type": "string"}}, ["unit", "reason"]
+            ),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
+    "/complaints/{tracking_number}/ask": {
+        "post": {
+            "summary": "Ask the citizen for more information; the clock pauses until they answer",
+            "parameters": [_TN],
+            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
+    "/complaints/{tracking_number}/reply": {
+        "post": {
+            "summary": "Send the citizen the follow-up on their channel",
+            "parameters": [_TN],
+            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
             "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
         }
     },
