@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
 
     `bot_engine` replaces the Rasa engine (tests pass a fake one).
     """
+    from channels.leases import Leases
     from channels.rasa import RasaEngine
     from channels.router import Router
     from channels.telegram.views import telegram_bp
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         signal.notify,
         journeys=journeys,
         store_file=store_file,
+        leases=Leases(database),
     )
     app.extensions["router"] = router
     app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)

@@ -218,6 +218,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
             unclaimed_minutes=settings.console_unclaimed_minutes,
             silent_minutes=settings.console_silent_minutes,
         ),
+        turns=app.extensions["turns"],  # answers the turns a dead web process left open
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -225,6 +226,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     print("worker running", flush=True)
     with app.app_context():
         worker.run_forever(stop)
+    app.extensions["turns"].shutdown()
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from channels.telegram.chats import chat_of
 from helpdesk.errors import error_response
 from helpdesk.extensions import database, settings
 from helpdesk.models import Channel
@@ -64,7 +65,7 @@ def receive_update() -> tuple[Response, int]:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         return error_response(400, "invalid_update", "Expected a Telegram Update object.")
     stored = store_inbound_event(
-        database().request_session(), Channel.TELEGRAM, str(update_id), update
+        database().request_session(), Channel.TELEGRAM, str(update_id), update, chat_of(update)
     )
     if stored is None:
         log.info("telegram update %s delivered again; already stored", update_id)

@@ -93,7 +93,9 @@ def receive_delivery() -> tuple[Response, int]:
     session = database().request_session()
     stored = 0
     for external_id, payload in events:
-        if store_inbound_event(session, Channel.WHATSAPP, external_id, payload) is not None:
+        sender = (payload.get("message") or {}).get("from")  # statuses keep no order
+        chat = str(sender) if sender else None
+        if store_inbound_event(session, Channel.WHATSAPP, external_id, payload, chat) is not None:
             stored += 1
     if stored:
         signal = current_app.extensions.get("job_signal")
