@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from channels.adapters import ChannelAdapter, DeliveryError, OutgoingMessage, StatusUpdate
@@ -100,8 +100,12 @@ class Worker:
             self.leases.hold_events(events)
             items = self._claim(session, OutboxItem)
         handled = 0
-        for event_id in events:
-            handled += self._process_chat(event_id)
+        try:
+            for event_id in events:
+                handled += self._process_chat(event_id)
+        finally:  # a pass that fails midway holds nothing: the rest's leases run out
+            for event_id in events:
+                self.leases.release_event(event_id)
         for item_id in items:
             self._deliver(item_id)
         recovered = self.recover_turns()
@@ -129,23 +133,24 @@ class Worker:
         """Process the event, then the same chat's next ones while they are due (in order,
         at most a batch); returns how many were processed."""
         done = 0
-        current: int | None = event_id
-        while current is not None and done < self.batch:
+        current = event_id
+        while True:
             try:
                 chat_key = self._process_event(current)
             finally:
                 self.leases.release_event(current)
             done += 1
-            if chat_key is None:
-                break
+            if chat_key is None or done >= self.batch:
+                return done
             with self.database.session() as session:
-                current = leases.claim_next_in_chat(
+                following = leases.claim_next_in_chat(
                     session, chat_key, self.leases.owner, self.leases.lease_seconds
                 )
                 session.commit()
-            if current is not None:
-                self.leases.hold_events([current])
-        return done
+            if following is None:
+                return done
+            self.leases.hold_events([following])
+            current = following
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set."""
@@ -161,20 +166,33 @@ class Worker:
                 self.signal.wait(self.poll_seconds)
 
     def _claim(self, session: Session, model: type[Job]) -> Sequence[int]:
+        """Lease due jobs to this worker. Each lease is a conditional UPDATE (still queued,
+        still due), so two workers never take the same job, on SQLite as on PostgreSQL."""
         now = utcnow()
         query = (
-            select(model)
+            select(model.id)
             .where(model.status == JobStatus.QUEUED, model.next_attempt_at <= now)
             .order_by(model.id)
             .limit(self.batch)
         )
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        jobs = session.scalars(query).all()
-        for job in jobs:
-            job.next_attempt_at = now + self.lease
+        taken = [
+            job_id
+            for job_id in session.scalars(query).all()
+            if session.execute(
+                update(model)
+                .where(
+                    model.id == job_id,
+                    model.status == JobStatus.QUEUED,
+                    model.next_attempt_at <= now,
+                )
+                .values(next_attempt_at=now + self.lease)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+        ]
         session.commit()
-        return [job.id for job in jobs]
+        return taken
 
     def _process_event(self, event_id: int) -> str | None:
         """Process one event; its chat key when it is finished (done or given up), so the
