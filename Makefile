@@ -28,7 +28,7 @@ train: venv-rasa ## Train the model if bot/ or the training data changed (cached
 	@scripts/train.sh
 
 run: install train ## Seed the demo database and start every process (Ctrl-C stops them)
-	@$(VENV)/python -m helpdesk.stack
+	@$(VENV)/python -m helpdesk.runtime.stack
 
 test: install train lint audit ## Lint, audit the pins, then the whole test suite (unit, data layer, rasa validate, end-to-end)
 	@scripts/ensure-chromium.sh
@@ -55,31 +55,31 @@ lock: venv ## Re-pin requirements/project.txt from the current .venv
 
 run-scaled: install train ## PostgreSQL + Redis, 2 engines and 2 web processes behind nginx, 2 workers
 	@scripts/ensure-nginx.sh
-	@$(VENV)/python -m helpdesk.scaled
+	@$(VENV)/python -m helpdesk.runtime.scaled
 
-bench: install train ## Load: N concurrent conversations, web chat vs engine alone -> reports/bench.md (BENCH_SCALED=1: also the scaled stack)
+bench: install train ## Load: N concurrent conversations, web chat vs engine alone -> docs/measurements/bench.md (BENCH_SCALED=1: also the scaled stack)
 	@if [ -n "$(BENCH_SCALED)" ]; then scripts/ensure-nginx.sh; fi
 	$(VENV)/python -m tests.bench
 
-soak: install train ## 10,000 messages at 20 conversations -> reports/soak.md (not part of make test)
+soak: install train ## 10,000 messages at 20 conversations -> docs/measurements/soak.md (not part of make test)
 	$(VENV)/python -m tests.soak
 
-faults: install train ## Faults under load on the scaled stack (an engine killed, PostgreSQL restarted, Telegram down) -> reports/faults.md
+faults: install train ## Faults under load on the scaled stack (an engine killed, PostgreSQL restarted, Telegram down) -> docs/measurements/faults.md
 	@scripts/ensure-nginx.sh
 	$(VENV)/python -m tests.soak --faults --scaled --messages 2000
 
-eval: install train ## Language identification and NLU reports in reports/ (langid.md, nlu.md)
+eval: install train ## Language identification and NLU reports in docs/measurements/ (langid.md, nlu.md)
 	$(VENV)/python scripts/eval_langid.py
 	$(VENV)/python scripts/eval_nlu.py
 
 nlu-review: venv ## Merge the teach-the-bot export (EXPORT=file, or URL=... TOKEN=...) into data/nlu/inbox/
 	$(VENV)/python scripts/review_nlu_export.py $(if $(EXPORT),--file $(EXPORT),--url $(URL) --token $(TOKEN))
 
-profiles: venv ## Rebuild helpdesk/language/data from ../shared/data train splits
+profiles: venv ## Rebuild helpdesk/text/language/data from ../shared/data train splits
 	$(VENV)/python scripts/build_language_profiles.py
 
 clean: ## Remove local state (database, logs, models); caches stay
-	rm -rf var models/*.tar.gz models/LATEST reports
+	rm -rf var models/*.tar.gz models/LATEST docs/measurements/tmp
 
 translations: venv ## Extract the console's strings and rebuild its English catalog (.po/.mo)
 	$(VENV)/python scripts/console_translations.py

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from rasa_sdk import Tracker
 
 from actions import messages_en, messages_id, messages_jv, messages_su
-from helpdesk.status_labels import LABELS
+from helpdesk.text.status import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 DEFAULT_LANGUAGE = "id"

@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.client import HelpdeskUnavailable, get_client
 from actions.formatting import button
 from actions.i18n import LANGUAGE_NAMES, language_of, supported_language, t
-from helpdesk.language import decide
+from helpdesk.text.language import decide
 
 log = logging.getLogger(__name__)
 

@@ -104,7 +104,7 @@ def create_guarded_app(action_package: str, secret: str, max_body: int) -> Sanic
 
 def main(argv: list[str] | None = None) -> None:
     """Run the guarded action server until stopped."""
-    from helpdesk.security.redaction import install as install_log_redaction
+    from helpdesk.text.redaction import install as install_log_redaction
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--actions", default="actions")

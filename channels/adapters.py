@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from channels.base import InboundMessage
+from helpdesk.conversation.base import InboundMessage
 from helpdesk.models import Channel
 
 if TYPE_CHECKING:
-    from helpdesk.config import Settings
+    from helpdesk.infra.config import Settings
 
 HASHED_PAYLOAD_PREFIX = "~h:"
 """Marks a button id that stands for a payload too long for the channel (see fit_payload)."""

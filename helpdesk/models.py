@@ -22,7 +22,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
-from helpdesk.crypto import EncryptedJSON, EncryptedString, blind_index
+from helpdesk.infra.crypto import EncryptedJSON, EncryptedString, blind_index
 
 
 def new_engine_sender_id() -> str:
@@ -129,7 +129,7 @@ class ServiceRequest(Base):
     tracking_number: Mapped[str] = mapped_column(String(24), unique=True, index=True)
     service_code: Mapped[str] = mapped_column(String(40))
     applicant_name: Mapped[str] = mapped_column(String(120))
-    # Personal data is encrypted at rest (helpdesk/crypto.py); look a NIK up by `nik_index`.
+    # Personal data is encrypted at rest (helpdesk/infra/crypto.py); look a NIK up by `nik_index`.
     nik: Mapped[str] = mapped_column(EncryptedString())
     nik_index: Mapped[str] = mapped_column(String(64), index=True)
     phone: Mapped[str | None] = mapped_column(EncryptedString())

@@ -1,7 +1,7 @@
-"""Build helpdesk/language/data/ from the shared corpora (`make profiles`).
+"""Build helpdesk/text/language/data/ from the shared corpora (`make profiles`).
 
 Deterministic: the same corpora give byte-identical files. Reads only train splits
-(and the NusaX lexicons); see helpdesk/language/corpora.py for what is excluded.
+(and the NusaX lexicons); see helpdesk/text/language/corpora.py for what is excluded.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from helpdesk.language.build import build  # noqa: E402
+from helpdesk.text.language.build import build  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    parser.add_argument("--out", type=Path, default=REPO / "helpdesk" / "language" / "data")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "helpdesk" / "text" / "language" / "data"
+    )
     args = parser.parse_args(argv)
     if not (args.shared / "data").is_dir():
         parser.error(f"no corpora under {args.shared / 'data'}")

@@ -1,6 +1,6 @@
 """Snapshot the project's own Javanese (krama), Sundanese (lemes) and Indonesian text.
 
-Writes `helpdesk/language/corpus/project_<lang>.txt` (one text per line) from what the
+Writes `helpdesk/text/language/corpus/project_<lang>.txt` (one text per line) from what the
 project itself says and understands in those languages: the catalog translations
 (`data/catalog/i18n/<lang>/`), the actions' and router's messages, the bot's responses
 (`bot/domain.yml`) and the NLU examples (`data/nlu/<lang>/`, without the code-mixed and
@@ -92,7 +92,7 @@ def collect(lang: str) -> list[str]:
             data = {k: v for k, v in data.items() if k in TRANSLATED}
         texts += strings(data)
     texts += python_dict_strings(REPO / "actions" / f"messages_{lang}.py", None)
-    texts += python_dict_strings(REPO / "channels" / "messages.py", lang)
+    texts += python_dict_strings(REPO / "helpdesk" / "conversation" / "messages.py", lang)
     texts += domain_texts(lang)
     if lang != "id":
         texts += nlu_texts(lang)
@@ -102,7 +102,9 @@ def collect(lang: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "helpdesk" / "language" / "corpus")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "helpdesk" / "text" / "language" / "corpus"
+    )
     args = parser.parse_args(argv)
     for lang in LANGUAGES:
         texts = collect(lang)

@@ -1,5 +1,5 @@
 # ruff: noqa: E501  (a table of sentences)
-"""Build the console's English catalog (helpdesk/console/translations/en/LC_MESSAGES).
+"""Build the console's English catalog (helpdesk/web/console/translations/en/LC_MESSAGES).
 
 Source strings are Indonesian (the console's default language); this file holds their
 English translations. `make translations` extracts the strings, fills the .po from here and
@@ -15,7 +15,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-CONSOLE = Path(__file__).resolve().parent.parent / "helpdesk" / "console"
+CONSOLE = Path(__file__).resolve().parent.parent / "helpdesk" / "web" / "console"
 TRANSLATIONS = CONSOLE / "translations"
 
 EN: dict[str, str] = {

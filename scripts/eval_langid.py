@@ -1,4 +1,5 @@
-"""Evaluate language identification; write reports/langid.md and reports/langid_confusion.png.
+"""Evaluate language identification; write docs/measurements/langid.md and
+docs/measurements/langid_confusion.png.
 
 Per register first (krama, krama inggil, ngoko, lemes, loma, mixed; see
 scripts/langid_registers.py for the sets and which are held out), then
@@ -25,10 +26,10 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from helpdesk.language import PROFILED_LANGUAGES, SPOKEN_LANGUAGES, decide, detect  # noqa: E402
-from helpdesk.language.corpora import Sample, nusatranslation, nusax  # noqa: E402
-from helpdesk.language.detector import model  # noqa: E402
-from helpdesk.language.text import first_words  # noqa: E402
+from helpdesk.text.language import PROFILED_LANGUAGES, SPOKEN_LANGUAGES, decide, detect  # noqa: E402
+from helpdesk.text.language.corpora import Sample, nusatranslation, nusax  # noqa: E402
+from helpdesk.text.language.detector import model  # noqa: E402
+from helpdesk.text.language.text import first_words  # noqa: E402
 
 sys.path.insert(0, str(REPO / "scripts"))
 import langid_registers  # noqa: E402
@@ -250,7 +251,7 @@ def targets(res: dict[str, object], extra: list[tuple[str, float, float]]) -> li
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
-    parser.add_argument("--out", type=Path, default=REPO / "reports")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "measurements")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

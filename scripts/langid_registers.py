@@ -1,6 +1,6 @@
 """Language identification per register (krama, krama inggil, ngoko, lemes, loma, mixed).
 
-Used by `scripts/eval_langid.py` (the "Registers" section of reports/langid.md); run
+Used by `scripts/eval_langid.py` (the "Registers" section of docs/measurements/langid.md); run
 alone for a quick look: `.venv/bin/python scripts/langid_registers.py`.
 
 Sets, and what each one is:
@@ -26,10 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from helpdesk.language import detect  # noqa: E402
-from helpdesk.language.corpora import Sample, nusatranslation, nusax  # noqa: E402
-from helpdesk.language.registers import family, register  # noqa: E402
-from helpdesk.language.text import words  # noqa: E402
+from helpdesk.text.language import detect  # noqa: E402
+from helpdesk.text.language.corpora import Sample, nusatranslation, nusax  # noqa: E402
+from helpdesk.text.language.registers import family, register  # noqa: E402
+from helpdesk.text.language.text import words  # noqa: E402
 
 REGISTER_DIR = REPO / "tests" / "langid_registers"
 UD_TEST = REGISTER_DIR / "ud_javanese_csui.test.txt"
@@ -65,7 +65,7 @@ class Item:
 
     @property
     def register_name(self) -> str | None:
-        """The speech level as `helpdesk.language.registers` names it (krama_inggil, ...)."""
+        """The speech level as `helpdesk.text.language.registers` names it (krama_inggil, ...)."""
         _, _, rest = self.register.partition("-")
         return rest.replace("-", "_") if self.language in REGIONAL_GOLD else None
 
@@ -191,7 +191,7 @@ def report(shared: Path, det: Callable[[str], str] = ours, show_misses: int = 5)
     lines += [
         "Language right = the detector's language is the register's language (krama and",
         "krama inggil count as `jv`; the bot then answers in krama). Register family right =",
-        "`helpdesk.language.registers.register` names the speech level (krama and krama",
+        "`helpdesk.text.language.registers.register` names the speech level (krama and krama",
         "inggil are one family). Target: language right >= 0.90 for every register on the",
         "held-out sets.",
         "",
@@ -229,7 +229,7 @@ def report(shared: Path, det: Callable[[str], str] = ours, show_misses: int = 5)
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    from helpdesk.language.detector import Model
+    from helpdesk.text.language.detector import Model
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")

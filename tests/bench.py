@@ -9,7 +9,7 @@ questions, status checks, chit-chat, in id/jv/su/en), one after the other, like 
 A reply counts as failed when it is an apology (the actions' "system busy", the router's
 "engine down" or "engine slow"), empty, or an HTTP error. A "please wait" notice followed
 by the answer is not a failure; the latency is the time to the real answer.
-Writes `reports/bench.md` (or `--out`) and a PNG of latency against N next to it.
+Writes `docs/measurements/bench.md` (or `--out`) and a PNG of latency against N next to it.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from typing import Any
 import httpx
 
 from actions.i18n import t
-from channels.messages import TEXTS
-from helpdesk.config import REPO_ROOT
+from helpdesk.conversation.messages import TEXTS
+from helpdesk.infra.config import REPO_ROOT
 
 LANGUAGES = ("id", "jv", "su", "en")
 CATALOG = [
@@ -429,7 +429,7 @@ def embedded_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
 
 
 def scaled_target(tmp: Path) -> tuple[Target, Callable[[], None]]:
-    """Start the scaled stack (helpdesk.scaled) on free ports over throw-away databases."""
+    """Start the scaled stack (helpdesk.runtime.scaled) on free ports over throw-away databases."""
     from tests.stackutil import start_scaled_stack
 
     stack, stop = start_scaled_stack(tmp, LOAD_ENV)
@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also-embedded", action="store_true", help="with --url: both")
     parser.add_argument("--scaled", action="store_true", help="also start and measure run-scaled")
     parser.add_argument("--only-scaled", action="store_true", help="only the scaled stack")
-    parser.add_argument("--out", default=os.environ.get("BENCH_OUT", "reports/bench.md"))
+    parser.add_argument("--out", default=os.environ.get("BENCH_OUT", "docs/measurements/bench.md"))
     args = parser.parse_args(argv)
     from tests.stackutil import use_throwaway_secrets
 

@@ -12,14 +12,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from channels.base import BotReply, EngineUnavailable
-from helpdesk import create_app
-from helpdesk.config import Settings
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.conversation.base import BotReply, EngineUnavailable
+from helpdesk.infra.config import Settings
+from helpdesk.infra.migrate import upgrade
+from helpdesk.runtime.app import create_app
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 
-# Fixed test keys for encryption at rest (helpdesk/crypto.py), inherited by the processes the
+# Fixed test keys for encryption at rest (helpdesk/infra/crypto.py), inherited by the processes the
 # end-to-end tests start. Tests never read or write the developer's var/secrets.env.
 TEST_ENCRYPTION_KEY = "Q2tGdGVzdC1lbmNyeXB0aW9uLWtleS0wMDAwMDAwMDA="
 TEST_BLIND_INDEX_KEY = "test-blind-index-key"

@@ -8,11 +8,11 @@ import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.extensions import database
 from helpdesk.models import Agent, AgentRole, Channel, Conversation
 from helpdesk.services import agents as agent_service
 from helpdesk.services import conversations as convs
 from helpdesk.services.agents import seal_secret
+from helpdesk.web.extensions import database
 
 PASSWORD = "correct horse battery"
 UNITS = frozenset({"umum", "dukcapil", "perizinan", "pajak"})

@@ -21,7 +21,7 @@ behind nginx, two workers) instead of the embedded one (SQLite, one of each).
 minute, an engine killed (SIGKILL; on the scaled stack one of the two) and started again,
 and (scaled) PostgreSQL restarted. Citizens behave as the channels make them: the widget's
 "Try again" resends with the same client message id, Telegram redelivers an update the
-webhook did not accept. Writes reports/soak.md or reports/faults.md.
+webhook did not accept. Writes docs/measurements/soak.md or docs/measurements/faults.md.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
-from channels.messages import TEXTS as BOT_TEXTS
-from helpdesk.config import REPO_ROOT
+from helpdesk.conversation.messages import TEXTS as BOT_TEXTS
+from helpdesk.infra.config import REPO_ROOT
 from tests.bench import CATALOG, CHAT, HANDOFF_MARKERS, LOAD_ENV, STATUS, classify
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 
@@ -394,10 +394,12 @@ def main(argv: list[str] | None = None) -> int:
             result = asyncio.run(run(args, stack, api))
         finally:
             stop()
-            keep_logs(stack.logs, REPO_ROOT / "reports" / "tmp" / f"{run_name(args)}-logs")
+            keep_logs(
+                stack.logs, REPO_ROOT / "docs" / "measurements" / "tmp" / f"{run_name(args)}-logs"
+            )
     report = render(run_name(args), args, result, load)
     print(report)
-    out = REPO_ROOT / (args.out or f"reports/{run_name(args)}.md")
+    out = REPO_ROOT / (args.out or f"docs/measurements/{run_name(args)}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
     return 0
@@ -408,7 +410,7 @@ def run_name(args: argparse.Namespace) -> str:
 
 
 def keep_logs(logs: Path, target: Path) -> None:
-    """The stack's process logs, kept for a look after the run (reports/tmp is not in git)."""
+    """The stack's process logs, kept after the run (docs/measurements/tmp is not in git)."""
     shutil.rmtree(target, ignore_errors=True)
     if logs.exists():
         shutil.copytree(logs, target)

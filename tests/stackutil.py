@@ -12,12 +12,12 @@ from typing import Any, NoReturn
 import pytest
 
 from helpdesk.catalog import default_catalog_dir, load_catalog
-from helpdesk.config import REPO_ROOT
-from helpdesk.db import Database
-from helpdesk.migrate import upgrade
-from helpdesk.seed import seed_requests
+from helpdesk.demo.seed import seed_requests
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import upgrade
+from helpdesk.runtime.stack import Stack, StackConfig, newest_model
 from helpdesk.services.tokens import create_token
-from helpdesk.stack import Stack, StackConfig, newest_model
 
 
 def free_port() -> int:
@@ -33,7 +33,7 @@ def use_throwaway_secrets() -> None:
     the seeded database and every process of the stack inherit them from the environment."""
     import secrets
 
-    from helpdesk.crypto import generate_index_key, generate_key
+    from helpdesk.infra.crypto import generate_index_key, generate_key
 
     os.environ.setdefault("ENCRYPTION_KEYS", generate_key())
     os.environ.setdefault("BLIND_INDEX_KEY", generate_index_key())
@@ -142,14 +142,14 @@ def start_embedded_stack(
 def start_scaled_stack(
     var_dir: Path, env: dict[str, str] | None = None
 ) -> tuple[Any, Callable[[], None]]:
-    """The scaled stack (`helpdesk.scaled`: PostgreSQL, Redis, 2 engines, 2 web processes
+    """The scaled stack (`helpdesk.runtime.scaled`: PostgreSQL, Redis, 2 engines, 2 web processes
     behind nginx, 2 workers) over throw-away databases on free ports, started and ready.
 
     Returns the stack and a function that stops it and drops its databases.
     """
     import uuid
 
-    from helpdesk.scaled import build, drop_postgres_database
+    from helpdesk.runtime.scaled import build, drop_postgres_database
 
     base = os.environ.get("TEST_POSTGRES_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/x"
     url = base.rsplit("/", 1)[0] + f"/hw_load_{uuid.uuid4().hex[:8]}"

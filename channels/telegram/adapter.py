@@ -37,11 +37,11 @@ from channels.adapters import (
     is_hashed_payload,
     split_text,
 )
-from channels.base import InboundMessage
+from helpdesk.conversation.base import InboundMessage
 from helpdesk.models import Channel
 
 if TYPE_CHECKING:
-    from helpdesk.config import Settings
+    from helpdesk.infra.config import Settings
 
 log = logging.getLogger(__name__)
 

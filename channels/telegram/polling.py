@@ -19,8 +19,8 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from channels.telegram.adapter import bot_urls
 from channels.telegram.chats import chat_of
-from helpdesk.config import Settings
-from helpdesk.db import Database
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
 from helpdesk.models import Channel
 from helpdesk.services.inbox import store_inbound_event
 
@@ -89,7 +89,7 @@ def run_polling(settings: Settings, store: UpdateStore | None = None) -> None:
 
 def main() -> None:
     """Entry point: settings from the environment."""
-    from helpdesk.security.redaction import install as install_log_redaction
+    from helpdesk.text.redaction import install as install_log_redaction
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()  # httpx quiet (the bot token is in every URL); secrets masked

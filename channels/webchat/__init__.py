@@ -8,19 +8,19 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
-from channels.base import InboundMessage
-from channels.router import Router
-from channels.turns import TurnPool
-from helpdesk.api.body import json_object, optional_str
-from helpdesk.api.serializers import message_json
-from helpdesk.errors import error_response
-from helpdesk.extensions import database, settings
-from helpdesk.language import SPOKEN_LANGUAGES
+from helpdesk.conversation.base import InboundMessage
+from helpdesk.conversation.router import Router
+from helpdesk.conversation.turns import TurnPool
 from helpdesk.models import Channel, Conversation, Message, Sender, utcnow
-from helpdesk.security.ratelimit import RateLimits, client_address
 from helpdesk.services import conversations as convs
 from helpdesk.services import uploads
 from helpdesk.services.errors import InvalidInput
+from helpdesk.text.language import SPOKEN_LANGUAGES
+from helpdesk.web.api.body import json_object, optional_str
+from helpdesk.web.api.serializers import message_json
+from helpdesk.web.errors import error_response
+from helpdesk.web.extensions import database, settings
+from helpdesk.web.security.ratelimit import RateLimits, client_address
 
 MAX_MESSAGE_ID = 2**63 - 1
 

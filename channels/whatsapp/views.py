@@ -14,11 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from channels.whatsapp.signature import SIGNATURE_HEADER, is_valid
-from helpdesk.errors import error_response
-from helpdesk.extensions import database, settings
 from helpdesk.models import Channel
-from helpdesk.security.events import forged_webhook
 from helpdesk.services.inbox import store_inbound_event
+from helpdesk.web.errors import error_response
+from helpdesk.web.extensions import database, settings
+from helpdesk.web.security.events import forged_webhook
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from helpdesk.journeys import messages_en, messages_id, messages_jv, messages_su
-from helpdesk.status_labels import LABELS
+from helpdesk.text.status import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 MESSAGES: dict[str, dict[str, str]] = {

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import httpx
 from sqlalchemy import select
 
-from helpdesk.config import Settings
-from helpdesk.db import Database
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
 from helpdesk.models import SecurityEvent, utcnow
 
 log = logging.getLogger(__name__)

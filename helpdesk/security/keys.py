@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from helpdesk.crypto import EncryptedJSON, EncryptedString, keyring
+from helpdesk.infra.crypto import EncryptedJSON, EncryptedString, keyring
 from helpdesk.models import Base
 
 

@@ -37,7 +37,7 @@ _code_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # --- secrets at rest -------------------------------------------------------------------
 # The one seam for the TOTP secret's storage. The hardening work encrypts personal data
-# at rest (`helpdesk/crypto.py`); once that lands, these two functions seal and open the
+# at rest (`helpdesk/infra/crypto.py`); once that lands, these two functions seal and open the
 # secret with it. Nothing else reads or writes `Agent.totp_secret`.
 
 

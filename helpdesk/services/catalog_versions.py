@@ -22,7 +22,6 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpdesk import catalog_validation as check
 from helpdesk.catalog import (
     CATALOG_LANGUAGES,
     SOURCE_LANGUAGE,
@@ -30,6 +29,7 @@ from helpdesk.catalog import (
     Service,
     check_language,
 )
+from helpdesk.catalog import validation as check
 from helpdesk.models import ServiceVersion, utcnow
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 

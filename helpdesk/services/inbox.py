@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpdesk.crypto import blind_index
+from helpdesk.infra.crypto import blind_index
 from helpdesk.models import Channel, InboundEvent, JobStatus, utcnow
 
 MAX_ATTEMPTS = 8

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpdesk.catalog import Catalog, normalize_key
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 from helpdesk.models import (
     Conversation,
     InboxStatus,

@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from helpdesk.config import Settings
+from helpdesk.infra.config import Settings
 from helpdesk.services import charts, ikm
 from helpdesk.services.reports import Figures
 

@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.config import Settings
-from helpdesk.db import Database
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
 from helpdesk.models import Conversation, Message, Sender, SlaClock, Survey
 from helpdesk.services import ikm, sla
 from helpdesk.services.surveys import conversation_service
 from helpdesk.services.workcal import load_calendar, office_hours
-from helpdesk.workcalendar import WorkingTime
+from helpdesk.services.workcalendar import WorkingTime
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from helpdesk.crypto import blind_index
+from helpdesk.infra.crypto import blind_index
 from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpdesk.db import Database
+from helpdesk.infra.db import Database
 from helpdesk.models import AuditEvent, SecurityEvent, utcnow
 
 KINDS = frozenset(

@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from helpdesk.config import REPO_ROOT, Settings
+from helpdesk.infra.config import REPO_ROOT, Settings
 from helpdesk.models import (
     Agent,
     AgentRole,
@@ -37,7 +37,7 @@ from helpdesk.models import (
     SlaEvent,
     utcnow,
 )
-from helpdesk.workcalendar import WorkingTime
+from helpdesk.services.workcalendar import WorkingTime
 
 log = logging.getLogger(__name__)
 

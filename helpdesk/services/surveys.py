@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 from helpdesk.models import Conversation, Message, Sender, Survey, SurveyStatus, utcnow
 from helpdesk.services import conversations as convs
 from helpdesk.services import outbox

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from helpdesk.config import REPO_ROOT, Settings
+from helpdesk.infra.config import REPO_ROOT, Settings
 from helpdesk.models import Attachment, Conversation
 from helpdesk.services.errors import ServiceError
 

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.config import Settings
+from helpdesk.infra.config import Settings
 from helpdesk.models import HolidayOverride
 from helpdesk.services.errors import InvalidInput, NotFound
-from helpdesk.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
+from helpdesk.services.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
 
 if TYPE_CHECKING:
     from helpdesk.catalog import Catalog

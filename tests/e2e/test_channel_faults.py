@@ -3,7 +3,7 @@
 The Telegram cloud API is faked at the HTTP boundary (a local server answering 500 for
 the first sends, then recovering). Updates are delivered twice, a forged one and a
 malformed one are sent too; then the action server and the engine are killed.
-The run's figures are written to reports/fault-run.md.
+The run's figures are written to docs/measurements/fault-run.md.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.config import REPO_ROOT
-from helpdesk.stack import Stack
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.stack import Stack
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 from tests.stackutil import running_stack
 
@@ -169,5 +169,5 @@ def test_fault_run_loses_nothing_and_doubles_nothing(
             "| conversations handed off when the action server / engine died | 2 |",
         ]
     )
-    Path(REPO_ROOT / "reports").mkdir(exist_ok=True)
-    (REPO_ROOT / "reports" / "fault-run.md").write_text(report + "\n")
+    Path(REPO_ROOT / "docs" / "measurements").mkdir(exist_ok=True)
+    (REPO_ROOT / "docs" / "measurements" / "fault-run.md").write_text(report + "\n")

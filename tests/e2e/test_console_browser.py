@@ -6,7 +6,7 @@ handed off through the REST API exactly as the action server does). A citizen wr
 demo page's widget; agents of two units work it in the console: TOTP sign-in, two agents
 claiming at once, a reply reaching the widget, a private note that does not, a script from
 the citizen shown as text, a transfer to another unit. Screenshots at 1280 and 360 px go to
-reports/screenshots/. The tests share one module-scoped server and run in file order.
+docs/measurements/screenshots/. The tests share one module-scoped server and run in file order.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 from sqlalchemy import select
 from waitress.server import create_server
 
-from helpdesk import create_app
-from helpdesk.config import REPO_ROOT, Settings
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.demo.seed import seed_canned_replies
+from helpdesk.infra.config import REPO_ROOT, Settings
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, Conversation
-from helpdesk.seed import seed_canned_replies
+from helpdesk.runtime.app import create_app
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 from tests.console_helpers import PASSWORD, make_agent
 from tests.stackutil import free_port, unavailable
@@ -49,7 +49,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHOTS = REPO_ROOT / "reports" / "screenshots"
+SHOTS = REPO_ROOT / "docs" / "measurements" / "screenshots"
 WIDE = {"width": 1280, "height": 900}
 NARROW = {"width": 360, "height": 780}
 SCRIPT = "<script>document.title='pwned';alert('x')</script>"

@@ -1,10 +1,10 @@
 """The supervisor dashboard and the monthly PDF in a real headless Chromium.
 
 A real `helpdesk serve` process over a SQLite database holding a demo month (November 2026,
-`helpdesk.demo_history`); a supervisor signs in with password and TOTP through the form,
+`helpdesk.demo.history`); a supervisor signs in with password and TOTP through the form,
 reads the dashboard, follows a chart to its list, downloads the CSV and the PDF. The PDF's
 pages are rendered to PNG with poppler's pdftoppm (Chromium's headless mode has no PDF
-viewer). Screenshots go to reports/screenshots/ (dashboard.png, dashboard-drilldown.png,
+viewer). Screenshots go to docs/measurements/screenshots/ (dashboard.png, dashboard-drilldown.png,
 monthly-pdf-page-1.png, monthly-pdf-page-2.png). No Rasa engine needed.
 """
 
@@ -24,10 +24,10 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from helpdesk.config import REPO_ROOT
-from helpdesk.db import Database
-from helpdesk.demo_history import seed_history
-from helpdesk.migrate import upgrade
+from helpdesk.demo.history import seed_history
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import AgentRole, utcnow
 from helpdesk.services import agents as agent_service
 from tests.e2e.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS

@@ -6,7 +6,7 @@ lookup (last 4 NIK digits, wrong tries lock it), updates reaching the citizen's 
 in their language within a minute, opting out, erasure leaving no trace of the NIK and
 phone in var/ (helpdesk DB + WAL, engine tracker store, logs), data access, uploads
 (oversized, disguised, a photo in the form), the consent notice and the help answer.
-A transcript of one run is written to reports/journeys-transcript.md.
+A transcript of one run is written to docs/measurements/journeys-transcript.md.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.config import REPO_ROOT
-from helpdesk.stack import Stack
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.stack import Stack
 from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
 from tests.stackutil import engine_missing, seeded_stack, unavailable
 
@@ -421,6 +421,6 @@ def test_write_the_transcript(stack: Stack) -> None:
         "# One real run: complaint, status check, identity check, update (widget, id)\n\n"
         "Recorded by `tests/e2e/test_journeys_stack.py` against the real model and processes.\n\n"
     )
-    out = REPO_ROOT / "reports" / "journeys-transcript.md"
+    out = REPO_ROOT / "docs" / "measurements" / "journeys-transcript.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text(header + "\n".join("> " + entry for entry in TRANSCRIPT))

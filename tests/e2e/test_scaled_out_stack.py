@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from helpdesk.stack import Stack
+from helpdesk.runtime.stack import Stack
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 from tests.stackutil import running_stack, unavailable
 

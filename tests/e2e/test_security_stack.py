@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.stack import Stack
+from helpdesk.runtime.stack import Stack
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 from tests.stackutil import running_stack
 

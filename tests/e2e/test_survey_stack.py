@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from helpdesk.stack import Stack
+from helpdesk.runtime.stack import Stack
 from tests.e2e.test_webchat_stack import Citizen, close_clients, http_client, joined
 from tests.stackutil import running_stack
 

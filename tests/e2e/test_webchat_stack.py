@@ -17,7 +17,7 @@ import pytest
 
 from actions.status import STATUS_LABELS
 from helpdesk.catalog import default_catalog_dir, load_catalog
-from helpdesk.stack import Stack
+from helpdesk.runtime.stack import Stack
 from tests.stackutil import running_stack
 
 pytestmark = pytest.mark.e2e
@@ -191,7 +191,7 @@ def test_concurrent_citizens_all_get_real_answers(stack: Stack) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from actions.i18n import t
-    from channels.messages import TEXTS
+    from helpdesk.conversation.messages import TEXTS
 
     questions = [
         "Apa saja syarat membuat KTP?",

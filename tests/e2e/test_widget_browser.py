@@ -3,7 +3,8 @@
 Chromium (Debian's, driven by Playwright) loads `/` from the helpdesk, the widget talks to the
 web chat API, Rasa answers with the trained model, an agent answers through the REST API.
 Needs /usr/bin/chromium, `.venv-rasa` and a model in `models/`; without them the tests are
-skipped locally (with a NOTICE) and fail under CI=true. Screenshots go to reports/screenshots/.
+skipped locally (with a NOTICE) and fail under CI=true. Screenshots go to
+docs/measurements/screenshots/.
 
 Tests 1-3 and 5 share one page (one citizen's conversation, in file order); 4 and 6 use fresh
 browser contexts.
@@ -24,8 +25,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
 from helpdesk.catalog import default_catalog_dir, load_catalog
-from helpdesk.config import REPO_ROOT
-from helpdesk.stack import Stack
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.stack import Stack
 from tests.stackutil import running_stack, unavailable
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = REPO_ROOT / "reports" / "screenshots"
+SHOTS = REPO_ROOT / "docs" / "measurements" / "screenshots"
 REPLY_TIMEOUT_MS = 60_000  # one engine round trip on a busy 2-core machine
 AGENT_TIMEOUT_MS = 10_000  # polling every 3 s while open
 MAX_CHARS = 2000

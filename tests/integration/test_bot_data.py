@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from helpdesk.catalog import CONTRACT_SERVICE_CODES
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 
 RASA = REPO_ROOT / ".venv-rasa" / "bin" / "rasa"
 CONTRACT_INTENTS = {

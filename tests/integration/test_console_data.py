@@ -13,8 +13,8 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpdesk.db import make_engine
-from helpdesk.migrate import alembic_config, upgrade
+from helpdesk.infra.db import make_engine
+from helpdesk.infra.migrate import alembic_config, upgrade
 from helpdesk.models import Agent, AgentRole, Channel, Conversation, ConversationStatus, utcnow
 from helpdesk.services import agents as agent_service
 from helpdesk.services import conversations as convs

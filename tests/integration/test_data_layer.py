@@ -18,8 +18,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from helpdesk.db import make_engine
-from helpdesk.migrate import upgrade
+from helpdesk.infra.db import make_engine
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, ConversationStatus, Sender
 from helpdesk.services import conversations as convs
 from helpdesk.services import requests as service_requests

@@ -25,13 +25,12 @@ from flask import Flask
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from channels.base import BotReply, InboundMessage
-from channels.leases import Leases
 from channels.telegram.adapter import TelegramAdapter
-from helpdesk import create_app
-from helpdesk.db import Database
-from helpdesk.jobs import PollingSignal
-from helpdesk.migrate import upgrade
+from helpdesk.conversation.base import BotReply, InboundMessage
+from helpdesk.conversation.leases import Leases
+from helpdesk.infra.db import Database
+from helpdesk.infra.jobs import PollingSignal
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import (
     Channel,
     Conversation,
@@ -42,9 +41,10 @@ from helpdesk.models import (
     TurnState,
     utcnow,
 )
+from helpdesk.runtime.app import create_app
+from helpdesk.runtime.worker import Worker
 from helpdesk.services import conversations as convs
 from helpdesk.services import inbox, leases
-from helpdesk.worker import Worker
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 
 RASA_PYTHON = REPO_ROOT / ".venv-rasa" / "bin" / "python"
 

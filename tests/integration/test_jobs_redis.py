@@ -9,7 +9,7 @@ import time
 import pytest
 import redis
 
-from helpdesk.jobs import WAKEUP_KEY, PollingSignal, RedisSignal, make_signal
+from helpdesk.infra.jobs import WAKEUP_KEY, PollingSignal, RedisSignal, make_signal
 
 URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 

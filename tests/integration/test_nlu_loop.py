@@ -13,8 +13,8 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
-from channels.base import BotReply
-from helpdesk.config import REPO_ROOT
+from helpdesk.conversation.base import BotReply
+from helpdesk.infra.config import REPO_ROOT
 from tests.conftest import FakeEngine
 
 RASA_PYTHON = REPO_ROOT / ".venv-rasa" / "bin" / "python"

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 from tests.stackutil import free_port, seed_database
 
 APOLOGY = "Maaf, sistem kami sedang sibuk"

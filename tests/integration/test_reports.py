@@ -17,14 +17,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import create_engine, text
 
-from helpdesk import create_app
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, Conversation, ConversationStatus, Sender, Survey, SurveyStatus
-from helpdesk.periodic import Periodic
+from helpdesk.runtime.app import create_app
+from helpdesk.runtime.periodic import Periodic
 from helpdesk.services import conversations as convs
 from helpdesk.services import sla
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 from tests.integration.test_data_layer import postgres_url
 

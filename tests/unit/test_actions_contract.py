@@ -20,8 +20,8 @@ from actions.formatting import ASK_INTENTS, format_service_answer
 from actions.handoff import ActionFileComplaint
 from actions.language import ActionChangeLanguage
 from actions.status import ActionCheckStatus
-from helpdesk.extensions import database
 from helpdesk.models import Conversation
+from helpdesk.web.extensions import database
 from tests.unit.actions_fixtures import make_tracker, run_action, texts
 
 BASE_URL = "http://helpdesk.local"

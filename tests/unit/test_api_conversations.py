@@ -15,8 +15,8 @@ def start_chat(client: FlaskClient, text: str = "halo") -> tuple[str, int]:
 def _conversation_id(client: FlaskClient, session_id: str) -> int:
     from sqlalchemy import select
 
-    from helpdesk.extensions import database
     from helpdesk.models import Conversation
+    from helpdesk.web.extensions import database
 
     with client.application.app_context(), database().session() as session:
         conversation_id = session.scalar(

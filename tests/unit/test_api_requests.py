@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.extensions import database
 from helpdesk.models import AuditEvent
+from helpdesk.web.extensions import database
 
 NEW = {
     "service": "ktp_el",

@@ -355,6 +355,14 @@ def text_fields(payload: dict[str, Any]) -> dict[str, str | None]:
         for i, group in enumerate(payload[key]):
             fields[f"{key}[{i}].case"] = group["case"]
             fields |= {f"{key}[{i}].{inner}[{j}]": e for j, e in enumerate(group[inner])}
+    form = payload.get("application") or {}
+    fields |= {f"application.{k}": form.get(k) for k in ("consent", "pickup")}
+    for i, field in enumerate(form.get("fields") or []):
+        fields |= {f"application.fields[{i}].{k}": field[k] for k in ("label", "hint")}
+        choices = enumerate(field["choices"])
+        fields |= {f"application.fields[{i}].choices[{j}]": c for j, c in choices}
+    for i, document in enumerate(form.get("documents") or []):
+        fields[f"application.documents[{i}].label"] = document["label"]
     return fields
 
 
@@ -388,12 +396,23 @@ def test_translation_keeps_structure_and_facts(catalog: Catalog, code: str, lang
         "procedure",
     }
     untranslated -= {"fee", "duration", "validity", "online", "regional_note", "notes", "language"}
+    untranslated -= {"application"}
     for key in untranslated:  # code, category, office, legal_basis, sources, ...
         assert payload[key] == source[key], key
     assert payload["fee"]["amount_idr"] == source["fee"]["amount_idr"]
     assert payload["fee"]["free"] == source["fee"]["free"]
     if source["online"]:
         assert payload["online"]["url"] == source["online"]["url"]
+    form, shown = source["application"], payload["application"]
+    assert (form is None) == (shown is None)
+    if form is not None:  # keys, types and rules come from the source
+        assert shown["standard_days"] == form["standard_days"]
+        for ours, theirs in zip(form["fields"], shown["fields"], strict=True):
+            assert {k: v for k, v in theirs.items() if k not in ("label", "hint", "choices")} == {
+                k: v for k, v in ours.items() if k not in ("label", "hint", "choices")
+            }
+        for ours, theirs in zip(form["documents"], shown["documents"], strict=True):
+            assert (theirs["key"], theirs["types"]) == (ours["key"], ours["types"])
 
 
 @pytest.mark.parametrize("lang", CATALOG_LANGUAGES)

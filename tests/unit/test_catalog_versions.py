@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk.catalog import load_catalog
-from helpdesk.cli import main as cli_main
-from helpdesk.extensions import database
+from helpdesk.runtime.cli import main as cli_main
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 
 NEW_FEE = "Gratis. Uji coba: teks biaya yang diedit di konsol."
 

@@ -11,10 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.cli import main as cli_main
-from helpdesk.extensions import database
 from helpdesk.models import AuditEvent, utcnow
+from helpdesk.runtime.cli import main as cli_main
 from helpdesk.services import agents as agent_service
+from helpdesk.web.extensions import database
 from tests.console_helpers import (
     PASSWORD,
     csrf,

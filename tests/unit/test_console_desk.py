@@ -10,7 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.extensions import database
 from helpdesk.models import (
     AgentRole,
     AuditEvent,
@@ -25,6 +24,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import conversations as convs
 from helpdesk.services import desk
+from helpdesk.web.extensions import database
 from tests.console_helpers import (
     agent_id,
     conversation_state,
@@ -285,7 +285,7 @@ def test_handoff_api_routes_by_service_unit(
 
 
 def test_canned_replies_fill_variables(app: Flask, dukcapil: FlaskClient) -> None:
-    from helpdesk.seed import seed_canned_replies
+    from helpdesk.demo.seed import seed_canned_replies
 
     with app.app_context(), database().session() as session:
         seed_canned_replies(session)

@@ -10,9 +10,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 
-CONSOLE = REPO_ROOT / "helpdesk" / "console"
+CONSOLE = REPO_ROOT / "helpdesk" / "web" / "console"
 
 
 def extracted() -> set[str]:

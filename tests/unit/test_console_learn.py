@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from channels.base import BotReply
+from helpdesk.conversation.base import BotReply
 from helpdesk.models import AgentRole
 from tests.conftest import FakeEngine
 from tests.console_helpers import csrf, make_agent, sign_in

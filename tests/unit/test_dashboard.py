@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.extensions import database
 from helpdesk.models import AgentRole, Survey
+from helpdesk.web.extensions import database
 from tests.console_helpers import csrf, make_agent, sign_in
 from tests.unit.test_api_conversations import start_chat
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from helpdesk.scaled import DEFAULT_PORTS, ScaledStack
-from helpdesk.stack import Stack, StackConfig
+from helpdesk.runtime.scaled import DEFAULT_PORTS, ScaledStack
+from helpdesk.runtime.stack import Stack, StackConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from helpdesk.api.openapi import SPEC
+from helpdesk.web.api.openapi import SPEC
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,11 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from channels.base import BotReply
-from helpdesk import create_app
-from helpdesk.extensions import database
+from helpdesk.conversation.base import BotReply
+from helpdesk.infra.migrate import upgrade
 from helpdesk.journeys.engine import parse_when
-from helpdesk.migrate import upgrade
 from helpdesk.models import (
     Channel,
     Complaint,
@@ -27,9 +25,11 @@ from helpdesk.models import (
     OutboxItem,
     Subscription,
 )
+from helpdesk.runtime.app import create_app
 from helpdesk.services import conversations as convs
 from helpdesk.services import notifications
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 
 NIK = "3201019876540042"
@@ -655,10 +655,10 @@ def test_telegram_photo_is_fetched_from_the_platform_into_the_form(
     tmp_path: Path, fake_engine: FakeEngine
 ) -> None:
     from channels.telegram.adapter import TelegramAdapter
-    from helpdesk.jobs import PollingSignal
+    from helpdesk.infra.jobs import PollingSignal
     from helpdesk.models import Attachment
+    from helpdesk.runtime.worker import Worker
     from helpdesk.services.inbox import store_inbound_event
-    from helpdesk.worker import Worker
     from tests.fakes.telegram_api import FakeBotApi, photo_update, serve, text_update
 
     app = create_app(
@@ -709,10 +709,10 @@ def test_whatsapp_erasure_forgets_the_number_once_the_outcome_is_delivered(
     tmp_path: Path, fake_engine: FakeEngine
 ) -> None:
     from channels.adapters import OutgoingMessage, StatusUpdate
-    from channels.base import InboundMessage
-    from helpdesk.jobs import PollingSignal
+    from helpdesk.conversation.base import InboundMessage
+    from helpdesk.infra.jobs import PollingSignal
+    from helpdesk.runtime.worker import Worker
     from helpdesk.services.inbox import store_inbound_event
-    from helpdesk.worker import Worker
 
     wa_id = "6285711112222"
 

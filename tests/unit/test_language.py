@@ -1,4 +1,4 @@
-"""helpdesk.language: detection, the conversation policy, /bahasa, the CLI, shipped data."""
+"""helpdesk.text.language: detection, the conversation policy, /bahasa, the CLI, shipped data."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from helpdesk.cli import main
-from helpdesk.language import (
+from helpdesk.runtime.cli import main
+from helpdesk.text.language import (
     PROFILED_LANGUAGES,
     SPOKEN_LANGUAGES,
     Detection,
@@ -19,7 +19,7 @@ from helpdesk.language import (
     detect,
     parse_language_command,
 )
-from helpdesk.language.detector import DATA_DIR, Model
+from helpdesk.text.language.detector import DATA_DIR, Model
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -208,7 +208,7 @@ def test_shipped_profiles_are_up_to_date(tmp_path: Path) -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{SHARED / 'data'} is missing under CI")
         pytest.skip("../shared/data is not here")
-    from helpdesk.language.build import build
+    from helpdesk.text.language.build import build
 
     build(SHARED, tmp_path)
     shipped = sorted(p.relative_to(DATA_DIR) for p in DATA_DIR.rglob("*") if p.is_file())

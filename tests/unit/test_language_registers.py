@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpdesk.language import decide, detect
-from helpdesk.language.registers import family, register
+from helpdesk.text.language import decide, detect
+from helpdesk.text.language.registers import family, register
 
 KRAMA = [
     "Menawi badhe damel akta kelahiran punapa kemawon syaratipun?",

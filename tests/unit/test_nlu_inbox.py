@@ -8,11 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from channels.base import BotReply
 from helpdesk.catalog import default_catalog_dir, load_catalog
-from helpdesk.extensions import database
+from helpdesk.conversation.base import BotReply
 from helpdesk.models import Message, Sender
 from helpdesk.services.nlu_inbox import annotate, mask
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 
 FALLBACK = BotReply("Maaf, saya belum paham.", custom={"fallback": True})

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from helpdesk.catalog import CONTRACT_SERVICE_CODES
-from helpdesk.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT
 
 ITEMS = REPO_ROOT / "tests" / "nlu_real" / "items.tsv"
 ENTITY = re.compile(r"\[([^\]]*)\](\([^)]*\)|\{[^}]*\})")

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from channels.base import EngineUnavailable
-from channels.rasa import RasaEngine
+from helpdesk.conversation.base import EngineUnavailable
+from helpdesk.conversation.engine import RasaEngine
 
 
 def engine(handler: httpx.MockTransport) -> RasaEngine:

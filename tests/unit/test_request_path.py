@@ -16,13 +16,13 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import OperationalError
 
 from actions.client import HelpdeskClient, HelpdeskUnavailable
-from channels.base import BotReply, EngineBusy, EngineUnavailable
-from channels.messages import TEXTS
-from channels.rasa import RasaEngine
-from helpdesk import create_app
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
-from helpdesk.serving import internal_only
+from helpdesk.conversation.base import BotReply, EngineBusy, EngineUnavailable
+from helpdesk.conversation.engine import RasaEngine
+from helpdesk.conversation.messages import TEXTS
+from helpdesk.infra.migrate import upgrade
+from helpdesk.runtime.app import create_app
+from helpdesk.runtime.serving import internal_only
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine, make_settings
 
 # --- busy versus dead ------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_an_answer_is_stored_once_the_database_is_back(
     client: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database restart while the engine works: the answer waits for it, it is not lost."""
-    import channels.router
+    import helpdesk.conversation.router
 
     router = app.extensions["turns"]._router
     real = router.store_outcome
@@ -204,7 +204,7 @@ def test_an_answer_is_stored_once_the_database_is_back(
         return real(*args)
 
     monkeypatch.setattr(router, "store_outcome", flaky)
-    monkeypatch.setattr(channels.router, "STORE_RETRY_PAUSE", 0.0)
+    monkeypatch.setattr(helpdesk.conversation.router, "STORE_RETRY_PAUSE", 0.0)
     session_id = start(client)
     body = client.post(f"/webchat/sessions/{session_id}/messages", json={"text": "ktp"}).get_json()
     assert not failures

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from channels.base import BotReply
+from helpdesk.conversation.base import BotReply
 from tests.conftest import FakeEngine
 
 

@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from helpdesk import crypto
-from helpdesk.db import Database
-from helpdesk.extensions import database
-from helpdesk.migrate import alembic_config, upgrade
+from helpdesk.infra import crypto
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import alembic_config, upgrade
 from helpdesk.models import Agent, AgentRole, ServiceRequest
 from helpdesk.services import requests as service_requests
+from helpdesk.web.extensions import database
 
 NIK = "3201019876543210"
 PHONE_DIGITS = "81299887766"

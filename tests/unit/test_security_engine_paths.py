@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from channels.rasa import RasaEngine
-from helpdesk.config import REPO_ROOT
-from helpdesk.stack import Stack, StackConfig
+from helpdesk.conversation.engine import RasaEngine
+from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.stack import Stack, StackConfig
 from tests.stackutil import free_port
 
 SECRET = "unit-action-secret-0123456789"

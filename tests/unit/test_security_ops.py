@@ -19,11 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text, update
 
-from helpdesk import crypto, localsecrets
-from helpdesk.cli import main as cli_main
-from helpdesk.config import Settings
-from helpdesk.db import Database
-from helpdesk.extensions import database
+from helpdesk.infra import crypto, localsecrets
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
 from helpdesk.models import (
     AuditEvent,
     Channel,
@@ -35,12 +33,14 @@ from helpdesk.models import (
     Sender,
     utcnow,
 )
+from helpdesk.runtime.cli import main as cli_main
 from helpdesk.security.alerts import AlertSender
-from helpdesk.security.redaction import RedactingFilter, configured_secrets, install, redact
 from helpdesk.services import conversations as convs
 from helpdesk.services import requests as service_requests
 from helpdesk.services import security
 from helpdesk.services.tokens import create_token
+from helpdesk.text.redaction import RedactingFilter, configured_secrets, install, redact
+from helpdesk.web.extensions import database
 
 NIK = "3201019876543210"
 
@@ -100,7 +100,7 @@ def test_finding7_seed_demo_gives_the_same_token_on_every_start(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setattr("helpdesk.cli.DEMO_CREDENTIALS", tmp_path / "demo-credentials.txt")
+    monkeypatch.setattr("helpdesk.runtime.cli.DEMO_CREDENTIALS", tmp_path / "demo-credentials.txt")
     assert cli_main(["seed-demo"]) == 0
     first = capsys.readouterr().out.strip().splitlines()[-1]
     assert cli_main(["seed-demo"]) == 0

@@ -18,16 +18,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 from waitress.server import create_server
 
-from channels.base import BotReply
-from helpdesk import create_app
-from helpdesk.config import InsecureConfiguration, Settings
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.conversation.base import BotReply
+from helpdesk.infra.config import InsecureConfiguration, Settings
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Conversation, SecurityEvent, utcnow
-from helpdesk.security.bodylimit import server_limit
-from helpdesk.security.ratelimit import RateLimits
+from helpdesk.runtime.app import create_app
 from helpdesk.services import requests as service_requests
 from helpdesk.services.tokens import create_token
+from helpdesk.web.extensions import database
+from helpdesk.web.security.bodylimit import server_limit
+from helpdesk.web.security.ratelimit import RateLimits
 from tests.conftest import FakeEngine, make_settings
 from tests.stackutil import unavailable
 
@@ -232,7 +232,7 @@ def test_finding5_tracking_numbers_are_not_sequential(app: Flask) -> None:
 def test_finding7_a_revoked_token_gets_401_and_is_recorded(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from helpdesk.cli import main as cli_main
+    from helpdesk.runtime.cli import main as cli_main
 
     with app.app_context(), database().session() as session:
         token = create_token(session, "leaked")

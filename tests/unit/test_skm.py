@@ -9,9 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.extensions import database
 from helpdesk.models import Survey, SurveyStatus
 from helpdesk.services import ikm, surveys
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 from tests.unit.test_api_conversations import start_chat
 

@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.extensions import database
+from helpdesk.demo.seed import seed_agents
 from helpdesk.models import Channel, Conversation, ConversationStatus, Message, SlaEvent
-from helpdesk.seed import seed_agents
 from helpdesk.services import sla
+from helpdesk.web.extensions import database
 
 WIB = ZoneInfo("Asia/Jakarta")
 

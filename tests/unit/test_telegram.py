@@ -22,17 +22,17 @@ from channels.adapters import (
     build_adapters,
     split_text,
 )
-from channels.base import InboundMessage
 from channels.telegram.adapter import TelegramAdapter, parse_update
 from channels.telegram.polling import build_application
 from channels.telegram.views import telegram_bp
 from channels.whatsapp.adapter import WhatsAppAdapter
-from helpdesk.config import Settings
-from helpdesk.db import Database
-from helpdesk.errors import register_error_handlers
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.conversation.base import InboundMessage
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, InboundEvent
+from helpdesk.web.errors import register_error_handlers
+from helpdesk.web.extensions import database
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotApi, serve
 

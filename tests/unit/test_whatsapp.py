@@ -15,16 +15,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from channels.adapters import HASHED_PAYLOAD_PREFIX, DeliveryError, OutgoingMessage, StatusUpdate
-from channels.base import InboundMessage
 from channels.whatsapp.adapter import WhatsAppAdapter, template_message
 from channels.whatsapp.signature import is_valid, sign
 from channels.whatsapp.views import webhook_events, whatsapp_bp
-from helpdesk.config import Settings
-from helpdesk.db import Database
-from helpdesk.errors import register_error_handlers
-from helpdesk.extensions import database
-from helpdesk.migrate import upgrade
+from helpdesk.conversation.base import InboundMessage
+from helpdesk.infra.config import Settings
+from helpdesk.infra.db import Database
+from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, InboundEvent
+from helpdesk.web.errors import register_error_handlers
+from helpdesk.web.extensions import database
 from tests.conftest import make_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "whatsapp"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from helpdesk.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
+from helpdesk.services.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
 
 # backoffice-facts.md §3: 17 libur nasional 2026
 LIBUR_NASIONAL_2026 = {

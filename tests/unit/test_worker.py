@@ -11,9 +11,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from channels.adapters import DeliveryError, OutgoingMessage, StatusUpdate
-from channels.base import BotReply, InboundMessage
-from helpdesk.extensions import database
-from helpdesk.jobs import PollingSignal
+from helpdesk.conversation.base import BotReply, InboundMessage
+from helpdesk.infra.jobs import PollingSignal
 from helpdesk.models import (
     Channel,
     Conversation,
@@ -24,8 +23,9 @@ from helpdesk.models import (
     Sender,
     utcnow,
 )
+from helpdesk.runtime.worker import Worker
 from helpdesk.services.inbox import store_inbound_event
-from helpdesk.worker import Worker
+from helpdesk.web.extensions import database
 from tests.conftest import FakeEngine
 
 

@@ -1,0 +1,1 @@
+"""Infrastructure: database, job signal, settings, encryption, local secrets, migrations."""

@@ -1,0 +1,116 @@
+"""The app factory: the Flask app (REST API, web chat, webhooks, console) wired to its parts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from helpdesk.infra.config import Settings
+
+if TYPE_CHECKING:
+    from helpdesk.conversation.base import BotEngine
+
+__all__ = ["create_app"]
+
+WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+
+
+def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None = None) -> Flask:
+    """Application factory: one app per settings object, nothing global.
+
+    `bot_engine` replaces the Rasa engine (tests pass a fake one).
+    """
+    from channels.telegram.views import telegram_bp
+    from channels.webchat import bp as webchat_bp
+    from channels.whatsapp.views import whatsapp_bp
+    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.conversation.engine import RasaEngine
+    from helpdesk.conversation.leases import Leases
+    from helpdesk.conversation.router import Router
+    from helpdesk.conversation.turns import TurnPool
+    from helpdesk.infra.db import Database
+    from helpdesk.infra.jobs import make_signal
+    from helpdesk.journeys import Journeys
+    from helpdesk.models import Attachment, Conversation
+    from helpdesk.services import uploads
+    from helpdesk.text.redaction import install as install_log_redaction
+    from helpdesk.web.api import bp as api_bp
+    from helpdesk.web.console import init_console
+    from helpdesk.web.errors import register_error_handlers
+    from helpdesk.web.health import bp as health_bp
+    from helpdesk.web.pages import bp as pages_bp
+    from helpdesk.web.security import install as install_security
+
+    settings = settings or Settings.from_env()
+    # Named "helpdesk" (logger name) with its root in helpdesk/web (templates/).
+    app = Flask("helpdesk", static_folder=None, root_path=str(WEB_ROOT))
+    app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
+
+    app.extensions["settings"] = settings
+    database = Database(settings.database_url)
+    database.init_app(app)
+    app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
+    engine = bot_engine or RasaEngine(
+        settings.rasa_url,
+        timeout=settings.rasa_timeout_seconds,
+        max_concurrency=settings.rasa_max_concurrency,
+        token=settings.rasa_token,
+    )
+    app.extensions["bot_engine"] = engine
+    signal = make_signal(settings.redis_url)
+    app.extensions["job_signal"] = signal
+    service_catalog = app.extensions["catalog"]
+
+    def service_in(text: str) -> str | None:
+        """The catalog service a complaint's text names (its unit handles the complaint)."""
+        found = service_catalog.find(text)
+        return found.code if found is not None else None
+
+    def requirements_for(code: str, language: str) -> list[str]:
+        """The catalog's requirement items for a service (its first case), in `language`."""
+        payload = service_catalog.service_payload(code, language)
+        cases = (payload or {}).get("requirements") or []
+        return [str(item) for item in cases[0].get("items") or []] if cases else []
+
+    journeys = Journeys(
+        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        consent_notice=settings.consent_notice,
+        unit_for=service_catalog.unit_for,
+        requirements_for=requirements_for,
+        service_in=service_in,
+    )
+    app.extensions["journeys"] = journeys
+
+    def store_file(
+        session: Session, conversation: Conversation, data: bytes, name: str | None
+    ) -> Attachment:
+        return uploads.store(session, settings, conversation, data, name)
+
+    router = Router(
+        engine,
+        settings.average_handle_minutes,
+        signal.notify,
+        journeys=journeys,
+        store_file=store_file,
+        leases=Leases(database),
+    )
+    app.extensions["router"] = router
+    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
+
+    register_error_handlers(app)
+    install_security(app, settings)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(webchat_bp)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(telegram_bp)
+    app.register_blueprint(whatsapp_bp)
+    app.register_blueprint(pages_bp)
+    init_console(app)
+    return app

@@ -1,0 +1,340 @@
+"""`/api/v1`: complaints, data-subject requests, attachments, and the bot's journey hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Response, current_app, jsonify, request, send_file
+from sqlalchemy import select
+
+from helpdesk.journeys import Journeys
+from helpdesk.models import (
+    Attachment,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    Conversation,
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
+    Sender,
+)
+from helpdesk.services import audit, notifications, outbox, privacy
+from helpdesk.services import complaints as complaint_service
+from helpdesk.services import conversations as convs
+from helpdesk.services.errors import NotFound
+from helpdesk.services.redaction import mask_personal_data
+from helpdesk.services.requests import mask_nik
+from helpdesk.services.uploads import upload_dir
+from helpdesk.web.api import bp
+from helpdesk.web.api.auth import current_actor, require_staff, require_token
+from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str
+from helpdesk.web.api.serializers import iso
+from helpdesk.web.extensions import database, settings
+
+
+def journeys() -> Journeys:
+    """The app's journeys (shared with the router)."""
+    found: Journeys = current_app.extensions["journeys"]
+    return found
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """An attachment's metadata with the staff download link."""
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "complaint_id": attachment.complaint_id,
+        "request_id": attachment.request_id,
+        "requirement": attachment.requirement,
+        "url": f"/api/v1/attachments/{attachment.id}",
+        "created_at": iso(attachment.created_at),
+    }
+
+
+def complaint_json(complaint: Complaint, *, public: bool = False) -> dict[str, Any]:
+    """A complaint; the identity is hidden when it is anonymous, content masked for staff.
+
+    `public` (bot-scoped callers) gives only what the number alone may reveal.
+    """
+    body: dict[str, Any] = {
+        "tracking_number": complaint.tracking_number,
+        "kind": "complaint",
+        "service": complaint.category.value,
+        "service_name": None,
+        "category": complaint.category.value,
+        "status": complaint.status.value,
+        "unit": complaint.unit,
+        "created_at": iso(complaint.created_at),
+        "updated_at": iso(complaint.updated_at),
+        "history": [
+            {
+                "status": c.status.value,
+                "note": None if public else c.note,
+                "created_at": iso(c.created_at),
+            }
+            for c in complaint.history
+        ],
+    }
+    if public:
+        return body
+    body.update(
+        anonymous=complaint.anonymous,
+        confidential=complaint.confidential,
+        description=mask_personal_data(complaint.description),
+        location=complaint.location,
+        occurred=complaint.occurred,
+        language=complaint.language,
+        nik_masked=None if complaint.anonymous or not complaint.nik else mask_nik(complaint.nik),
+        conversation_id=None if complaint.anonymous else complaint.conversation_id,
+        attachments=[
+            attachment_json(a)
+            for a in database()
+            .request_session()
+            .query(Attachment)
+            .filter(Attachment.complaint_id == complaint.id)
+        ],
+    )
+    return body
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+@bp.get("/complaints")
+@require_token
+@require_staff
+def list_complaints() -> Response:
+    """Complaints, newest first; `?status=` and `?unit=` filter."""
+    status = enum_arg("status", ComplaintStatus)
+    session = database().request_session()
+    items = complaint_service.list_complaints(
+        session, status=status, unit=request.args.get("unit") or None
+    )
+    audit.record(session, current_actor(), "complaint.list", "complaint", "*")
+    session.commit()
+    return jsonify({"items": [complaint_json(c) for c in items]})
+
+
+@bp.get("/complaints/<tracking_number>")
+@require_token
+@require_staff
+def get_complaint(tracking_number: str) -> Response:
+    """One complaint with its history and attachments."""
+    session = database().request_session()
+    complaint = complaint_service.get_complaint(session, tracking_number)
+    audit.record(session, current_actor(), "complaint.read", "complaint", complaint.tracking_number)
+    session.commit()
+    return jsonify(complaint_json(complaint))
+
+
+@bp.post("/complaints/<tracking_number>/status")
+@require_token
+@require_staff
+def change_complaint_status(tracking_number: str) -> Response:
+    """Move a complaint to its next status; subscribers are told on their channel."""
+    data = json_object()
+    session = database().request_session()
+    complaint = complaint_service.change_status(
+        session, tracking_number, required_str(data, "status", 32), optional_str(data, "note")
+    )
+    told = notifications.notify_status_change(
+        session, complaint.tracking_number, complaint.status.value, optional_str(data, "note")
+    )
+    audit.record(
+        session,
+        current_actor(),
+        "complaint.status",
+        "complaint",
+        complaint.tracking_number,
+        complaint.status.value,
+    )
+    session.commit()
+    if told:
+        current_app.extensions["job_signal"].notify()
+    return jsonify(complaint_json(complaint))
+
+
+# --- the bot's journey hooks (bot scope) ----------------------------------------------------
+
+
+def _conversation(ref: str) -> Conversation:
+    """The conversation the engine knows as `ref`: its row id, or its own engine sender id
+    where conversations have one (the action server only knows the engine's id)."""
+    session = database().request_session()
+    if ref.isascii() and ref.isdigit() and len(ref) < 19:
+        return convs.get_conversation(session, int(ref))
+    column = getattr(Conversation, "engine_sender_id", None)
+    found = session.scalar(select(Conversation).where(column == ref)) if column else None
+    if found is None:
+        raise NotFound(f"no conversation {ref}", code="conversation_not_found")
+    return found
+
+
+@bp.post("/conversations/<conversation_id>/complaint-form")
+@require_token
+def start_complaint_form(conversation_id: str) -> Response:
+    """Open the complaint form in this conversation; answers with its first prompt."""
+    conversation = _conversation(conversation_id)
+    replies = journeys().start_complaint(conversation)
+    database().request_session().commit()
+    return jsonify({"messages": [{"text": r.text, "buttons": r.buttons} for r in replies]})
+
+
+@bp.post("/conversations/<conversation_id>/status-lookup")
+@require_token
+def arm_status_lookup(conversation_id: str) -> Response:
+    """After a status reply: the citizen's next message may be the last 4 NIK digits."""
+    data = json_object()
+    number = required_str(data, "tracking_number", 40)
+    session = database().request_session()
+    conversation = _conversation(conversation_id)
+    state = journeys().arm_verification(session, conversation, number)
+    session.commit()
+    return jsonify({"verification": state})
+
+
+# --- data-subject requests ------------------------------------------------------------------
+
+
+def data_request_json(item: DataRequest) -> dict[str, Any]:
+    """A data-subject request with its deadline."""
+    return {
+        "id": item.id,
+        "kind": item.kind.value,
+        "status": item.status.value,
+        "conversation_id": item.conversation_id,
+        "channel": item.channel.value,
+        "language": item.language,
+        "legal_basis": item.legal_basis,
+        "due_at": iso(item.due_at),
+        "reason": item.reason,
+        "decided_by": item.decided_by,
+        "decided_at": iso(item.decided_at),
+        "summary": item.summary,
+        "created_at": iso(item.created_at),
+    }
+
+
+def _list_data_requests(kind: DataRequestKind | None) -> Response:
+    status = enum_arg("status", DataRequestStatus)
+    session = database().request_session()
+    items = privacy.list_requests(session, status=status, kind=kind)
+    return jsonify({"items": [data_request_json(i) for i in items]})
+
+
+@bp.get("/erasure-requests")
+@require_token
+@require_staff
+def list_erasure_requests() -> Response:
+    """Erasure requests (`?status=pending`: the to-do list), oldest deadline first."""
+    return _list_data_requests(DataRequestKind.ERASURE)
+
+
+@bp.get("/data-requests")
+@require_token
+@require_staff
+def list_data_requests() -> Response:
+    """Every data-subject request (erasure and access) with its deadline."""
+    return _list_data_requests(None)
+
+
+def _tell(conversation: Conversation | None, text: str) -> None:
+    """Send the citizen the outcome on their channel."""
+    if conversation is None:
+        return
+    session = database().request_session()
+    message = convs.add_message(session, conversation, Sender.BOT, text)
+    message.language = conversation.language
+    outbox.enqueue(session, conversation, message)
+
+
+@bp.post("/erasure-requests/<int:request_id>/approve")
+@require_token
+@require_staff
+def approve_erasure(request_id: int) -> Response:
+    """Approve: erase the citizen's data now and tell them."""
+    from helpdesk.journeys.i18n import t
+
+    session = database().request_session()
+    item = privacy.decide(session, request_id, current_actor(), approve=True)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        erased = privacy.erase_conversation(
+            session, conversation, upload_dir(settings()), _tracker_db()
+        )
+        item.summary = {
+            "messages": erased.messages,
+            "attachments": erased.attachments,
+            "complaints": erased.complaints,
+            "inbound_events": erased.inbound_events,
+            "tracker_events": erased.tracker_events,
+        }
+        _tell(conversation, t("erasure.approved", conversation.language))
+        if conversation.channel == Channel.WHATSAPP:  # the address is the phone number
+            privacy.forget_address_after_delivery(conversation)
+    item.status = DataRequestStatus.COMPLETED
+    audit.record(session, current_actor(), "erasure.approve", "data_request", item.id)
+    session.commit()
+    privacy.compact_sqlite(database().engine)
+    current_app.extensions["job_signal"].notify()
+    return jsonify(data_request_json(item))
+
+
+@bp.post("/erasure-requests/<int:request_id>/refuse")
+@require_token
+@require_staff
+def refuse_erasure(request_id: int) -> Response:
+    """Refuse with a reason (e.g. UU 27/2022 Pasal 15); the citizen is told why."""
+    from helpdesk.journeys.i18n import t
+
+    data = json_object()
+    reason = required_str(data, "reason", 1000)
+    session = database().request_session()
+    item = privacy.decide(session, request_id, current_actor(), approve=False, reason=reason)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        _tell(conversation, t("erasure.refused", conversation.language, reason=reason))
+    audit.record(session, current_actor(), "erasure.refuse", "data_request", item.id)
+    session.commit()
+    current_app.extensions["job_signal"].notify()
+    return jsonify(data_request_json(item))
+
+
+def _tracker_db() -> str | None:
+    from helpdesk.infra.config import REPO_ROOT
+
+    configured = settings().rasa_tracker_db
+    if not configured:
+        return None
+    path = Path(configured)
+    return str(path if path.is_absolute() else REPO_ROOT / path)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@require_token
+@require_staff
+def download_attachment(attachment_id: int) -> Response:
+    """The stored file, for agents (never served from the web root)."""
+    session = database().request_session()
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound(f"no attachment {attachment_id}", code="attachment_not_found")
+    path = upload_dir(settings()) / attachment.storage_key
+    if not path.exists():
+        raise NotFound("the file is gone (erased)", code="attachment_not_found")
+    audit.record(session, current_actor(), "attachment.read", "attachment", attachment.id)
+    session.commit()
+    return send_file(
+        path,
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

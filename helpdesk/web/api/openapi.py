@@ -1,0 +1,376 @@
+"""`/api/v1/openapi.json`: the API described in OpenAPI 3.1 (kept in step by a test)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify
+
+from helpdesk.catalog import CATALOG_LANGUAGES
+from helpdesk.models import ConversationStatus, RequestStatus
+from helpdesk.web.api import bp
+from helpdesk.web.api.openapi_account import PATHS as ACCOUNT_PATHS
+from helpdesk.web.api.openapi_journeys import JOURNEY_PATHS
+from helpdesk.web.api.openapi_learn import PATCH_SERVICE
+from helpdesk.web.api.openapi_learn import PATHS as LEARN_PATHS
+
+_JSON = "application/json"
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {_JSON: {"schema": schema}}}}
+
+
+def _errors(*statuses: str) -> dict[str, Any]:
+    texts = {
+        "401": "Missing or invalid bearer token",
+        "404": "Not found",
+        "409": "Conflicts with the current state",
+        "422": "Invalid input",
+    }
+    return {s: {"description": texts[s], "content": {_JSON: {"schema": _ERROR}}} for s in statuses}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {_JSON: {"schema": schema}}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_STATUSES = [s.value for s in RequestStatus]
+_CONV_STATUSES = [s.value for s in ConversationStatus]
+_TN = {
+    "name": "tracking_number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "example": "KTP-2026-000123",
+}
+_CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_CREF = {
+    "name": "conversation_ref",
+    "in": "path",
+    "required": True,
+    "description": "The engine's random sender id of the conversation (the Rasa tracker's "
+    "sender_id); staff tokens may also use the numeric id",
+    "schema": {"type": "string"},
+}
+_LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Language of the citizen-facing texts (Indonesian when omitted)",
+    "schema": {"enum": list(CATALOG_LANGUAGES), "default": "id"},
+}
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Halo Warga helpdesk API",
+        "version": "1",
+        "description": "Service requests, the service catalog and the escalation queue. "
+        "Every call needs `Authorization: Bearer <token>` (`helpdesk create-token NAME`). "
+        "Tokens with `--scope bot` may read the catalog, read a request's status without "
+        "personal data, hand a conversation off and set its language; other routes answer 403.",
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"bearer": []}],
+    "paths": {
+        "/requests": {
+            "post": {
+                "summary": "Register a service request",
+                "requestBody": _body(_ref("NewRequest")),
+                "responses": {**_ok("Created", _ref("Request"), "201"), **_errors("401", "422")},
+            }
+        },
+        "/requests/{tracking_number}": {
+            "get": {
+                "summary": "A request with its status history",
+                "parameters": [_TN],
+                "responses": {
+                    **_ok("The request", _ref("Request")),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/requests/{tracking_number}/status": {
+            "post": {
+                "summary": "Change a request's status",
+                "parameters": [_TN],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["status"],
+                        "properties": {"status": {"enum": _STATUSES}, "note": {"type": "string"}},
+                    }
+                ),
+                "responses": {
+                    **_ok("The request", _ref("Request")),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/services": {
+            "get": {
+                "summary": "The service catalog, short form",
+                "parameters": [_LANG],
+                "responses": {
+                    **_ok(
+                        "Services",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "region": {"type": "string"},
+                                "language": {"enum": list(CATALOG_LANGUAGES)},
+                                "items": {"type": "array", "items": _ref("ServiceSummary")},
+                            },
+                        },
+                    ),
+                    **_errors("401", "422"),
+                },
+            }
+        },
+        "/services/{code}": {
+            "get": {
+                "summary": "One service in full, its office resolved",
+                "parameters": [
+                    {
+                        "name": "code",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "example": "ktp_el",
+                    },
+                    _LANG,
+                ],
+                "responses": {
+                    **_ok("The service", {"type": "object"}),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/conversations": {
+            "get": {
+                "summary": "Conversations, optionally by status (pending: queue order)",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"enum": _CONV_STATUSES},
+                    }
+                ],
+                "responses": {
+                    **_ok(
+                        "Conversations",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": _ref("Conversation")}
+                            },
+                        },
+                    ),
+                    **_errors("401", "422"),
+                },
+            }
+        },
+        "/conversations/{conversation_id}": {
+            "get": {
+                "summary": "A conversation with its messages",
+                "parameters": [_CID],
+                "responses": {
+                    **_ok("The conversation", _ref("Conversation")),
+                    **_errors("401", "404"),
+                },
+            }
+        },
+        "/conversations/{conversation_id}/messages": {
+            "post": {
+                "summary": "An agent reply, delivered on the citizen's channel",
+                "parameters": [_CID],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {"text": {"type": "string"}},
+                    }
+                ),
+                "responses": {
+                    **_ok("Stored", _ref("Message"), "201"),
+                    **_errors("401", "404", "409", "422"),
+                },
+            }
+        },
+        "/conversations/{conversation_ref}/handoff": {
+            "post": {
+                "summary": "Queue the conversation for a human agent",
+                "parameters": [_CREF],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["reason"],
+                        "properties": {
+                            "reason": {
+                                "enum": ["citizen_request", "complaint", "fallback", "engine_error"]
+                            },
+                            "note": {"type": "string"},
+                            "service": {
+                                "type": "string",
+                                "description": "catalog code of the service the conversation "
+                                "was about: it waits in that service's unit's queue (the "
+                                "general queue `umum` otherwise)",
+                            },
+                        },
+                    }
+                ),
+                "responses": {
+                    **_ok("Queued", _ref("Conversation")),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/conversations/{conversation_ref}/language": {
+            "post": {
+                "summary": "Record the language the citizen chose (beats detection)",
+                "parameters": [_CREF],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["language"],
+                        "properties": {
+                            "language": {"enum": ["id", "jv", "su", "en"]},
+                            "explicit": {"type": "boolean", "default": True},
+                        },
+                    }
+                ),
+                "responses": {
+                    **_ok("The conversation", _ref("Conversation")),
+                    **_errors("401", "404", "422"),
+                },
+            }
+        },
+        "/conversations/{conversation_id}/resolve": {
+            "post": {
+                "summary": "Resolve; the bot owns the next message",
+                "parameters": [_CID],
+                "responses": {
+                    **_ok("Resolved", _ref("Conversation")),
+                    **_errors("401", "404", "409"),
+                },
+            }
+        },
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "properties": {
+                    "error": {
+                        "type": "object",
+                        "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                    }
+                },
+            },
+            "NewRequest": {
+                "type": "object",
+                "required": ["service", "applicant_name", "nik"],
+                "properties": {
+                    "service": {"type": "string", "example": "ktp_el"},
+                    "applicant_name": {"type": "string"},
+                    "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
+                    "phone": {"type": "string", "example": "081234567890"},
+                    "note": {"type": "string"},
+                    "notify_whatsapp": {
+                        "type": "boolean",
+                        "description": "The applicant consented to status updates on WhatsApp "
+                        "(sent as the approved utility template; needs `phone`)",
+                    },
+                    "language": {"enum": ["id", "jv", "su", "en"]},
+                },
+            },
+            "Request": {
+                "type": "object",
+                "properties": {
+                    "tracking_number": {"type": "string"},
+                    "service": {"type": "string"},
+                    "service_name": {"type": ["string", "null"]},
+                    "status": {"enum": _STATUSES},
+                    "applicant_name": {"type": "string"},
+                    "nik_masked": {"type": "string"},
+                    "phone_masked": {"type": ["string", "null"]},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "updated_at": {"type": "string", "format": "date-time"},
+                    "history": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "status": {"enum": _STATUSES},
+                                "note": {"type": ["string", "null"]},
+                                "created_at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    },
+                },
+            },
+            "ServiceSummary": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "name": {"type": "string"},
+                    "category": {"type": "string"},
+                    "summary": {"type": "string"},
+                },
+            },
+            "Conversation": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "channel": {"enum": ["webchat", "telegram", "whatsapp"]},
+                    "status": {"enum": _CONV_STATUSES},
+                    "language": {"type": "string"},
+                    "handoff_reason": {"type": ["string", "null"]},
+                    "unit": {"type": ["string", "null"]},
+                    "queue_position": {"type": ["integer", "null"]},
+                    "expected_wait_minutes": {"type": ["integer", "null"]},
+                    "messages": {"type": "array", "items": _ref("Message")},
+                },
+            },
+            "Message": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "sender": {"enum": ["citizen", "bot", "agent", "system"]},
+                    "text": {"type": "string"},
+                    "buttons": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "title": {"type": "string"},
+                                "payload": {"type": "string"},
+                            },
+                        },
+                    },
+                    "created_at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+    },
+}
+
+
+SPEC["paths"].update(JOURNEY_PATHS)
+SPEC["paths"].update(ACCOUNT_PATHS)
+SPEC["paths"].update(LEARN_PATHS)
+SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI document (public: it holds no data)."""
+    return jsonify(SPEC)

@@ -1,0 +1,133 @@
+"""`/api/v1/requests`: citizens' service requests and their status."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify
+from sqlalchemy.orm import Session
+
+from helpdesk.models import Channel, ServiceRequest
+from helpdesk.services import audit, notifications
+from helpdesk.services import complaints as complaint_service
+from helpdesk.services import conversations as convs
+from helpdesk.services import requests as service_requests
+from helpdesk.services.errors import InvalidInput
+from helpdesk.text.language import SPOKEN_LANGUAGES
+from helpdesk.web.api import bp
+from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
+from helpdesk.web.api.body import json_object, optional_str, required_str
+from helpdesk.web.api.journeys import complaint_json
+from helpdesk.web.api.serializers import request_json
+from helpdesk.web.extensions import catalog, database
+
+
+def _json(request: ServiceRequest) -> dict[str, object]:
+    """The request; bot-scoped callers get it without personal data or staff notes
+    (the bot shows those only after the citizen's identity check, which it does not see).
+    """
+    service = catalog().get(request.service_code)
+    body = request_json(request, service.name if service else None)
+    if not is_staff():
+        for field in ("applicant_name", "nik_masked", "phone_masked"):
+            body.pop(field)
+        for change in body["history"]:
+            change["note"] = None
+    return body
+
+
+@bp.post("/requests")
+@require_token
+@require_staff
+def create_request() -> tuple[Response, int]:
+    """Register a service request; answers 201 with its tracking number."""
+    data = json_object()
+    session = database().request_session()
+    request = service_requests.create_request(
+        session,
+        service_code=required_str(data, "service", 40),
+        applicant_name=required_str(data, "applicant_name", 120),
+        nik=required_str(data, "nik", 16),
+        phone=optional_str(data, "phone", 20),
+        known_services=frozenset(catalog().services),
+        note=optional_str(data, "note"),
+    )
+    if data.get("notify_whatsapp") is True:
+        _subscribe_whatsapp(session, request, data.get("language"))
+    audit.record(
+        session, current_actor(), "request.create", "service_request", request.tracking_number
+    )
+    session.commit()
+    return jsonify(_json(request)), 201
+
+
+def _subscribe_whatsapp(session: Session, request: ServiceRequest, language: object) -> None:
+    """The applicant consented at the counter: updates go to their WhatsApp number as the
+    approved utility template (no chat needed first; outside the 24-hour window)."""
+    if not request.phone:
+        raise InvalidInput("notify_whatsapp needs a phone number", code="phone_required")
+    chat_language = language if language in SPOKEN_LANGUAGES else "id"
+    conversation = convs.get_or_create(
+        session, Channel.WHATSAPP, request.phone.lstrip("+"), str(chat_language)
+    )
+    notifications.subscribe(session, conversation, request.tracking_number)
+
+
+@bp.get("/requests/<tracking_number>")
+@require_token
+def get_request(tracking_number: str) -> Response:
+    """A request with its status history (any spelling of the number).
+
+    Complaint numbers (ADU-, ASP-, INF-) answer too, so "cek status" works for them.
+    """
+    session = database().request_session()
+    normalized = service_requests.normalize_tracking_number(tracking_number)
+    if normalized and complaint_service.is_complaint_number(normalized):
+        complaint = complaint_service.get_complaint(session, normalized)
+        audit.record(
+            session,
+            current_actor(),
+            "complaint.read",
+            "complaint",
+            normalized,
+            personal=is_staff(),
+        )
+        session.commit()
+        return jsonify(complaint_json(complaint, public=not is_staff()))
+    request = service_requests.get_request(session, tracking_number)
+    audit.record(
+        session,
+        current_actor(),
+        "request.read",
+        "service_request",
+        request.tracking_number,
+        personal=is_staff(),
+    )
+    session.commit()
+    return jsonify(_json(request))
+
+
+@bp.post("/requests/<tracking_number>/status")
+@require_token
+@require_staff
+def change_status(tracking_number: str) -> Response:
+    """Move a request to its next status, with an optional note for the citizen."""
+    data = json_object()
+    session = database().request_session()
+    note = optional_str(data, "note")
+    request = service_requests.change_status(
+        session, tracking_number, required_str(data, "status", 32), note
+    )
+    told = notifications.notify_status_change(
+        session, request.tracking_number, request.status.value, note
+    )
+    audit.record(
+        session,
+        current_actor(),
+        "request.status",
+        "service_request",
+        request.tracking_number,
+        request.status.value,
+    )
+    session.commit()
+    if told:
+        current_app.extensions["job_signal"].notify()
+    return jsonify(_json(request))
