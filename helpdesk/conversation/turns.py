@@ -13,9 +13,9 @@ mostly not at all (the actions keep a revalidated copy).
 
 Why a queued turn survives its process: the queue is only in memory, but every turn in it
 is also an open turn in the database, leased to this process and kept alive by its
-heartbeat (`helpdesk.conversation.leases`, rules in `helpdesk.services.leases`). If the process dies,
-a worker takes the turn over within a minute and answers it once; the widget's polling
-picks that answer up like any other.
+heartbeat (`helpdesk.conversation.leases`; the rules are in `helpdesk.services.leases`).
+If the process dies, a worker takes the turn over within a minute and answers it once;
+the widget's polling picks that answer up like any other.
 """
 
 from __future__ import annotations

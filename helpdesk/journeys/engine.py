@@ -21,7 +21,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import lookup, notifications, privacy
-from helpdesk.text.personal import mask_nik, mask_phone
+from helpdesk.services.requests import mask_nik, mask_phone
 
 WIB = timedelta(hours=7)
 MAX_VERIFIED_REMEMBERED = 10
