@@ -85,7 +85,7 @@ def _demo_token(session: object, path: Path) -> tuple[str, bool]:
 
 def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
     """Create a console user; last line: USERNAME<TAB>PASSWORD<TAB>TOTP_SECRET."""
-    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
+    from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.services.agents import create_agent
     from helpdesk.services.errors import ServiceError
 
@@ -116,7 +116,7 @@ def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     """Seed demo agents, requests and a token once (never in production); print the logins."""
-    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
+    from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.demo.seed import DEMO_PASSWORD, seed_agents, seed_canned_replies, seed_requests
 
     if settings.is_production():
@@ -354,7 +354,7 @@ def cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     """The service catalog: `export [--out DIR]` writes the published catalog as YAML."""
     from pathlib import Path
 
-    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
+    from helpdesk.catalog import default_catalog_dir, load_catalog
     from helpdesk.services import catalog_versions
 
     source = settings.catalog_dir or default_catalog_dir()
