@@ -27,7 +27,11 @@ install: venv venv-rasa ## Both environments
 train: venv-rasa ## Train the model if bot/ or the training data changed (cached by content)
 	@scripts/train.sh
 
-run: install train ## Seed the demo database and start every process (Ctrl-C stops them)
+# Both stacks look first: a running stack of this checkout or a taken port stops them at
+# once, before anything is installed, trained, seeded or rotated (helpdesk/runtime/guard.py).
+run: ## Seed the demo database and start every process (Ctrl-C stops them)
+	@$(PYTHON) helpdesk/runtime/guard.py embedded
+	@$(MAKE) --no-print-directory install train
 	@$(VENV)/python -m helpdesk.runtime.stack
 
 test: install train lint audit ## Lint, audit the pins, then the whole test suite (unit, data layer, rasa validate, end-to-end)
@@ -53,7 +57,9 @@ lock: venv ## Re-pin requirements/project.txt from the current .venv
 	@{ echo "# Pinned project environment (.venv): runtime + dev tools. Regenerate with 'make lock'."; \
 	   $(VENV)/pip freeze --exclude-editable; } > requirements/project.txt
 
-run-scaled: install train ## PostgreSQL + Redis, 2 engines and 2 web processes behind nginx, 2 workers
+run-scaled: ## PostgreSQL + Redis, 2 engines and 2 web processes behind nginx, 2 workers
+	@$(PYTHON) helpdesk/runtime/guard.py scaled
+	@$(MAKE) --no-print-directory install train
 	@scripts/ensure-nginx.sh
 	@$(VENV)/python -m helpdesk.runtime.scaled
 

@@ -14,23 +14,29 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import cases
 from actions.client import (
     HelpdeskClient,
     HelpdeskUnavailable,
     ServiceList,
+    ServicePayload,
     ServiceSummary,
     get_client,
 )
 from actions.formatting import (
     ASK_INTENTS,
+    CASE_INTENTS,
     Button,
     button,
+    case_titles,
     follow_up_buttons,
     follow_up_offer,
+    format_case_answer,
     format_service_answer,
 )
 from actions.i18n import BULLET, DEFAULT_LANGUAGE, language_of, t
-from actions.parsing import normalize_service_code
+from actions.parsing import is_command, normalize_service_code
+from helpdesk.text.resolver import Resolution, Resolver
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,29 @@ def requested_service(tracker: Tracker) -> str | None:
         if code:
             return code
     return normalize_service_code(tracker.get_slot("service"))
+
+
+def _entity_value(tracker: Tracker) -> str | None:
+    values = [v for v in tracker.get_latest_entity_values("service") if isinstance(v, str)]
+    return values[0] if values else None
+
+
+def resolved_service(tracker: Tracker, resolver: Resolver | None) -> Resolution:
+    """What the latest message is about: the service (or elsewhere entry) its text names,
+    else the NLU's `service` entity, else the `service` slot (see helpdesk.text.resolver).
+
+    A button payload is not read as text (its entities say what it is); without a resolver
+    (the helpdesk did not answer) the entity and the slot decide, as before.
+    """
+    text = str(tracker.latest_message.get("text") or "")
+    entity = _entity_value(tracker)
+    current = normalize_service_code(tracker.get_slot("service"))
+    if resolver is None:
+        by_entity = normalize_service_code(entity)
+        if by_entity:
+            return Resolution("service", by_entity, "entity")
+        return Resolution("service", current, "context") if current else Resolution("none")
+    return resolver.resolve("" if is_command(text) else text, entity, current)
 
 
 def category_label(category: str, language: str = DEFAULT_LANGUAGE) -> str:
@@ -125,8 +154,97 @@ async def _ask_which_service(
     dispatcher.utter_message(text=ask if buttons else with_hint, buttons=buttons)
 
 
+def _resolver(client: HelpdeskClient, language: str) -> Resolver | None:
+    try:
+        return client.service_resolver(language)
+    except HelpdeskUnavailable as exc:
+        log.warning("service names unavailable, reading entities only: %s", exc.reason)
+        return None
+
+
+def _answer_elsewhere(
+    dispatcher: CollectingDispatcher, client: HelpdeskClient, code: str, language: str
+) -> None:
+    """Who handles a service another agency provides, an officer button and the related
+    catalog services; never another service's requirements."""
+    listing = client.list_services(language)
+    entry = listing.elsewhere_entry(code) or {}
+    names = {item["code"]: item["name"] for item in listing.items}
+    text = t(
+        "elsewhere.answer",
+        language,
+        title=entry.get("title") or code,
+        agency=entry.get("agency") or "",
+        reach=entry.get("reach") or "",
+    )
+    buttons = [button(t("elsewhere.officer", language), "request_human")]
+    buttons += [
+        button(names[related], "ask_requirements", {"service": related})
+        for related in entry.get("related") or []
+        if related in names
+    ]
+    dispatcher.utter_message(text=cases.clip(text), buttons=buttons)
+
+
+async def _case_answer(
+    client: HelpdeskClient, intent: str, service: ServicePayload, text: str, language: str
+) -> tuple[str, list[Button]] | None:
+    """The answer for the case(s) the message names, and buttons for the other cases and
+    facts; None when it names no case (or the service has one case only)."""
+    if intent not in CASE_INTENTS:
+        return None
+    key = CASE_INTENTS[intent][0]
+    source = service
+    if language != DEFAULT_LANGUAGE:
+        found = await asyncio.to_thread(client.get_service, service["code"], DEFAULT_LANGUAGE)
+        source = found or service
+    indexes = cases.pick(service, source, key, text)
+    if not indexes:
+        return None
+    answer = format_case_answer(intent, service, indexes, language)
+    url = service.get("page_url")
+    footer = t("case.others", language, url=url) if url else t("case.others_no_url", language)
+    code = service["code"]
+    buttons = [
+        button(title, intent, {"service": code, "case": str(i)})
+        for i, title in enumerate(case_titles(service, intent))
+        if i not in indexes and title
+    ]
+    buttons += follow_up_buttons(code, intent, language)
+    return cases.clip(f"{answer}\n\n{footer}"), buttons
+
+
+def _case_chooser(
+    intent: str, service: ServicePayload, language: str
+) -> tuple[str, list[Button]] | None:
+    """When the whole answer would not fit in one message and it comes in cases: the cases
+    to choose from (as lines and buttons) and the page link; else None."""
+    if intent not in CASE_INTENTS:
+        return None
+    titles = case_titles(service, intent)
+    full = format_service_answer(intent, service, language)
+    if len(full) <= cases.MAX_MESSAGE or sum(1 for title in titles if title) < 2:
+        return None
+    name = str(service.get("name") or service["code"])
+    lines = [t("case.choose", language, name=name), *(f"{BULLET} {title}" for title in titles)]
+    if service.get("page_url"):
+        lines += ["", t("page.link", language, url=service["page_url"])]
+    code = service["code"]
+    buttons = [
+        button(title, intent, {"service": code, "case": str(i)})
+        for i, title in enumerate(titles)
+        if title
+    ]
+    return cases.clip("\n".join(lines)), buttons + follow_up_buttons(code, intent, language)
+
+
 class ActionServiceInfo(Action):
-    """Answer requirements / procedure / fee / duration / location for one service."""
+    """Answer requirements / procedure / fee / duration / location for one service.
+
+    The service comes from the resolver (what the message names > the NLU entity > the
+    conversation's service); a service another agency handles gets who handles it, a
+    prompt injection a refusal. A question that names a case gets that case only.
+    """
 
     def name(self) -> str:
         return "action_service_info"
@@ -135,25 +253,45 @@ class ActionServiceInfo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent, language = asked_intent(tracker), language_of(tracker)
-        code = requested_service(tracker)
         client = get_client()
-        if code is None:
-            await _ask_which_service(dispatcher, client, intent, language)
-            return []
+        resolver = await asyncio.to_thread(_resolver, client, language)
+        found = resolved_service(tracker, resolver)
+        text = str(tracker.latest_message.get("text") or "")
         try:
-            service = await asyncio.to_thread(client.get_service, code, language)
+            if found.kind == "refused":
+                show_list = button(t("catalog.show_list", language), "list_services")
+                dispatcher.utter_message(text=t("catalog.refused", language), buttons=[show_list])
+                return []
+            if found.kind == "elsewhere" and found.code:
+                await asyncio.to_thread(_answer_elsewhere, dispatcher, client, found.code, language)
+                return [SlotSet("service", None)]
+            code = found.service
+            if code is None and _entity_value(tracker) is None:
+                await _ask_which_service(dispatcher, client, intent, language)
+                return []
+            service = None
+            if code is not None:
+                service = await asyncio.to_thread(client.get_service, code, language)
+            if service is None:
+                show_list = button(t("catalog.show_list", language), "list_services")
+                dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])
+                return [SlotSet("service", None)]
+            by_case = await _case_answer(client, intent, service, text, language)
         except HelpdeskUnavailable as exc:
-            log.warning("service %s unavailable: %s", code, exc.reason)
+            log.warning("service %s unavailable: %s", found.code, exc.reason)
             dispatcher.utter_message(text=t("helpdesk_busy", language))
             return []
-        if service is None:
-            show_list = button(t("catalog.show_list", language), "list_services")
-            dispatcher.utter_message(text=t("catalog.unknown", language), buttons=[show_list])
-            return [SlotSet("service", None)]
+        if by_case is None:
+            by_case = _case_chooser(intent, service, language)
+        if by_case is not None:
+            dispatcher.utter_message(text=by_case[0], buttons=by_case[1])
+            return [SlotSet("service", service["code"])]
         dispatcher.utter_message(text=format_service_answer(intent, service, language))
+        offer = follow_up_offer(service, language)
+        if service.get("page_url"):
+            offer += "\n" + t("page.link", language, url=service["page_url"])
         dispatcher.utter_message(
-            text=follow_up_offer(service, language),
-            buttons=follow_up_buttons(service["code"], intent, language),
+            text=offer, buttons=follow_up_buttons(service["code"], intent, language)
         )
         return [SlotSet("service", service["code"])]
 
@@ -179,4 +317,25 @@ class ActionListServices(Action):
             return []
         text, buttons = format_service_list(catalog, language)
         dispatcher.utter_message(text=text, buttons=buttons)
+        return []
+
+
+class ActionOutOfScope(Action):
+    """A message the NLU put outside the bot's scope: if it names a service another agency
+    handles, say who; if it names a catalog service, answer it; else the usual reply."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        language = language_of(tracker)
+        client = get_client()
+        text = str(tracker.latest_message.get("text") or "")
+        resolver = await asyncio.to_thread(_resolver, client, language)
+        found = resolver.mention(text) if resolver is not None and not is_command(text) else None
+        if found is not None and found.kind in ("service", "elsewhere"):
+            return await ActionServiceInfo().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response="utter_out_of_scope")
         return []

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from urllib.parse import quote
 import httpx
 
 from actions.settings import ActionSettings
+from helpdesk.text.resolver import Resolver
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,12 @@ class ServiceList:
     region: str
     items: list[ServiceSummary]
     language: str = "id"
+    elsewhere: list[dict[str, Any]] = field(default_factory=list)
+    """Services other agencies handle: code, title, agency, reach (in `language`), related."""
+
+    def elsewhere_entry(self, code: str) -> dict[str, Any] | None:
+        """One elsewhere entry by code, or None."""
+        return next((e for e in self.elsewhere if e.get("code") == code), None)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class HelpdeskClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._catalog = CatalogCache(catalog_max_age, clock)
+        self._resolvers: dict[str, tuple[dict[str, Any], Resolver]] = {}
         headers = {"Accept": "application/json", "User-Agent": "halo-warga-actions"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -143,9 +151,26 @@ class HelpdeskClient:
                 for item in body["items"]
             ]
             region, shown = str(body.get("region") or ""), str(body.get("language") or language)
-            return ServiceList(region=region, items=items, language=shown)
+            elsewhere = [e for e in body.get("elsewhere") or [] if isinstance(e, dict)]
+            return ServiceList(region=region, items=items, language=shown, elsewhere=elsewhere)
         except (KeyError, TypeError, AttributeError) as exc:
             raise HelpdeskUnavailable(f"unexpected service list: {exc!r}") from exc
+
+    def service_resolver(self, language: str = "id") -> Resolver:
+        """The service resolver built from the service list (every name of every service,
+        and the elsewhere entries); rebuilt only when the cached list changes (ETag)."""
+        body = self._cached("/api/v1/services", language)
+        if body is None:
+            raise HelpdeskUnavailable("GET /api/v1/services: 404", status_code=404)
+        known = self._resolvers.get(language)
+        if known is not None and known[0] is body:
+            return known[1]
+        try:
+            resolver = Resolver.from_payload(body)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise HelpdeskUnavailable(f"unexpected service list: {exc!r}") from exc
+        self._resolvers[language] = (body, resolver)
+        return resolver
 
     def get_service(self, code: str, language: str = "id") -> ServicePayload | None:
         """One service's full payload in `language`, or None when the code is unknown."""
@@ -222,6 +247,20 @@ class HelpdeskClient:
         messages = body.get("messages")
         if not isinstance(messages, list):
             raise HelpdeskUnavailable("unexpected complaint-form payload: no messages")
+        return [m for m in messages if isinstance(m, dict)]
+
+    def start_application_form(
+        self, conversation_id: str, service: str | None
+    ) -> list[dict[str, Any]] | None:
+        """Open the helpdesk's application form for `service` (None: it asks which one);
+        its first prompts, or None (unknown chat)."""
+        path = f"/api/v1/conversations/{_segment(conversation_id)}/application-form"
+        body = self._request("POST", path, json={"service": service})
+        if body is None:
+            return None
+        messages = body.get("messages")
+        if not isinstance(messages, list):
+            raise HelpdeskUnavailable("unexpected application-form payload: no messages")
         return [m for m in messages if isinstance(m, dict)]
 
     def arm_status_lookup(self, conversation_id: str, tracking_number: str) -> str | None:

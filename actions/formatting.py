@@ -7,7 +7,7 @@ the headings, labels and bullets from `actions.i18n`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from actions.i18n import BULLET, DEFAULT_LANGUAGE, localize_hours, t
@@ -220,6 +220,33 @@ FORMATTERS: dict[str, Callable[[Payload, str], str]] = {
     "ask_location_hours": format_location_hours,
     "ask_eligibility": format_eligibility,
 }
+
+
+CASE_INTENTS = {
+    "ask_requirements": ("requirements", "items", False),
+    "ask_procedure": ("procedure", "steps", True),
+}
+"""The answers that come in cases: which field, its entries, and whether they are steps."""
+
+
+def format_case_answer(
+    intent: str, service: Payload, indexes: Sequence[int], language: str = DEFAULT_LANGUAGE
+) -> str:
+    """The answer to `intent` for the chosen cases only (by index), in `language`."""
+    key, inner, numbered = CASE_INTENTS[intent]
+    groups = service.get(key)
+    chosen = {key: [g for i, g in enumerate(groups or []) if i in set(indexes)]}
+    title = "requirements.title" if key == "requirements" else "procedure.title"
+    lines = [t(title, language, name=_name(service, language))]
+    lines += _grouped(chosen, key, inner, numbered)
+    return "\n".join(lines + _regional_footer(service, intent, language))
+
+
+def case_titles(service: Payload, intent: str) -> list[str]:
+    """The case titles of the field `intent` answers ("" where a case has none)."""
+    key = CASE_INTENTS[intent][0]
+    groups = service.get(key)
+    return [_str(_dict(g).get("case")) or "" for g in (groups if isinstance(groups, list) else [])]
 
 
 def format_service_answer(intent: str, service: Payload, language: str = DEFAULT_LANGUAGE) -> str:

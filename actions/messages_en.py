@@ -90,6 +90,19 @@ MESSAGES: dict[str, str] = {
     "category.ketenagakerjaan": "Employment",
     "category.keimigrasian": "Immigration",
     "category.other": "Other",
+    # --- the resolver: other agencies, refusals, case answers, the service page ---------
+    "elsewhere.answer": (
+        "{title} is not handled by our service but by {agency}.\nHow to reach them: {reach}"
+    ),
+    "elsewhere.officer": "Ask our officer",
+    "catalog.refused": (
+        "Sorry, I can only help with questions about public services, for example "
+        '"KTP requirements" or "SKCK fee".'
+    ),
+    "case.others": "Other situations: choose below, or see them all at {url}",
+    "case.choose": "The answer for {name} depends on your situation. Choose one:",
+    "case.others_no_url": "Other situations: choose below.",
+    "page.link": "More: {url}",
     # --- request status -----------------------------------------------------------------
     "next.needs_documents": (
         "Next step: complete the documents the officer's note asks for, then bring them to "

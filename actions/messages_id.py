@@ -78,6 +78,19 @@ MESSAGES: dict[str, str] = {
     "category.ketenagakerjaan": "Ketenagakerjaan",
     "category.keimigrasian": "Keimigrasian",
     "category.other": "Lainnya",
+    # --- the resolver: other agencies, refusals, case answers, the service page ---------
+    "elsewhere.answer": (
+        "{title} tidak diurus di layanan kami, tetapi oleh {agency}.\nCara menghubungi: {reach}"
+    ),
+    "elsewhere.officer": "Tanya petugas kami",
+    "catalog.refused": (
+        "Maaf, saya hanya bisa membantu pertanyaan tentang layanan publik, misalnya "
+        '"syarat KTP" atau "biaya SKCK".'
+    ),
+    "case.others": "Keperluan lain: pilih di bawah, atau lihat semuanya di {url}",
+    "case.choose": "Jawaban untuk {name} berbeda menurut keperluan Anda. Pilih salah satu:",
+    "case.others_no_url": "Keperluan lain: pilih di bawah.",
+    "page.link": "Selengkapnya: {url}",
     # --- request status -----------------------------------------------------------------
     "next.needs_documents": (
         "Langkah berikutnya: lengkapi dokumen yang diminta di catatan petugas, lalu bawa "

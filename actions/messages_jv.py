@@ -92,6 +92,21 @@ MESSAGES: dict[str, str] = {
     "category.ketenagakerjaan": "Padamelan",
     "category.keimigrasian": "Imigrasi",
     "category.other": "Sanesipun",
+    # --- the resolver: other agencies, refusals, case answers, the service page ---------
+    "elsewhere.answer": (
+        "{title} boten dipunurus ing layanan kula, nanging dening {agency}.\nCara nyambet: {reach}"
+    ),
+    "elsewhere.officer": "Nyuwun pirsa petugas",
+    "catalog.refused": (
+        "Nyuwun pangapunten, kula namung saged mbiyantu pitakenan babagan layanan umum, "
+        'upaminipun "syarat KTP" utawi "biaya SKCK".'
+    ),
+    "case.others": "Keperluan sanesipun: pilih ing ngandhap, utawi pirsani sedaya ing {url}",
+    "case.choose": (
+        "Wangsulan kangge {name} benten miturut keperluan panjenengan. Pilih salah satunggal:"
+    ),
+    "case.others_no_url": "Keperluan sanesipun: pilih ing ngandhap.",
+    "page.link": "Langkung jangkep: {url}",
     # --- request status -----------------------------------------------------------------
     "next.needs_documents": (
         "Lajengipun: mangga jangkepi dokumen ingkang dipunsuwun ing cathetan petugas, "

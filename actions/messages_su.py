@@ -80,6 +80,19 @@ MESSAGES: dict[str, str] = {
     "category.ketenagakerjaan": "Padamelan",
     "category.keimigrasian": "Imigrasi",
     "category.other": "Sanésna",
+    # --- the resolver: other agencies, refusals, case answers, the service page ---------
+    "elsewhere.answer": (
+        "{title} henteu diurus di layanan kami, nanging ku {agency}.\nCara ngahubungan: {reach}"
+    ),
+    "elsewhere.officer": "Naroskeun ka patugas",
+    "catalog.refused": (
+        "Hapunten, abdi ngan ukur tiasa ngabantos patarosan ngeunaan layanan umum, contona "
+        '"sarat KTP" atanapi "biaya SKCK".'
+    ),
+    "case.others": "Kaperluan sanésna: pilih di handap, atanapi tingali sadayana di {url}",
+    "case.choose": "Waleran pikeun {name} béda numutkeun kaperluan Sadérék. Pilih salah sahiji:",
+    "case.others_no_url": "Kaperluan sanésna: pilih di handap.",
+    "page.link": "Langkung lengkep: {url}",
     # --- request status -----------------------------------------------------------------
     "next.needs_documents": (
         "Léngkah salajengna: mangga lengkepan dokumén anu dipénta dina catetan patugas, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from enum import Enum
 from typing import Any
 
@@ -11,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.catalog import ActionServiceInfo
 from actions.client import (
     HelpdeskClient,
     HelpdeskUnavailable,
@@ -147,6 +149,26 @@ async def _service_name(
     return name if isinstance(name, str) and name else None
 
 
+_STATUS_WORDS = re.compile(
+    r"\b(?:status|cek|check|lacak|track|sampai mana|sudah jadi|udah jadi|progres|progress|"
+    r"resi|nomor permohonan|no permohonan|pundi|dumugi|nepi ka)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_service_not_a_status(tracker: Tracker) -> bool:
+    """True when a message read as a status check only names a service ("IMB", "kartu
+    pencari kerja"): it is a question about that service, not about a request."""
+    text = str(tracker.latest_message.get("text") or "")
+    if not text or text.startswith("/") or _STATUS_WORDS.search(text):
+        return False
+    try:
+        resolver = get_client().service_resolver(language_of(tracker))
+    except HelpdeskUnavailable:
+        return False
+    return resolver.mention(text) is not None
+
+
 class ActionCheckStatus(Action):
     """Tell the citizen where their service request stands."""
 
@@ -158,6 +180,10 @@ class ActionCheckStatus(Action):
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
         number = resolve_tracking_number(tracker)
+        if number is NoNumber.MISSING and await asyncio.to_thread(
+            names_a_service_not_a_status, tracker
+        ):
+            return await ActionServiceInfo().run(dispatcher, tracker, domain)
         if isinstance(number, NoNumber):
             dispatcher.utter_message(text=no_number_reply(number, language))
             return []

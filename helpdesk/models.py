@@ -136,6 +136,19 @@ class ServiceRequest(Base):
     status: Mapped[RequestStatus] = mapped_column(
         _enum(RequestStatus, "request_status"), default=RequestStatus.SUBMITTED
     )
+    # Online applications (helpdesk/services/applications.py): where it came from
+    # (webchat, telegram, whatsapp, web, api), the unit that works it, the deadline in
+    # working days from the catalog's standard time, the form's answers (encrypted: they
+    # hold personal data), the documents the officer asked for, the applicant's chat.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    unit: Mapped[str | None] = mapped_column(String(32), index=True)
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    answers: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON())
+    missing_documents: Mapped[list[str] | None] = mapped_column(JSON)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

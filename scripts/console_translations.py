@@ -8,6 +8,7 @@ compiles the .mo; tests/unit/test_console_i18n.py checks every string is transla
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -248,6 +249,8 @@ EN: dict[str, str] = {
     "Layanan": "Service",
     "Tidak ada permohonan yang cocok.": "No matching requests.",
 }
+
+EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_apply.py")))["EN"])
 
 
 def build() -> int:

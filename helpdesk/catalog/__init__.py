@@ -14,8 +14,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+from helpdesk.text.resolver import Resolution, Resolver
 
 CATALOG_LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 """Languages every service is available in; `id` is the source, the others overlays."""
@@ -29,8 +32,8 @@ CATEGORIES = frozenset(
 )
 REGIONAL_FIELDS = frozenset("requirements procedure fee duration validity office".split())
 SERVICE_KEYS = frozenset(
-    "code name aliases category agency office unit summary who eligibility requirements"
-    " procedure fee duration"
+    "code name aliases former_names category agency office unit summary who eligibility"
+    " requirements procedure fee duration"
     " validity legal_basis online varies_by_region regional_note notes sources last_verified"
     " application"
     "".split()
@@ -207,6 +210,46 @@ class Service:
     regional_note: str | None = None
     notes: tuple[str, ...] = ()
     application: Application | None = None
+    former_names: tuple[str, ...] = ()
+
+    def all_names(self) -> tuple[str, ...]:
+        """The code, display name, aliases and former names (what a citizen may type)."""
+        return (self.code, self.name, *self.aliases, *self.former_names)
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A service another agency handles (`elsewhere.yml`): who, how to reach them, its names.
+
+    `names`, `title` and `reach` are keyed by language; `title` and `reach` have all four.
+    """
+
+    code: str
+    names: dict[str, tuple[str, ...]]
+    title: dict[str, str]
+    agency: str
+    reach: dict[str, str]
+    sources: tuple[str, ...]
+    last_verified: str
+    not_names: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    unverified: tuple[str, ...] = ()
+
+    def all_names(self) -> tuple[str, ...]:
+        """Every name in every language."""
+        return tuple(name for names in self.names.values() for name in names)
+
+    def payload(self, language: str = "id") -> dict[str, Any]:
+        """JSON-ready entry in `language`: its names (all languages), title, agency, reach."""
+        return {
+            "code": self.code,
+            "title": self.title.get(language) or self.title["id"],
+            "agency": self.agency,
+            "reach": self.reach.get(language) or self.reach["id"],
+            "related": list(self.related),
+            "names": list(self.all_names()),
+            "not_names": list(self.not_names),
+        }
 
 
 def normalize_key(text: str) -> str:
@@ -236,6 +279,7 @@ class Catalog:
     translations: dict[str, dict[str, Service]] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     timezone: str = "Asia/Jakarta"
+    elsewhere: dict[str, Elsewhere] = field(default_factory=dict)
 
     def unit_for(self, service_code: str | None) -> str:
         """The unit answering questions about `service_code`; the general queue otherwise."""
@@ -259,21 +303,37 @@ class Catalog:
         source = self.services.get(code)
         return (source, SOURCE_LANGUAGE) if source is not None else None
 
+    def names_of(self, code: str) -> list[str]:
+        """Every name of a service: code, name, aliases, former names, then its display name
+        in each other language."""
+        service = self.services.get(code)
+        if service is None:
+            return []
+        return list(dict.fromkeys([*service.all_names(), *self._display_names(code)]))
+
+    def _display_names(self, code: str) -> list[str]:
+        return [s.name for lang, items in self.translations.items() if (s := items.get(code))]
+
+    @cached_property
+    def resolver(self) -> Resolver:
+        """The service resolver over this catalog's names (built once per catalog)."""
+        return Resolver(
+            {code: service.all_names() for code, service in self.services.items()},
+            {code: entry.all_names() for code, entry in self.elsewhere.items()},
+            [name for entry in self.elsewhere.values() for name in entry.not_names],
+            {code: self._display_names(code) for code in self.services},
+        )
+
+    def resolve(
+        self, text: str, entity: str | None = None, current: str | None = None
+    ) -> Resolution:
+        """What `text` is about (see `helpdesk.text.resolver`)."""
+        return self.resolver.resolve(text, entity, current)
+
     def find(self, text: str) -> Service | None:
-        """The service whose code, name or alias is `text` (case-insensitive); failing that,
-        the one whose longest code/name/alias occurs as whole words in `text`."""
-        wanted = normalize_key(text)
-        if not wanted:
-            return None
-        keys: dict[str, str] = {}
-        for service in self.services.values():
-            for key in (service.code, service.name, *service.aliases):
-                keys.setdefault(normalize_key(key), service.code)
-        if wanted in keys:
-            return self.services[keys[wanted]]
-        padded = f" {wanted} "
-        hits = [(-len(k), padded.find(f" {k} "), c) for k, c in keys.items() if f" {k} " in padded]
-        return self.services[min(hits)[2]] if hits else None
+        """The catalog service `text` names (a code, name, alias, former name, or one with a
+        small typo); None when it names none, or names a service another agency handles."""
+        return self.services.get(self.resolver.resolve(text).service or "")
 
     def applicable_codes(self) -> list[str]:
         """Codes of the services that can be applied for online, in catalog order."""
@@ -284,13 +344,25 @@ class Catalog:
         extra = sorted(set(self.services) - set(CONTRACT_SERVICE_CODES))
         return [code for code in CONTRACT_SERVICE_CODES if code in self.services] + extra
 
-    def summaries(self, language: str = SOURCE_LANGUAGE) -> list[dict[str, str]]:
-        """Short form of every service in `language`: code, name, category, summary."""
+    def summaries(self, language: str = SOURCE_LANGUAGE) -> list[dict[str, Any]]:
+        """Short form of every service in `language`: code, name, category, summary, and every
+        name a citizen may use for it (`names`, all languages: what the resolver reads)."""
         found = (self.localized(code, language) for code in self.ordered_codes())
         return [
-            {"code": s.code, "name": s.name, "category": s.category, "summary": s.summary}
+            {
+                "code": s.code,
+                "name": s.name,
+                "category": s.category,
+                "summary": s.summary,
+                "names": self.names_of(s.code),
+            }
             for s, _ in filter(None, found)
         ]
+
+    def elsewhere_payload(self, language: str = SOURCE_LANGUAGE) -> list[dict[str, Any]]:
+        """Every elsewhere entry in `language` (see `Elsewhere.payload`)."""
+        check_language(language)
+        return [self.elsewhere[code].payload(language) for code in sorted(self.elsewhere)]
 
     def service_payload(self, code: str, language: str = SOURCE_LANGUAGE) -> dict[str, Any] | None:
         """JSON-ready service in `language`, its office resolved, region and language added.
@@ -365,9 +437,18 @@ def load_catalog(directory: Path) -> Catalog:
     ]
     problems += check.alias_clashes(keys_by_stem)
     translations = _load_translations(directory, services, stems, problems)
+    elsewhere: dict[str, Elsewhere] = {}
+    if (directory / "elsewhere.yml").exists():
+        data = check.load_yaml(directory / "elsewhere.yml", "elsewhere.yml", problems)
+        if data is not None:
+            elsewhere = check.parse_elsewhere(data, stems, problems)
     if problems:
         raise CatalogError(problems)
-    return Catalog(region, note, offices, services, translations, units, timezone)
+    catalog = Catalog(region, note, offices, services, translations, units, timezone, elsewhere)
+    clashes = catalog.resolver.clashes
+    if clashes:
+        raise CatalogError([f"names: {clash}" for clash in clashes])
+    return catalog
 
 
 def _load_translations(

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from helpdesk.catalog import (
+    CATALOG_LANGUAGES,
     CATEGORIES,
     DOCUMENT_TYPES,
     FIELD_TYPES,
@@ -27,6 +28,7 @@ from helpdesk.catalog import (
     Application,
     ApplicationDocument,
     ApplicationField,
+    Elsewhere,
     Fee,
     Office,
     Online,
@@ -245,7 +247,7 @@ def parse_service(
     v: dict[str, Any] = {k: r.text(k) for k in _REQUIRED_TEXT}
     v |= {k: r.text(k, required=False) for k in ("who", "eligibility", "validity", "regional_note")}
     v |= {k: r.texts(k) for k in ("aliases", "legal_basis", "sources")}
-    v |= {k: r.texts(k, required=False) for k in ("varies_by_region", "notes")}
+    v |= {k: r.texts(k, required=False) for k in ("varies_by_region", "notes", "former_names")}
     if v["code"] is not None and v["code"] != stem:
         r.fail("code", f"'{v['code']}' does not match the file name '{stem}.yml'")
     if v["category"] is not None and v["category"] not in CATEGORIES:
@@ -256,9 +258,12 @@ def parse_service(
         r.fail("unit", f"'{v['unit']}' is not a unit code in units.yml")
     if len(v["aliases"]) == 1:
         r.fail("aliases", "needs at least 2 aliases")
-    for alias in v["aliases"]:
-        if alias != alias.lower():
-            r.fail("aliases", f"'{alias}' must be lower-case")
+    for key in ("aliases", "former_names"):
+        for alias in v[key]:
+            if alias != alias.lower():
+                r.fail(key, f"'{alias}' must be lower-case")
+            elif not normalize_key(alias):
+                r.fail(key, f"'{alias}' has no letters or digits")
     for tag in v["sources"]:
         if not _SOURCE_RE.match(tag):
             r.fail("sources", f"'{tag}' is not a source tag like S4 or S15b")
@@ -453,9 +458,12 @@ def _application_like(r: Reader, source: Application) -> Application | None:
 
 
 def lookup_keys(data: dict[Any, Any]) -> set[str]:
-    """The normalised code, name and aliases a service file declares (even if invalid)."""
-    aliases = data.get("aliases")
-    raw = [data.get("code"), data.get("name"), *(aliases if isinstance(aliases, list) else [])]
+    """The normalised code, name, aliases and former names a service file declares (even if
+    invalid)."""
+    raw = [data.get("code"), data.get("name")]
+    for key in ("aliases", "former_names"):
+        names = data.get(key)
+        raw += names if isinstance(names, list) else []
     return {normalize_key(v) for v in raw if isinstance(v, str) and normalize_key(v)}
 
 
@@ -542,3 +550,92 @@ def parse_translation(r: Reader, source: Service) -> Service | None:
         text = _like(online, "text", source.online.text, online.text)
         v["online"] = replace(source.online, name=name, text=text)
     return replace(source, **v) if len(r.problems) == n else None
+
+
+# --- elsewhere.yml: services other agencies handle ---------------------------------------
+
+_ELSEWHERE_KEYS = frozenset(
+    "code names not_names title agency reach related sources unverified last_verified".split()
+)
+
+
+def _by_language(r: Reader, key: str, every: bool) -> dict[str, Any]:
+    """A `{lang: value}` mapping with only catalog languages (all four when `every`)."""
+    raw = r.data.get(key)
+    if not isinstance(raw, dict) or not raw:
+        r.fail(key, "must be a mapping of language (id, jv, su, en) to text")
+        return {}
+    unknown = sorted(str(k) for k in raw if k not in CATALOG_LANGUAGES)
+    if unknown:
+        r.fail(key, f"unknown language(s) {unknown}; use {', '.join(CATALOG_LANGUAGES)}")
+    wanted = CATALOG_LANGUAGES if every else ("id",)
+    for lang in wanted:
+        if lang not in raw:
+            r.fail(f"{key}.{lang}", "missing required field")
+    return {str(k): v for k, v in raw.items() if k in CATALOG_LANGUAGES}
+
+
+def _parse_one_elsewhere(r: Reader, service_codes: set[str]) -> Elsewhere | None:
+    n = len(r.problems)
+    r.unknown(_ELSEWHERE_KEYS)
+    code, agency, month = r.text("code"), r.text("agency"), r.text("last_verified")
+    if code is not None and not CODE_RE.match(code):
+        r.fail("code", "must be lower-case letters, digits and _")
+    if month is not None and not _MONTH_RE.match(month):
+        r.fail("last_verified", "must be a quoted 'YYYY-MM' string")
+    names: dict[str, tuple[str, ...]] = {}
+    for lang, value in _by_language(r, "names", every=False).items():
+        sub = Reader(r.where, {lang: value}, r.problems, f"{r.prefix}names.")
+        names[lang] = sub.texts(lang)
+        for name in names[lang]:
+            if name != name.lower() or not normalize_key(name):
+                sub.fail(lang, f"'{name}' must be lower-case with letters or digits")
+    title: dict[str, str] = {}
+    reach: dict[str, str] = {}
+    for key, into in (("title", title), ("reach", reach)):
+        for lang, value in _by_language(r, key, every=True).items():
+            if isinstance(value, str) and value.strip():
+                into[lang] = value.strip()
+            else:
+                r.fail(f"{key}.{lang}", "must be a non-empty string")
+    not_names, sources = r.texts("not_names", required=False), r.texts("sources")
+    related, unverified = r.texts("related", required=False), r.texts("unverified", False)
+    for other in related:
+        if other not in service_codes:
+            r.fail("related", f"'{other}' is not a catalog service code")
+    if len(r.problems) != n or code is None or agency is None or month is None:
+        return None
+    return Elsewhere(
+        code, names, title, agency, reach, sources, month, not_names, related, unverified
+    )
+
+
+def parse_elsewhere(
+    data: dict[Any, Any], service_codes: set[str], problems: list[str]
+) -> dict[str, Elsewhere]:
+    """The entries of `elsewhere.yml`, by code. An entry whose code is a catalog service's
+    code is left out: that region now handles the service itself."""
+    top = Reader("elsewhere.yml", data, problems)
+    top.unknown({"elsewhere"})
+    raw = data.get("elsewhere")
+    if not isinstance(raw, list):
+        top.fail("elsewhere", "must be a list of entries")
+        return {}
+    found: dict[str, Elsewhere] = {}
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            top.fail(f"elsewhere[{i}]", "must be a mapping")
+            continue
+        where = f"elsewhere[{i}]" + (
+            f" ({item['code']})" if isinstance(item.get("code"), str) else ""
+        )
+        entry = _parse_one_elsewhere(
+            Reader("elsewhere.yml", item, problems, f"{where}."), service_codes
+        )
+        if entry is None or entry.code in service_codes:
+            continue
+        if entry.code in found:
+            top.fail(f"{where}.code", f"'{entry.code}' is used twice")
+            continue
+        found[entry.code] = entry
+    return found

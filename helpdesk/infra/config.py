@@ -85,6 +85,10 @@ class Settings:
     sla_policies_file: Path | None = None
     sla_tick_seconds: float = 30.0
     reports_dir: Path = REPO_ROOT / "var" / "reports"
+    backup_dir: Path = REPO_ROOT / "var" / "backups"
+    backup_key: str = ""
+    backup_keep: int = 7
+    backup_hour: int = 1
     testing: bool = False
 
     def is_production(self) -> bool:
@@ -187,4 +191,8 @@ class Settings:
             sla_tick_seconds=_float("SLA_TICK_SECONDS", cls.sla_tick_seconds),
             reports_dir=Path(r) if (r := env("REPORTS_DIR", "").strip()) else cls.reports_dir,
             skm_questions_file=Path(q) if (q := env("SKM_QUESTIONS_FILE", "").strip()) else None,
+            backup_dir=Path(b) if (b := env("BACKUP_DIR", "").strip()) else cls.backup_dir,
+            backup_key=env("BACKUP_KEY", "").strip(),
+            backup_keep=_int("BACKUP_KEEP", cls.backup_keep),
+            backup_hour=_int("BACKUP_HOUR", cls.backup_hour),
         )

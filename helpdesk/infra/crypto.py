@@ -82,6 +82,19 @@ class Keyring:
                 "stored value does not decrypt with any key in ENCRYPTION_KEYS"
             ) from None
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """A Fernet token of a file's bytes under the newest key (uploaded documents)."""
+        return self._multi.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        """The bytes of a token made with any configured key."""
+        try:
+            return self._multi.decrypt(token)
+        except InvalidToken:
+            raise DecryptionFailed(
+                "stored file does not decrypt with any key in ENCRYPTION_KEYS"
+            ) from None
+
     def rotate(self, token: str) -> str:
         """The token re-encrypted under the newest key (same clear text)."""
         try:

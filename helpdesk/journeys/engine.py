@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -107,6 +107,32 @@ def _button(title: str, payload: str) -> dict[str, Any]:
     return {"title": title, "payload": payload}
 
 
+class FormJourney(Protocol):
+    """A bot-led form in its own module (the application form: helpdesk/journeys/application.py).
+
+    `prompt` repeats the current question (after a question was answered, the form offers
+    to continue); `cancel` leaves it; `file_arrived` takes a file outside the form.
+    """
+
+    def start(self, conversation: Conversation, service_code: str | None) -> Replies: ...
+
+    def step(
+        self,
+        session: Session,
+        conversation: Conversation,
+        said: str,
+        attachments: list[Attachment] | None = None,
+    ) -> Replies | None: ...
+
+    def prompt(self, session: Session, conversation: Conversation) -> Replies: ...
+
+    def cancel(self, conversation: Conversation) -> Replies: ...
+
+    def file_arrived(
+        self, session: Session, conversation: Conversation, attachment: Attachment
+    ) -> Replies | None: ...
+
+
 class Journeys:
     """Runs the journeys for the router; returns None when the engine should answer."""
 
@@ -119,7 +145,9 @@ class Journeys:
         consent_notice: bool = True,
         requirements_for: Callable[[str, str], list[str]] = lambda _code, _lang: [],
         service_in: Callable[[str], str | None] = lambda _text: None,
+        application: FormJourney | None = None,
     ) -> None:
+        self.application = application
         self.requirements_for = requirements_for
         self.service_in = service_in
         self.public_url = public_url.rstrip("/")
@@ -156,6 +184,8 @@ class Journeys:
             return self._complaint_step(session, conversation, state, said, attachments or [])
         if kind == "documents":
             return self._documents_step(session, conversation, state, said, attachments or [])
+        if kind == "application" and self.application is not None:
+            return self.application.step(session, conversation, said, attachments)
         if kind in ("verify", "offer"):
             answered = self._pending_step(session, conversation, state, said)
             if answered is not None:
@@ -193,7 +223,19 @@ class Journeys:
             return replies or []
         if state.get("kind") == "documents":
             return self._documents_step(session, conversation, state, "", [attachment])
+        if self.application is not None:
+            if state.get("kind") == "application":
+                return self.application.step(session, conversation, "", [attachment]) or []
+            taken = self.application.file_arrived(session, conversation, attachment)
+            if taken is not None:
+                return taken
         return [JourneyReply(t("upload.received", conversation.language, name=attachment.filename))]
+
+    def start_application(self, conversation: Conversation, service_code: str | None) -> Replies:
+        """Open the application form (called when the engine recognised `apply_service`)."""
+        if self.application is None:
+            return []
+        return self.application.start(conversation, service_code)
 
     # --- triggers that need no state ----------------------------------------------------
 

@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from channels.telegram.views import telegram_bp
     from channels.webchat import bp as webchat_bp
     from channels.whatsapp.views import whatsapp_bp
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog import Catalog, default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
     from helpdesk.conversation.leases import Leases
     from helpdesk.conversation.router import Router
@@ -35,11 +35,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.infra.db import Database
     from helpdesk.infra.jobs import make_signal
     from helpdesk.journeys import Journeys
+    from helpdesk.journeys.application import ApplicationForm
     from helpdesk.models import Attachment, Conversation
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction
     from helpdesk.web.api import bp as api_bp
+    from helpdesk.web.apply import bp as apply_bp
     from helpdesk.web.console import init_console
+    from helpdesk.web.directory import bp as directory_bp
     from helpdesk.web.errors import register_error_handlers
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.pages import bp as pages_bp
@@ -79,7 +82,19 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         cases = (payload or {}).get("requirements") or []
         return [str(item) for item in cases[0].get("items") or []] if cases else []
 
+    def current_catalog() -> Catalog:
+        """The effective catalog (published edits included), inside or outside a request."""
+        from flask import has_app_context
+
+        from helpdesk.web.extensions import catalog
+
+        if has_app_context():
+            return catalog()
+        with app.app_context():
+            return catalog()
+
     journeys = Journeys(
+        application=ApplicationForm(current_catalog, settings),
         public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
         consent_notice=settings.consent_notice,
         unit_for=service_catalog.unit_for,
@@ -112,5 +127,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     app.register_blueprint(telegram_bp)
     app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(apply_bp)
+    app.register_blueprint(directory_bp)
     init_console(app)
     return app

@@ -1,5 +1,6 @@
 """`helpdesk` command line: serve, worker, init-db, seed-demo, create-token, revoke-token,
-create-agent, reencrypt, purge, breach-report, workdays, holidays, langid."""
+create-agent, reencrypt, purge, breach-report, workdays, holidays, langid, backup, restore,
+backup-key."""
 
 from __future__ import annotations
 
@@ -381,6 +382,71 @@ def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """Back up the database and the uploads (consistent while the stack runs); the last
+    line is the backup's path."""
+    from helpdesk.services.backup import BackupError, create_backup
+    from helpdesk.services.uploads import upload_dir
+
+    try:
+        result = create_backup(
+            settings.database_url,
+            upload_dir(settings),
+            settings.backup_dir,
+            path=Path(args.path) if args.path else None,
+            key=settings.backup_key,
+        )
+    except (BackupError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    files = sum(1 for name in result.manifest["files"] if name.startswith("uploads/"))
+    print(
+        f"backup of {result.manifest['rows']} rows in {len(result.manifest['tables'])} tables "
+        f"and {files} uploaded files: {result.size / 1e6:.1f} MB in {result.seconds:.1f} s"
+    )
+    if not result.sealed:
+        print(
+            "warning: BACKUP_KEY is not set, so this backup is not encrypted "
+            "(owner-only file); see .env.example",
+            file=sys.stderr,
+        )
+    print(result.path)
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Restore a backup into an empty database (--force replaces one that holds data),
+    then check it against the backup's manifest."""
+    from helpdesk.services.backup import BackupError, restore_backup
+    from helpdesk.services.uploads import upload_dir
+
+    try:
+        result = restore_backup(
+            Path(args.path),
+            settings.database_url,
+            upload_dir(settings),
+            key=settings.backup_key,
+            force=args.force,
+        )
+    except (BackupError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"restored {result.rows} rows and {result.files} uploaded files from a backup of "
+        f"{result.manifest['created_at']} in {result.seconds:.1f} s; "
+        "row counts and checksums match the manifest"
+    )
+    return 0
+
+
+def cmd_backup_key(_settings: Settings, _args: argparse.Namespace) -> int:
+    """Print a new random BACKUP_KEY (keep it off the machine)."""
+    from helpdesk.services.backup_crypto import generate_backup_key
+
+    print(generate_backup_key())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one subcommand per job."""
     parser = argparse.ArgumentParser(prog="helpdesk", description=__doc__)
@@ -465,6 +531,15 @@ def build_parser() -> argparse.ArgumentParser:
     cexp.add_argument("--out", help="target folder (default: the seed folder, data/catalog)")
     cat.set_defaults(func=cmd_catalog)
 
+    bak = sub.add_parser("backup", help=cmd_backup.__doc__)
+    bak.add_argument("path", nargs="?", help="file or folder (default: BACKUP_DIR)")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help=cmd_restore.__doc__)
+    res.add_argument("path")
+    res.add_argument("--force", action="store_true", help="replace a database that holds data")
+    res.set_defaults(func=cmd_restore)
+    sub.add_parser("backup-key", help=cmd_backup_key.__doc__).set_defaults(func=cmd_backup_key)
+
     rep = sub.add_parser("reports", help=cmd_reports.__doc__)
     rep.add_argument("month", help="YYYY-MM")
     rep.set_defaults(func=cmd_reports)
@@ -474,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `helpdesk` console script."""
     args = build_parser().parse_args(argv)
-    if args.command != "langid":
+    if args.command not in ("langid", "backup-key"):
         from helpdesk.infra import localsecrets
 
         os.umask(0o077)  # databases, logs and secrets under var/: owner only

@@ -1,9 +1,11 @@
 """Time-driven work for the worker: SLA warnings, breaches and silent closes every
-`SLA_TICK_SECONDS`, and the monthly report files at the start of each month."""
+`SLA_TICK_SECONDS`, the monthly report files at the start of each month, and the nightly
+backup (in a thread of its own, so deliveries do not wait for it)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime
 
@@ -24,6 +26,7 @@ class Periodic:
         self.database = database
         self._settings = settings
         self._next_tick = 0.0
+        self._backup: threading.Thread | None = None
 
     @property
     def settings(self) -> Settings:
@@ -49,6 +52,7 @@ class Periodic:
             self.monthly_reports(now)
         except Exception:  # noqa: BLE001
             log.exception("monthly report generation failed")
+        self.nightly_backup(now)
 
     def tick_sla(self, now: datetime) -> int:
         """Warnings, breaches and silent closes; returns how many events were recorded."""
@@ -64,3 +68,45 @@ class Periodic:
         from helpdesk.services import reports
 
         reports.write_monthly_files(self.database, self.settings, now)
+
+    def nightly_backup(self, now: datetime) -> threading.Thread | None:
+        """Start tonight's backup in a thread when it is due (BACKUP_HOUR, BACKUP_KEEP);
+        the running thread, or None when none was started."""
+        from helpdesk.services import backup
+        from helpdesk.services.uploads import upload_dir
+
+        settings = self.settings
+        if self._backup is not None and self._backup.is_alive():
+            return None
+        if not backup.nightly_due(
+            settings.backup_dir, now, settings.backup_hour, settings.timezone
+        ):
+            return None
+
+        def run() -> None:
+            try:
+                result = backup.take_nightly(
+                    settings.database_url,
+                    upload_dir(settings),
+                    settings.backup_dir,
+                    key=settings.backup_key,
+                    keep=settings.backup_keep,
+                    hour=settings.backup_hour,
+                    timezone=settings.timezone,
+                    now=now,
+                )
+            except Exception:  # noqa: BLE001 - logged; tried again on the next tick
+                log.exception("nightly backup failed")
+                return
+            if result is not None:
+                log.info(
+                    "nightly backup %s (%d rows, %.1f MB, %.1f s)",
+                    result.path,
+                    result.manifest["rows"],
+                    result.size / 1e6,
+                    result.seconds,
+                )
+
+        self._backup = threading.Thread(target=run, name="nightly-backup", daemon=True)
+        self._backup.start()
+        return self._backup

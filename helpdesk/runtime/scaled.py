@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from helpdesk.infra.config import REPO_ROOT
+from helpdesk.runtime.guard import SCALED_PORTS
 from helpdesk.runtime.stack import Stack, StackConfig, _get_ok, newest_model, run_until_stopped
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/halowarga"
@@ -283,23 +284,21 @@ def build(
     return stack
 
 
-DEFAULT_PORTS = {
-    "public": 8000,
-    "internal_lb": 8001,
-    "web": 8010,
-    "internal": 8012,
-    "engine_lb": 5004,
-    "engine": 5005,
-    "actions": 5055,
-}
+DEFAULT_PORTS = dict(SCALED_PORTS)  # the guard checks the same ports before a start
 
 
 def main() -> int:
     """Seed, start every process of the scaled stack, wait for Ctrl-C."""
     from helpdesk.infra.db import Database
     from helpdesk.runtime.cli import main as cli_main
+    from helpdesk.runtime.guard import StackBusy, claim, scaled_ports
     from helpdesk.services.tokens import create_token
 
+    try:  # before any database or token is touched
+        guard = claim("make run-scaled", scaled_ports(DEFAULT_PORTS))
+    except StackBusy as exc:
+        print(f"make run-scaled: {exc}", file=sys.stderr)
+        return 1
     database_url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
     if not database_url.startswith("postgresql"):
         print("make run-scaled needs DATABASE_URL=postgresql+psycopg://...", file=sys.stderr)
@@ -327,7 +326,10 @@ def main() -> int:
         bench = f"BENCH_URL={stack.config.helpdesk_url} make bench"
         print(f"  Bench it             {bench}", flush=True)
 
-    return run_until_stopped(stack, start)
+    try:
+        return run_until_stopped(stack, start)
+    finally:
+        guard.release()
 
 
 if __name__ == "__main__":

@@ -271,8 +271,14 @@ def main() -> int:
     from helpdesk.infra.config import DEFAULT_DATABASE_URL, Settings
     from helpdesk.infra.db import Database
     from helpdesk.runtime.cli import main as cli_main
+    from helpdesk.runtime.guard import StackBusy, claim, embedded_ports
     from helpdesk.services.tokens import create_token, revoke_tokens
 
+    try:  # before any secret, database or token is touched
+        guard = claim("make run", embedded_ports())
+    except StackBusy as exc:
+        print(f"make run: {exc}", file=sys.stderr)
+        return 1
     os.umask(0o077)
     path, generated = localsecrets.ensure()
     if generated:
@@ -318,7 +324,22 @@ def main() -> int:
         print(f"  Action server        {config.actions_url}")
         print(f"  Internal API         {config.internal_url} (action server only)", flush=True)
 
-    return run_until_stopped(stack, start)
+    print(
+        f"Backups: `.venv/bin/helpdesk backup` writes to {settings.backup_dir}"
+        + (
+            f"; the worker takes one nightly at {settings.backup_hour:02d}:00 "
+            f"({settings.timezone}) and keeps {settings.backup_keep}"
+            if settings.backup_hour >= 0
+            else "; nightly backups are off (BACKUP_HOUR=-1)"
+        )
+        + ("" if settings.backup_key else ". Not encrypted: BACKUP_KEY is unset")
+        + ". Copy them off this machine (README: Backups and restore).",
+        flush=True,
+    )
+    try:
+        return run_until_stopped(stack, start)
+    finally:
+        guard.release()
 
 
 if __name__ == "__main__":

@@ -109,6 +109,12 @@ def validate(
     }
     others[code] = check.lookup_keys(source_data)
     problems += [p for p in check.alias_clashes(others) if f"services/{code}.yml" in p]
+    if source is not None:  # names must not clash with elsewhere.yml either (the resolver's view)
+        trial = dataclasses.replace(catalog, services={**catalog.services, code: source})
+        mine = f"code='{code}'"
+        problems += [
+            f"services/{code}.yml: names: {c}" for c in trial.resolver.clashes if mine in c
+        ]
     translations: dict[str, Service] = {}
     for lang in CATALOG_LANGUAGES:
         if lang == SOURCE_LANGUAGE:
@@ -128,7 +134,12 @@ def validate(
 
 
 def _plain_keys(service: Service) -> dict[str, Any]:
-    return {"code": service.code, "name": service.name, "aliases": list(service.aliases)}
+    return {
+        "code": service.code,
+        "name": service.name,
+        "aliases": list(service.aliases),
+        "former_names": list(service.former_names),
+    }
 
 
 def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -227,7 +227,7 @@ def _surface_forms(catalog: Catalog, code: str) -> list[str]:
     service = catalog.get(code)
     if service is None:
         return []
-    forms = {service.code.replace("_", " "), service.name, *service.aliases}
+    forms = {service.code.replace("_", " "), service.name, *service.aliases, *service.former_names}
     return sorted(forms, key=len, reverse=True)
 
 

@@ -9,7 +9,7 @@ import matplotlib
 from fpdf import FPDF
 
 from helpdesk.infra.config import Settings
-from helpdesk.services import charts, ikm
+from helpdesk.services import application_report, charts, ikm
 from helpdesk.services.reports import Figures
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -160,6 +160,7 @@ def monthly_pdf(figures: Figures, month: str, settings: Settings) -> bytes:
             0, 6, "Belum ada percakapan yang diteruskan ke petugas.", new_x="LMARGIN", new_y="NEXT"
         )
     pdf.ln(4)
+    application_report.pdf_section(pdf, figures.applications)
     pdf.set_font("DejaVu", "B", 12)
     pdf.cell(0, 8, "Indeks Kepuasan Masyarakat per unit", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 8)

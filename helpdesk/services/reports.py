@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from helpdesk.infra.config import Settings
 from helpdesk.infra.db import Database
 from helpdesk.models import Conversation, Message, Sender, SlaClock, Survey
-from helpdesk.services import ikm, sla
+from helpdesk.services import application_report, ikm, sla
 from helpdesk.services.surveys import conversation_service
 from helpdesk.services.workcal import load_calendar, office_hours
 from helpdesk.services.workcalendar import WorkingTime
@@ -141,6 +141,7 @@ class Figures:
     ikm_by_unit: dict[str, ikm.IkmResult] = field(default_factory=dict)
     failing_topics: list[tuple[str, int]] = field(default_factory=list)
     failing_messages: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    applications: list[application_report.ApplicationFigures] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -278,6 +279,9 @@ def collect(
     figures.failing_topics = failing_words.most_common(10)
     figures.failing_messages = {w: failing[w][:50] for w, _ in figures.failing_topics}
     figures.ikm_total = ikm.report(session, start, end, unit=unit, timezone=settings.timezone)
+    figures.applications = application_report.collect(
+        session, start, end, timezone=settings.timezone, unit=unit
+    )
     units = [unit] if unit else ikm.units_with_surveys(session, start, end, settings.timezone)
     for name in units:
         figures.ikm_by_unit[name] = ikm.report(

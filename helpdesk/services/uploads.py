@@ -1,5 +1,7 @@
 """Citizens' files: JPEG, PNG or PDF by their content (not their name), at most 10 MB,
-stored under a random key outside the web root."""
+stored under a random key outside the web root, encrypted at rest (`ENCRYPTION_KEYS`,
+like every personal field); `read()` gives the clear bytes back. Files stored before
+encryption (plain JPEG/PNG/PDF on disk) are still read as they are."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import REPO_ROOT, Settings
+from helpdesk.infra.crypto import keyring
 from helpdesk.models import Attachment, Conversation
 from helpdesk.services.errors import ServiceError
 
@@ -69,11 +72,12 @@ def safe_filename(name: str | None, extension: str) -> str:
 def store(
     session: Session,
     settings: Settings,
-    conversation: Conversation,
+    conversation: Conversation | None,
     data: bytes,
     filename: str | None,
 ) -> Attachment:
-    """Check and store one file for this conversation; raises UploadRejected."""
+    """Check and store one file for this conversation (None: the web application form);
+    raises UploadRejected."""
     limit = settings.upload_max_bytes
     if len(data) > limit:
         raise UploadTooLarge(
@@ -89,15 +93,26 @@ def store(
         )
     key = secrets.token_hex(16) + kind.extension
     path = upload_dir(settings) / key
-    path.write_bytes(data)
+    path.write_bytes(keyring().encrypt_bytes(data))
     attachment = Attachment(
         storage_key=key,
         filename=safe_filename(filename, kind.extension),
         content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
-        conversation_id=conversation.id,
+        conversation_id=conversation.id if conversation is not None else None,
     )
     session.add(attachment)
     session.flush()
     return attachment
+
+
+def read(settings: Settings, attachment: Attachment) -> bytes | None:
+    """The clear bytes of a stored file, or None when it is gone (erased)."""
+    path = upload_dir(settings) / attachment.storage_key
+    if not path.exists():
+        return None
+    stored = path.read_bytes()
+    if sniff(stored[:16]) is not None:
+        return stored  # stored before files were encrypted
+    return keyring().decrypt_bytes(stored)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from helpdesk.catalog import Catalog
 from helpdesk.infra.config import Settings
@@ -73,3 +74,10 @@ def settings() -> Settings:
     """The app's settings."""
     s: Settings = current_app.extensions["settings"]
     return s
+
+
+def commit_and_wake(session: Session, wake: int | bool) -> None:
+    """Commit the request's work; then, if it queued deliveries, wake the worker."""
+    session.commit()
+    if wake:
+        current_app.extensions["job_signal"].notify()

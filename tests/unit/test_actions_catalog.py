@@ -54,7 +54,7 @@ def test_answers_each_intent_for_the_service(
     tracker = make_tracker("tanya ktp", intent, entities, slots)
     events, messages = run_action(ActionServiceInfo(), tracker)
     assert events == [SlotSet("service", "ktp_el")]
-    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang=id"]
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id", f"GET {SERVICE_PATH}?lang=id"]
     answer, offer = messages
     assert answer["text"] == format_service_answer(intent, SERVICE)
     assert answer["buttons"] == []
@@ -68,7 +68,7 @@ def test_answers_each_intent_for_the_service(
 def test_without_a_service_asks_which_one_with_buttons(helpdesk: FakeHelpdesk, intent: str) -> None:
     events, messages = run_action(ActionServiceInfo(), make_tracker("berapa biayanya", intent))
     assert events == []
-    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id"]
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id"] * 2  # names, then the choices
     (message,) = messages
     assert message["text"] == "Layanan apa yang Anda maksud?"
     assert message["buttons"] == [  # the common services first, in the catalog's names
@@ -227,7 +227,10 @@ def test_service_answer_in_the_conversation_language(helpdesk: FakeHelpdesk, lan
     tracker = make_tracker("biaya ktp", "ask_fee", {"service": "ktp_el"}, {"language": language})
     events, (answer, offer) = run_action(ActionServiceInfo(), tracker)
     assert events == [SlotSet("service", "ktp_el")]
-    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang={language}"]
+    assert helpdesk.paths() == [
+        f"GET {LIST_PATH}?lang={language}",
+        f"GET {SERVICE_PATH}?lang={language}",
+    ]
     assert answer["text"].startswith(FEE_HEADING[language])
     assert answer["text"] == format_service_answer("ask_fee", SERVICE, language)
     assert offer["text"] == FOLLOW_UP[language]
@@ -241,7 +244,7 @@ def test_asks_which_service_in_the_conversation_language(
 ) -> None:
     tracker = make_tracker("syaratnya?", "ask_requirements", slots={"language": language})
     _, (message,) = run_action(ActionServiceInfo(), tracker)
-    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang={language}"]
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang={language}"] * 2  # names, then choices
     assert message["text"] == ASK_WHICH[language]
 
 
@@ -275,5 +278,5 @@ def test_list_services_in_the_conversation_language(helpdesk: FakeHelpdesk, lang
 def test_unknown_slot_language_falls_back_to_indonesian(helpdesk: FakeHelpdesk) -> None:
     tracker = make_tracker("biaya ktp", "ask_fee", {"service": "ktp_el"}, {"language": "fr"})
     _, (answer, offer) = run_action(ActionServiceInfo(), tracker)
-    assert helpdesk.paths() == [f"GET {SERVICE_PATH}?lang=id"]
+    assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id", f"GET {SERVICE_PATH}?lang=id"]
     assert offer["text"] == FOLLOW_UP["id"]

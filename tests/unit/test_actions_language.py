@@ -215,4 +215,5 @@ def test_action_server_registers_every_action() -> None:
         "action_file_complaint",
         "action_change_language",
         "action_detect_language",
+        "action_apply_service",
     } <= set(executor.actions)

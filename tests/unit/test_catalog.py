@@ -451,8 +451,11 @@ def test_summaries_and_payloads_in_each_language(catalog: Catalog, lang: str, na
     assert [item["code"] for item in summaries] == list(CONTRACT_SERVICE_CODES)
     assert {item["code"]: item["name"] for item in summaries}["skck"] == name
     assert summaries == [
-        {k: p[k] for k in ("code", "name", "category", "summary")}
-        for p in (catalog.service_payload(code, lang) for code in CONTRACT_SERVICE_CODES)
+        {k: p[k] for k in ("code", "name", "category", "summary")} | {"names": names}
+        for p, names in (
+            (catalog.service_payload(code, lang), catalog.names_of(code))
+            for code in CONTRACT_SERVICE_CODES
+        )
         if p is not None
     ]
     payload, source = catalog.service_payload("skck", lang), catalog.service_payload("skck")
@@ -554,7 +557,10 @@ def test_api_serves_the_catalog_in_each_language(
     assert body["items"] == catalog.summaries(lang)
     one = client.get(f"/api/v1/services/skck?lang={lang}", headers=auth)
     assert one.status_code == 200
-    assert one.get_json() == catalog.service_payload("skck", lang)
+    body = one.get_json()
+    page = body.pop("page_url")
+    assert body == catalog.service_payload("skck", lang)
+    assert page.endswith("/layanan/skck" + ("" if lang == "id" else f"?lang={lang}"))
 
 
 def test_api_language_defaults_to_indonesian_and_ignores_case(
@@ -563,6 +569,7 @@ def test_api_language_defaults_to_indonesian_and_ignores_case(
     assert client.get("/api/v1/services", headers=auth).get_json()["language"] == "id"
     assert client.get("/api/v1/services?lang=", headers=auth).get_json()["language"] == "id"
     english = client.get("/api/v1/services/kia?lang=EN", headers=auth).get_json()
+    assert english.pop("page_url").endswith("/layanan/kia?lang=en")
     assert english == catalog.service_payload("kia", "en")
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from helpdesk.web.api import (  # noqa: E402, F401
+    applications,
     calendar,
     catalog,
     conversations,

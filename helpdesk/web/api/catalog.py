@@ -10,7 +10,14 @@ from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, require_staff, require_token
 from helpdesk.web.api.body import json_object
-from helpdesk.web.extensions import catalog, catalog_dir, catalog_published, database, seed_catalog
+from helpdesk.web.extensions import (
+    catalog,
+    catalog_dir,
+    catalog_published,
+    database,
+    seed_catalog,
+    settings,
+)
 
 
 def _language() -> str:
@@ -27,20 +34,32 @@ def _language() -> str:
 @bp.get("/services")
 @require_token
 def list_services() -> Response:
-    """Every service, short form, in `?lang=` (id, jv, su, en)."""
+    """Every service, short form, in `?lang=` (id, jv, su, en), each with every name citizens
+    use for it, and the services other agencies handle (`elsewhere`): the action server
+    builds its service resolver from this payload."""
     language = _language()
     cat = catalog()
-    body = {"region": cat.region, "language": language, "items": cat.summaries(language)}
+    body = {
+        "region": cat.region,
+        "language": language,
+        "items": cat.summaries(language),
+        "elsewhere": cat.elsewhere_payload(language),
+    }
     return _conditional(jsonify(body))
 
 
 @bp.get("/services/<code>")
 @require_token
 def get_service(code: str) -> Response:
-    """One service in full in `?lang=`, its office resolved."""
-    payload = catalog().service_payload(code, _language())
+    """One service in full in `?lang=`, its office resolved, with the public URL of its page
+    in the service directory (`page_url`, linked from the bot's answers)."""
+    language = _language()
+    payload = catalog().service_payload(code, language)
     if payload is None:
         raise NotFound(f"no service '{code}'", code="service_not_found")
+    base = settings().public_url or request.host_url.rstrip("/")
+    suffix = "" if language == SOURCE_LANGUAGE else f"?lang={language}"
+    payload["page_url"] = f"{base}/layanan/{code}{suffix}"
     return _conditional(jsonify(payload))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from helpdesk.models import (
     DataRequestStatus,
     Sender,
 )
-from helpdesk.services import audit, notifications, outbox, privacy
+from helpdesk.services import audit, notifications, outbox, privacy, uploads
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import NotFound
@@ -327,13 +328,13 @@ def download_attachment(attachment_id: int) -> Response:
     attachment = session.get(Attachment, attachment_id)
     if attachment is None:
         raise NotFound(f"no attachment {attachment_id}", code="attachment_not_found")
-    path = upload_dir(settings()) / attachment.storage_key
-    if not path.exists():
+    data = uploads.read(settings(), attachment)
+    if data is None:
         raise NotFound("the file is gone (erased)", code="attachment_not_found")
     audit.record(session, current_actor(), "attachment.read", "attachment", attachment.id)
     session.commit()
     return send_file(
-        path,
+        io.BytesIO(data),
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,

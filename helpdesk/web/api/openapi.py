@@ -10,6 +10,7 @@ from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
 from helpdesk.web.api import bp
 from helpdesk.web.api.openapi_account import PATHS as ACCOUNT_PATHS
+from helpdesk.web.api.openapi_applications import APPLICATION_PATHS, LIST_REQUESTS
 from helpdesk.web.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.web.api.openapi_learn import PATCH_SERVICE
 from helpdesk.web.api.openapi_learn import PATHS as LEARN_PATHS
@@ -126,6 +127,12 @@ SPEC: dict[str, Any] = {
                                 "region": {"type": "string"},
                                 "language": {"enum": list(CATALOG_LANGUAGES)},
                                 "items": {"type": "array", "items": _ref("ServiceSummary")},
+                                "elsewhere": {
+                                    "type": "array",
+                                    "description": "Services other agencies handle "
+                                    "(data/catalog/elsewhere.yml)",
+                                    "items": _ref("Elsewhere"),
+                                },
                             },
                         },
                     ),
@@ -302,6 +309,13 @@ SPEC: dict[str, Any] = {
                     "applicant_name": {"type": "string"},
                     "nik_masked": {"type": "string"},
                     "phone_masked": {"type": ["string", "null"]},
+                    "channel": {"enum": ["webchat", "telegram", "whatsapp", "web", "api", None]},
+                    "unit": {"type": ["string", "null"]},
+                    "due_at": {"type": ["string", "null"], "format": "date-time"},
+                    "language": {"type": "string"},
+                    "missing_documents": {"type": "array", "items": {"type": "string"}},
+                    "answers": {"type": "object"},
+                    "attachments": {"type": "array", "items": {"type": "object"}},
                     "created_at": {"type": "string", "format": "date-time"},
                     "updated_at": {"type": "string", "format": "date-time"},
                     "history": {
@@ -324,6 +338,24 @@ SPEC: dict[str, Any] = {
                     "name": {"type": "string"},
                     "category": {"type": "string"},
                     "summary": {"type": "string"},
+                    "names": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "Every name citizens use for it (all languages, "
+                        "former names included)",
+                    },
+                },
+            },
+            "Elsewhere": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                    "agency": {"type": "string"},
+                    "reach": {"type": "string"},
+                    "related": {"type": "array", "items": {"type": "string"}},
+                    "names": {"type": "array", "items": {"type": "string"}},
+                    "not_names": {"type": "array", "items": {"type": "string"}},
                 },
             },
             "Conversation": {
@@ -365,6 +397,8 @@ SPEC: dict[str, Any] = {
 
 
 SPEC["paths"].update(JOURNEY_PATHS)
+SPEC["paths"].update(APPLICATION_PATHS)
+SPEC["paths"]["/requests"]["get"] = LIST_REQUESTS
 SPEC["paths"].update(ACCOUNT_PATHS)
 SPEC["paths"].update(LEARN_PATHS)
 SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Channel, ServiceRequest
@@ -13,11 +13,12 @@ from helpdesk.services import requests as service_requests
 from helpdesk.services.errors import InvalidInput
 from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api import bp
+from helpdesk.web.api.applications import request_attachments
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import json_object, optional_str, required_str
 from helpdesk.web.api.journeys import complaint_json
 from helpdesk.web.api.serializers import request_json
-from helpdesk.web.extensions import catalog, database
+from helpdesk.web.extensions import catalog, commit_and_wake, database
 
 
 def _json(request: ServiceRequest) -> dict[str, object]:
@@ -26,8 +27,9 @@ def _json(request: ServiceRequest) -> dict[str, object]:
     """
     service = catalog().get(request.service_code)
     body = request_json(request, service.name if service else None)
+    body["attachments"] = request_attachments(request)
     if not is_staff():
-        for field in ("applicant_name", "nik_masked", "phone_masked"):
+        for field in ("applicant_name", "nik_masked", "phone_masked", "answers", "attachments"):
             body.pop(field)
         for change in body["history"]:
             change["note"] = None
@@ -113,21 +115,8 @@ def change_status(tracking_number: str) -> Response:
     data = json_object()
     session = database().request_session()
     note = optional_str(data, "note")
-    request = service_requests.change_status(
-        session, tracking_number, required_str(data, "status", 32), note
+    request, told = service_requests.update_status(
+        session, tracking_number, required_str(data, "status", 32), note, actor=current_actor()
     )
-    told = notifications.notify_status_change(
-        session, request.tracking_number, request.status.value, note
-    )
-    audit.record(
-        session,
-        current_actor(),
-        "request.status",
-        "service_request",
-        request.tracking_number,
-        request.status.value,
-    )
-    session.commit()
-    if told:
-        current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, told)
     return jsonify(_json(request))

@@ -25,6 +25,12 @@ def request_json(request: ServiceRequest, service_name: str | None) -> dict[str,
         "applicant_name": request.applicant_name,
         "nik_masked": mask_nik(request.nik),
         "phone_masked": mask_phone(request.phone),
+        "channel": request.channel,
+        "unit": request.unit,
+        "due_at": iso(request.due_at),
+        "language": request.language,
+        "missing_documents": request.missing_documents or [],
+        "answers": _masked_answers(request.answers),
         "created_at": iso(request.created_at),
         "updated_at": iso(request.updated_at),
         "history": [
@@ -32,6 +38,16 @@ def request_json(request: ServiceRequest, service_name: str | None) -> dict[str,
             for c in request.history
         ],
     }
+
+
+def _masked_answers(answers: dict[str, Any] | None) -> dict[str, Any]:
+    """A form's answers as the staff API shows them: NIK and phone masked."""
+    shown = dict(answers or {})
+    if shown.get("nik"):
+        shown["nik"] = mask_nik(str(shown["nik"]))
+    if shown.get("phone"):
+        shown["phone"] = mask_phone(str(shown["phone"]))
+    return shown
 
 
 def message_json(message: Message) -> dict[str, Any]:

@@ -57,6 +57,7 @@ def init_console(app: Flask) -> None:
     """Bind the console's extensions and register its blueprint on the app."""
     from helpdesk.web.console import (  # noqa: F401 (routes)
         admin,
+        applications,
         auth,
         dashboard,
         filters,

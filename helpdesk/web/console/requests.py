@@ -10,14 +10,19 @@ from flask_login import login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from helpdesk.models import Agent, RequestStatus, ServiceRequest
-from helpdesk.services import audit, desk
+from helpdesk.models import Agent, RequestStatus, ServiceRequest, utcnow
+from helpdesk.services import applications, audit, desk
 from helpdesk.services import requests as service_requests
 from helpdesk.services.errors import NotFound
 from helpdesk.services.requests import TRANSITIONS, mask_nik, mask_phone
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
-from helpdesk.web.extensions import catalog, database
+from helpdesk.web.console.request_views import (
+    answer_rows,
+    queue_filters,
+    request_documents,
+)
+from helpdesk.web.extensions import catalog, commit_and_wake, database
 
 SCAN_LIMIT = 5000  # NIKs are encrypted at rest: last-digit search reads recent rows
 
@@ -66,42 +71,49 @@ def _request_for(agent: Agent, tracking_number: str) -> ServiceRequest:
 @bp.get("/requests")
 @login_required
 def requests() -> ResponseReturnValue:
-    """Search service requests."""
+    """The unit's queue, nearest deadline first (filters: status, service, overdue), or a
+    search (tracking number, name, last NIK digits)."""
     agent = current_agent()
     query = request.args.get("q", "")
-    found = search_requests(agent, query)
     db = database().request_session()
+    filters = queue_filters(request.args)
     if query:
+        found = search_requests(agent, query)
         audit.record(db, agent.username, "request.search", "request", "-", f"{len(found)} found")
         db.commit()
+    else:
+        units = desk.visible_units(agent)
+        found = applications.queue(
+            db,
+            units=sorted(units) if units is not None else None,
+            status=filters.status,
+            service=filters.service,
+            overdue=filters.overdue,
+        )
     return render_template(
         "console/requests.html",
         q=query,
         found=found,
+        filters=filters,
+        statuses=STATUSES,
+        now=utcnow(),
         mask_nik=mask_nik,
         mask_phone=mask_phone,
         services=catalog().services,
+        online=catalog().applicable_codes(),
     )
 
 
 @bp.get("/requests/<tracking_number>")
 @login_required
 def request_detail(tracking_number: str) -> ResponseReturnValue:
-    """One request: masked personal data, history, status change."""
+    """One request: masked personal data, the form's answers, documents, history, actions."""
     agent = current_agent()
     found = _request_for(agent, tracking_number)
     db = database().request_session()
     audit.record(db, agent.username, "request.read", "request", found.tracking_number)
     db.commit()
-    return render_template(
-        "console/request.html",
-        r=found,
-        nik=mask_nik(found.nik),
-        phone=mask_phone(found.phone),
-        revealed=False,
-        next_statuses=sorted(s.value for s in TRANSITIONS[found.status]),
-        service=catalog().get(found.service_code),
-    )
+    return _detail_page(found, revealed=False)
 
 
 @bp.post("/requests/<tracking_number>/reveal")
@@ -113,14 +125,26 @@ def request_reveal(tracking_number: str) -> ResponseReturnValue:
     db = database().request_session()
     audit.record(db, agent.username, "personal_data.reveal", "request", found.tracking_number)
     db.commit()
+    return _detail_page(found, revealed=True)
+
+
+def _detail_page(found: ServiceRequest, *, revealed: bool) -> str:
+    db = database().request_session()
+    service = catalog().get(found.service_code)
+    form = service.application if service else None
     return render_template(
         "console/request.html",
         r=found,
-        nik=found.nik,
-        phone=found.phone,
-        revealed=True,
+        nik=found.nik if revealed else mask_nik(found.nik),
+        phone=found.phone if revealed else mask_phone(found.phone),
+        revealed=revealed,
         next_statuses=sorted(s.value for s in TRANSITIONS[found.status]),
-        service=catalog().get(found.service_code),
+        service=service,
+        form=form,
+        answers=answer_rows(form, found.answers or {}, revealed),
+        documents=request_documents(db, found, form),
+        now=utcnow(),
+        unit=catalog().units.get(found.unit or ""),
     )
 
 
@@ -133,9 +157,10 @@ def request_status(tracking_number: str) -> ResponseReturnValue:
     db = database().request_session()
     status = request.form.get("status", "")
     note = request.form.get("note", "").strip() or None
-    service_requests.change_status(db, found.tracking_number, status, note)
-    audit.record(db, agent.username, "request.status", "request", found.tracking_number, status)
-    db.commit()
+    _, told = service_requests.update_status(
+        db, found.tracking_number, status, note, actor=agent.username
+    )
+    commit_and_wake(db, told)
     return redirect(url_for("console.request_detail", tracking_number=found.tracking_number), 303)
 
 

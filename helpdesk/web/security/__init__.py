@@ -25,7 +25,10 @@ def install(app: Flask, settings: Settings) -> None:
         app,
         settings.max_body_bytes,
         # The widget's file upload has its own limit (UPLOAD_MAX_BYTES, checked by content).
-        {"webchat.upload_attachment": settings.upload_max_bytes + bodylimit.UPLOAD_OVERHEAD},
+        {
+            "webchat.upload_attachment": settings.upload_max_bytes + bodylimit.UPLOAD_OVERHEAD,
+            "apply.submit": settings.upload_max_bytes + bodylimit.UPLOAD_OVERHEAD,
+        },
     )
     headers.init_app(app)
     app.extensions["rate_limits"] = ratelimit.RateLimits.from_settings(settings)
