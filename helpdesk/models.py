@@ -216,6 +216,24 @@ class Agent(Base):
         return [m.unit_code for m in self.memberships]
 
 
+class ConsoleSession(Base):
+    """One signed-in console browser, known to the server (issue 21).
+
+    The cookie carries a random id; only its SHA-256 is stored. Every request checks the row
+    (not ended, not idle for `CONSOLE_IDLE_MINUTES`, younger than `CONSOLE_SESSION_HOURS`);
+    sign-out ends it, so a copy of the cookie stops working at once.
+    """
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+
+
 class AgentUnit(Base):
     """Membership of an agent in a unit (department); agents see their units' work only."""
 

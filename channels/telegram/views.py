@@ -6,7 +6,6 @@ The worker turns stored updates into conversation messages later (TelegramAdapte
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -14,9 +13,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from channels.telegram.chats import chat_of
 from helpdesk.models import Channel
-from helpdesk.services.inbox import store_inbound_event
+from helpdesk.services.inbox import is_stale, store_inbound_event
 from helpdesk.web.errors import error_response
 from helpdesk.web.extensions import database, settings
+from helpdesk.web.security import jsonsafe
 from helpdesk.web.security.events import forged_webhook
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,17 @@ def receive_update() -> tuple[Response, int]:
         return error_response(403, "invalid_secret_token", "The secret token does not match.")
     request.max_content_length = MAX_BODY_BYTES
     try:
-        update = json.loads(request.get_data())
+        update = jsonsafe.loads(request.get_data())
     except ValueError:
         return error_response(400, "malformed_json", "The body is not valid JSON.")
     update_id = update.get("update_id") if isinstance(update, dict) else None
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         return error_response(400, "invalid_update", "Expected a Telegram Update object.")
+    message = update.get("message")
+    sent = message.get("date") if isinstance(message, dict) else None
+    if is_stale(sent, config.webhook_max_age_hours):
+        log.warning("telegram update %s is older than WEBHOOK_MAX_AGE_HOURS; not stored", update_id)
+        return jsonify({}), 200  # acknowledged, so Telegram does not send it again
     stored = store_inbound_event(
         database().request_session(), Channel.TELEGRAM, str(update_id), update, chat_of(update)
     )

@@ -7,7 +7,6 @@ wamid, or by wamid and status) so the worker processes and retries them one by o
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -15,9 +14,10 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from channels.whatsapp.signature import SIGNATURE_HEADER, is_valid
 from helpdesk.models import Channel
-from helpdesk.services.inbox import store_inbound_event
+from helpdesk.services.inbox import is_stale, store_inbound_event
 from helpdesk.web.errors import error_response
 from helpdesk.web.extensions import database, settings
+from helpdesk.web.security import jsonsafe
 from helpdesk.web.security.events import forged_webhook
 
 log = logging.getLogger(__name__)
@@ -86,13 +86,18 @@ def receive_delivery() -> tuple[Response, int]:
         forged_webhook("WhatsApp webhook with a wrong X-Hub-Signature-256")
         return error_response(403, "invalid_signature", "The signature does not match the body.")
     try:
-        body = json.loads(raw)
+        body = jsonsafe.loads(raw)
         events = webhook_events(body)
     except (ValueError, TypeError, KeyError, AttributeError):
         return error_response(400, "malformed_body", "Expected a WhatsApp webhook JSON body.")
     session = database().request_session()
     stored = 0
+    max_age = settings().webhook_max_age_hours
     for external_id, payload in events:
+        sent = (payload.get("message") or {}).get("timestamp")
+        if is_stale(sent, max_age):
+            log.warning("WhatsApp message %s is older than WEBHOOK_MAX_AGE_HOURS", external_id)
+            continue  # acknowledged but not stored: a replayed capture stays out
         sender = (payload.get("message") or {}).get("from")  # statuses keep no order
         chat = str(sender) if sender else None
         if store_inbound_event(session, Channel.WHATSAPP, external_id, payload, chat) is not None:

@@ -32,13 +32,12 @@ class RasaEngine:
     ) -> None:
         # turns use at most max_concurrency connections; the rest serve status and parse calls
         limits = httpx.Limits(max_connections=max(max_concurrency, 1) + 8)
-        # RASA_TOKEN (`?token=`) for the engine's HTTP API; harmless on the REST channel.
+        # RASA_TOKEN (`?token=`) for the engine's HTTP API (`/model/parse`) and the turns
+        # (harmless on the REST channel); never on the public health route, which proxies
+        # and probes may log (issue 21).
+        self._auth = {"token": token} if token else {}
         self._client = httpx.Client(
-            base_url=base_url.rstrip("/"),
-            timeout=timeout,
-            transport=transport,
-            limits=limits,
-            params={"token": token} if token else None,
+            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport, limits=limits
         )
         self._slots = threading.BoundedSemaphore(max(max_concurrency, 1))
         self.max_concurrency = max(max_concurrency, 1)
@@ -54,6 +53,7 @@ class RasaEngine:
                 response = self._client.post(
                     "/webhooks/rest/webhook",
                     json={"sender": sender_id, "message": text, "metadata": metadata},
+                    params=self._auth,
                 )
             except httpx.TimeoutException as exc:
                 if isinstance(exc, httpx.ConnectTimeout) or not self.is_up():
@@ -76,7 +76,9 @@ class RasaEngine:
         does not answer. Used by the agent console to show where the bot failed; the
         conversation flow never waits on it."""
         try:
-            response = self._client.post("/model/parse", json={"text": text}, timeout=3.0)
+            response = self._client.post(
+                "/model/parse", json={"text": text}, timeout=3.0, params=self._auth
+            )
             intent = response.json().get("intent") or {} if response.is_success else None
         except (httpx.HTTPError, ValueError, AttributeError):
             return None
@@ -87,8 +89,12 @@ class RasaEngine:
         except (TypeError, ValueError):
             return None
 
+    def close(self) -> None:
+        """Close the connections (tests; the app keeps one client for its lifetime)."""
+        self._client.close()
+
     def is_up(self) -> bool:
-        """Whether the engine answers its status route."""
+        """Whether the engine answers its public health route (`GET /`, no token)."""
         try:
             return self._client.get("/", timeout=2.0).is_success
         except httpx.HTTPError:

@@ -89,6 +89,19 @@ class Accepted:
     turn: EngineTurn | None
 
 
+def typed_text(text: str) -> str:
+    """What the citizen typed, as the engine must read it: as text, never as an intent.
+
+    Rasa reads a message starting with "/" as `/intent{"entity": ...}` and runs that intent
+    with those entities. Intents reach the engine only as payloads of the buttons it offered
+    (and the router's own language command); typed leading slashes are dropped, the words
+    stay for the understanding to read (issue 21, item 6: web chat, Telegram, WhatsApp).
+    """
+    if not text.lstrip().startswith("/"):
+        return text
+    return text.lstrip().lstrip("/ \t\r\n").strip() or "?"
+
+
 class Router:
     """Decides who answers a citizen's message and records everything on the way."""
 
@@ -560,4 +573,4 @@ def engine_text_for(text: str, payload: str | None) -> str:
         return "/change_language"
     if command is not None:
         return f'/change_language{{"language":"{command}"}}'
-    return payload or text
+    return payload or typed_text(text)

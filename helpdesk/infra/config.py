@@ -55,6 +55,8 @@ class Settings:
     proxy_fix_x_for: int = 0
     average_handle_minutes: int = 5
     telegram_bot_token: str = ""
+    webhook_max_age_hours: int = 168
+    worker_ready_file: str = ""
     telegram_webhook_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
     whatsapp_access_token: str = ""
@@ -76,6 +78,7 @@ class Settings:
     consent_notice: bool = True
     console_cookie_secure: bool = False
     console_idle_minutes: int = 30
+    console_session_hours: int = 12
     console_unclaimed_minutes: int = 5
     console_silent_minutes: int = 15
     timezone: str = "Asia/Jakarta"
@@ -156,6 +159,8 @@ class Settings:
             proxy_fix_x_for=_int("PROXY_FIX_X_FOR", cls.proxy_fix_x_for),
             average_handle_minutes=_int("AVERAGE_HANDLE_MINUTES", cls.average_handle_minutes),
             telegram_bot_token=env("TELEGRAM_BOT_TOKEN", ""),
+            webhook_max_age_hours=_int("WEBHOOK_MAX_AGE_HOURS", cls.webhook_max_age_hours),
+            worker_ready_file=env("WORKER_READY_FILE", "").strip(),
             telegram_webhook_secret=env("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_api_base_url=env("TELEGRAM_API_BASE_URL", cls.telegram_api_base_url),
             whatsapp_access_token=env("WHATSAPP_ACCESS_TOKEN", ""),
@@ -180,6 +185,7 @@ class Settings:
             console_cookie_secure=env("CONSOLE_COOKIE_SECURE", "").strip().lower()
             in ("1", "true", "yes"),
             console_idle_minutes=_int("CONSOLE_IDLE_MINUTES", cls.console_idle_minutes),
+            console_session_hours=_int("CONSOLE_SESSION_HOURS", cls.console_session_hours),
             console_unclaimed_minutes=_int(
                 "CONSOLE_UNCLAIMED_MINUTES", cls.console_unclaimed_minutes
             ),

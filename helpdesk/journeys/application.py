@@ -58,6 +58,16 @@ def _button(title: str, payload: str) -> dict[str, Any]:
     return {"title": title, "payload": payload}
 
 
+def _is(said: str, key: str) -> bool:
+    """Whether the whole message is a `words.*` word in any of the four languages (citizens
+    mix them, and a short first message may not reveal which language they speak)."""
+    return any(is_word(said, key, language) for language in ("id", "jv", "su", "en"))
+
+
+def _skips(said: str) -> bool:
+    return any(normalize(said) in words("words.skip", lang) for lang in ("id", "jv", "su", "en"))
+
+
 class ApplicationForm:
     """Runs the application form for the journeys engine."""
 
@@ -75,11 +85,11 @@ class ApplicationForm:
 
     def start(self, conversation: Conversation, service_code: str | None) -> Replies:
         """Open the form for a service (or ask which one when none was named)."""
-        language = conversation.language
+        language = _lang(conversation)
         catalog = self.catalog()
         online = catalog.applicable_codes()
         if not service_code:
-            _set(conversation, {"kind": KIND, "step": "service"})
+            _set(conversation, {"kind": KIND, "step": "service", "language": language})
             return [self._which(conversation, "which")]
         service = catalog.get(service_code)
         if service is None or service.application is None:
@@ -95,7 +105,13 @@ class ApplicationForm:
         form = self._form(service_code, language)
         _set(
             conversation,
-            {"kind": KIND, "service": service_code, "step": "consent", "index": 0},
+            {
+                "kind": KIND,
+                "service": service_code,
+                "step": "consent",
+                "index": 0,
+                "language": language,
+            },
         )
         intro = at(
             "start",
@@ -116,9 +132,9 @@ class ApplicationForm:
         """One citizen message (or file) inside the form; None when the engine must answer
         it (the citizen asked for an officer: the form ends, nothing kept)."""
         state = dict(conversation.journey or {})
-        language = conversation.language
+        language = _lang(conversation)
         files = attachments or []
-        if said and is_word(said, "words.cancel", language) or normalize(said) == "cancel":
+        if said and _is(said, "words.cancel"):
             return self.cancel(conversation)
         if not files and normalize(said) in HUMAN_WORDS:
             _clear(conversation)
@@ -132,7 +148,12 @@ class ApplicationForm:
         code = str(state.get("service"))
         form = self._form(code, language)
         if step == "consent":
-            if is_word(said, "words.yes", language) or normalize(said) in {"setuju", "agree"}:
+            if _is(said, "words.yes") or normalize(said) in {
+                "setuju",
+                "agree",
+                "sarujuk",
+                "satuju",
+            }:
                 return self._advance(conversation, state, form, "field", 0)
             return [self._consent(conversation, form)]
         if step == "field":
@@ -140,17 +161,17 @@ class ApplicationForm:
         if step == "document":
             return self._document_step(conversation, state, form, said, files)
         if step == "updates":
-            if is_word(said, "words.yes", language):
+            if _is(said, "words.yes"):
                 state["updates"] = True
-            elif is_word(said, "words.no", language):
+            elif _is(said, "words.no"):
                 state["updates"] = False
             else:
                 return [self._updates(language)]
             return self._advance(conversation, state, form, "confirm", 0)
         if step == "confirm":
-            if is_word(said, "words.yes", language) or normalize(said) in SEND_WORDS:
+            if _is(said, "words.yes") or normalize(said) in SEND_WORDS:
                 return self._submit(session, conversation, state, form)
-            if is_word(said, "words.no", language):
+            if _is(said, "words.no"):
                 return self.cancel(conversation)
             return [
                 JourneyReply(at("summary.invalid", language)),
@@ -161,7 +182,7 @@ class ApplicationForm:
     def prompt(self, session: Session, conversation: Conversation) -> Replies:
         """The current question again (after the citizen asked something else)."""
         state = dict(conversation.journey or {})
-        language = conversation.language
+        language = _lang(conversation)
         if state.get("kind") != KIND:
             return []
         if state.get("step") == "service":
@@ -173,8 +194,9 @@ class ApplicationForm:
 
     def cancel(self, conversation: Conversation) -> Replies:
         """Leave the form; nothing the citizen typed is kept (files stay unlinked)."""
+        language = _lang(conversation)
         _clear(conversation)
-        return [JourneyReply(at("cancelled", conversation.language))]
+        return [JourneyReply(at("cancelled", language))]
 
     def file_arrived(
         self, session: Session, conversation: Conversation, attachment: Attachment
@@ -183,7 +205,7 @@ class ApplicationForm:
         request = applications.waiting_for_documents(session, conversation)
         if request is None:
             return None
-        language = conversation.language
+        language = request.language or _lang(conversation)
         key, missing = applications.attach_missing(session, request, attachment)
         label = dict(applications.document_labels(self.catalog(), request, [key])).get(key, key)
         replies = [
@@ -212,17 +234,24 @@ class ApplicationForm:
     def _field_step(
         self, conversation: Conversation, state: dict[str, Any], form: Application, said: str
     ) -> Replies:
-        language = conversation.language
+        language = _lang(conversation)
         index = int(state.get("index") or 0)
         field = form.fields[index]
         source = self._form(str(state.get("service")), "id").fields[index]
-        skipping = not field.required and normalize(said) in words("words.skip", language)
+        skipping = not field.required and _skips(said)
         today = (self.clock() + WIB).date()
         value, problem = (
             (None, None)
             if skipping
             else applications.check_answer(source, said, today, field.choices)
         )
+        if problem is not None and source.type == "choice":  # a label in another language
+            for other in ("id", "jv", "su", "en"):
+                labels = self._form(str(state.get("service")), other).fields[index].choices
+                found, missed = applications.check_answer(source, said, today, labels)
+                if missed is None:
+                    value, problem = found, None
+                    break
         if problem is not None:
             error = JourneyReply(at(problem.key, language, **problem.values))
             return [error, self._ask(language, form, index)]
@@ -243,11 +272,11 @@ class ApplicationForm:
         said: str,
         files: list[Attachment],
     ) -> Replies:
-        language = conversation.language
+        language = _lang(conversation)
         index = int(state.get("index") or 0)
         document = form.documents[index]
         if not files:
-            if not document.required and normalize(said) in words("words.skip", language):
+            if not document.required and _skips(said):
                 return self._next_document(conversation, state, form, index)
             return [
                 JourneyReply(at("document.wait", language, label=document.label)),
@@ -296,7 +325,7 @@ class ApplicationForm:
     ) -> Replies:
         state.update(step=step, index=index)
         _set(conversation, state)
-        language = conversation.language
+        language = _lang(conversation)
         if step == "field":
             return [self._ask(language, form, index)]
         if step == "document":
@@ -312,7 +341,7 @@ class ApplicationForm:
         state: dict[str, Any],
         form: Application,
     ) -> Replies:
-        language = conversation.language
+        language = _lang(conversation)
         code = str(state.get("service"))
         documents = {
             key: [
@@ -367,7 +396,7 @@ class ApplicationForm:
         state: dict[str, Any],
         form: Application,
     ) -> JourneyReply:
-        language = conversation.language
+        language = _lang(conversation)
         step, index = state.get("step"), int(state.get("index") or 0)
         if step == "consent":
             return self._consent(conversation, form)
@@ -380,7 +409,7 @@ class ApplicationForm:
         return self._summary(session, conversation, state, form)
 
     def _consent(self, conversation: Conversation, form: Application) -> JourneyReply:
-        language = conversation.language
+        language = _lang(conversation)
         return JourneyReply(
             at("consent", language, consent=form.consent),
             [
@@ -440,7 +469,7 @@ class ApplicationForm:
         state: dict[str, Any],
         form: Application,
     ) -> JourneyReply:
-        language = conversation.language
+        language = _lang(conversation)
         answers = _answers(state)
         lines = []
         for field in form.fields:
@@ -475,7 +504,7 @@ class ApplicationForm:
         )
 
     def _which(self, conversation: Conversation, key: str) -> JourneyReply:
-        language = conversation.language
+        language = _lang(conversation)
         online = self.catalog().applicable_codes()
         return JourneyReply(
             at(key, language, services=self._names(online, language)),
@@ -511,6 +540,14 @@ def _answers(state: dict[str, Any]) -> dict[str, str | None]:
 
 def _seal(answers: dict[str, str | None]) -> str:
     return encrypt(json.dumps(answers, ensure_ascii=False))
+
+
+def _lang(conversation: Conversation) -> str:
+    """The form's language: the chat's when the form opened (answers such as an address
+    must not switch it), else the chat's."""
+    state = conversation.journey or {}
+    language = state.get("language") if state.get("kind") == KIND else None
+    return str(language or conversation.language)
 
 
 def _set(conversation: Conversation, state: dict[str, Any]) -> None:

@@ -47,12 +47,14 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.web.health import bp as health_bp
     from helpdesk.web.pages import bp as pages_bp
     from helpdesk.web.security import install as install_security
+    from helpdesk.web.security.jsonsafe import BoundedJSONProvider
 
     settings = settings or Settings.from_env()
     # Named "helpdesk" (logger name) with its root in helpdesk/web (templates/).
     app = Flask("helpdesk", static_folder=None, root_path=str(WEB_ROOT))
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = BoundedJSONProvider(app)  # deep nesting is a 400, not a RecursionError
+    app.json.ensure_ascii = False
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()
 

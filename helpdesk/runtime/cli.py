@@ -197,6 +197,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     """Run the worker: process webhook deliveries, deliver the outbox, retry with backoff."""
     import signal
     import threading
+    import time
 
     from channels.adapters import build_adapters
     from helpdesk.runtime.app import create_app
@@ -225,6 +226,12 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     print("worker running", flush=True)
+    if settings.worker_ready_file:  # ready before the first delivery (the stack's probe)
+        ready = Path(settings.worker_ready_file)
+        ready.parent.mkdir(parents=True, exist_ok=True)
+        partial = ready.with_suffix(".tmp")
+        partial.write_text(f"{os.getpid()} {time.time():.0f}\n")
+        partial.replace(ready)
     with app.app_context():
         worker.run_forever(stop)
     app.extensions["turns"].shutdown()

@@ -31,7 +31,14 @@ import yaml
 
 from helpdesk.infra.config import REPO_ROOT
 from helpdesk.runtime.guard import SCALED_PORTS
-from helpdesk.runtime.stack import Stack, StackConfig, _get_ok, newest_model, run_until_stopped
+from helpdesk.runtime.stack import (
+    Stack,
+    StackConfig,
+    _get_ok,
+    newest_model,
+    ready_timeout,
+    run_until_stopped,
+)
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/halowarga"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -82,7 +89,7 @@ class ScaledStack(Stack):
                 "HELPDESK_PORT": str(self.ports["web"] + n),
                 "HELPDESK_INTERNAL_PORT": str(self.ports["internal"] + n),
             }
-        return {}
+        return super().process_env(name)
 
     def commands(self) -> dict[str, list[str]]:
         base = super().commands()
@@ -171,9 +178,13 @@ class ScaledStack(Stack):
             )
             return f"  upstream {name} {{\n    least_conn;\n{servers}    keepalive 64;\n  }}\n"
 
-        def server(port: int, upstream_name: str, retry: str = "error") -> str:
+        def server(port: int, upstream_name: str, retry: str = "error", quiet: bool = False) -> str:
+            # quiet: requests to the engines carry RASA_TOKEN in their query string, and
+            # nginx writes the request line of every failed upstream connection into its
+            # log at level "error" (issue 21): only "crit" and worse for that server.
+            log = "    error_log stderr crit;\n" if quiet else ""
             return (
-                f"  server {{\n    listen 127.0.0.1:{port};\n    location / {{\n"
+                f"  server {{\n    listen 127.0.0.1:{port};\n{log}    location / {{\n"
                 f"      proxy_pass http://{upstream_name};\n      proxy_http_version 1.1;\n"
                 '      proxy_set_header Connection "";\n      proxy_set_header Host $http_host;\n'
                 f"      proxy_read_timeout 120s;\n      proxy_next_upstream {retry};\n"
@@ -197,7 +208,7 @@ class ScaledStack(Stack):
             + upstream("engine", p["engine"], 2)
             + server(self.config.helpdesk_port, "web")
             + server(p["internal_lb"], "internal")
-            + server(p["engine_lb"], "engine", engine_retry)
+            + server(p["engine_lb"], "engine", engine_retry, quiet=True)
             + "}\n"
         )
 
@@ -318,7 +329,7 @@ def main() -> int:
 
     def start() -> None:
         print("Starting 2 engines, 2 web processes, nginx, the action server and 2 workers...")
-        stack.start_all()
+        stack.start_all(max(ready_timeout(400), 60))
         (stack.dir / "pids.json").write_text(json.dumps(stack.pids()))
         print(f"\nAll processes ready. Logs: {stack.logs}")
         print(f"  Web chat demo page   {stack.config.helpdesk_url}/  (nginx → web-1, web-2)")

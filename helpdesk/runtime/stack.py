@@ -144,7 +144,9 @@ class Stack:
         }
 
     def process_env(self, name: str) -> dict[str, str]:
-        """Settings for one process on top of the shared ones (none in the embedded stack)."""
+        """Settings for one process on top of the shared ones (a worker's ready file)."""
+        if name in self.worker_names():
+            return {"WORKER_READY_FILE": str(self.ready_file(name))}
         return {}
 
     def worker_names(self) -> list[str]:
@@ -158,6 +160,9 @@ class Stack:
         for name, command in self.commands().items():
             if names and name not in names:
                 continue
+            if name in self.worker_names():
+                self.ready_file(name).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                self.ready_file(name).unlink(missing_ok=True)  # a previous run's says nothing
             log_path = self.logs / f"{name}.log"
             fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.chmod(log_path, 0o600)
@@ -184,8 +189,25 @@ class Stack:
             **{name: self._worker_probe(name) for name in self.worker_names()},
         }
 
+    def ready_file(self, name: str) -> Path:
+        """Where a worker says it is ready (WORKER_READY_FILE): its pid, written before it
+        delivers anything. A file, not a log line: retries logged at once cannot scroll it
+        away (issue 21: with WhatsApp down and deliveries waiting, the old probe on the last
+        5 log lines never saw "worker running" and the start gave up)."""
+        return self.config.var_dir / "run" / f"{name}.ready"
+
     def _worker_probe(self, name: str) -> Callable[[], bool]:
-        return lambda: "worker running" in self.log_tail(name, 5)
+        path = self.ready_file(name)
+
+        def probe() -> bool:
+            process = self.processes.get(name)
+            try:
+                written = path.read_text().split()
+            except OSError:
+                return False
+            return process is not None and written[:1] == [str(process.pid)]
+
+        return probe
 
     def wait_ready(self, timeout: float = 180.0, *names: str) -> None:
         """Block until every (named) process answers; raise with its log tail if one dies."""
@@ -222,6 +244,13 @@ class Stack:
             return f"[{name}: no log]"
         text = path.read_text(errors="replace").splitlines()[-lines:]
         return f"--- {name} ---\n" + "\n".join(text)
+
+
+def ready_timeout(default: float = 300) -> float:
+    """How long `make run` (and run-scaled) waits for every process: STACK_READY_TIMEOUT
+    seconds, else `default` (300; the scaled stack's two engines start one after the other:
+    400)."""
+    return float(os.environ.get("STACK_READY_TIMEOUT", "") or default)
 
 
 def _setting(config: StackConfig, name: str) -> str:
@@ -315,7 +344,7 @@ def main() -> int:
         started = time.monotonic()
         print(f"Starting the Rasa engine ({config.model.name}), action server and helpdesk...")
         stack.start()
-        stack.wait_ready(timeout=300)
+        stack.wait_ready(timeout=ready_timeout())
         print(f"\nAll processes ready in {time.monotonic() - started:.0f} s. Logs: {stack.logs}")
         print(f"  Web chat demo page   {config.helpdesk_url}/")
         print(f"  Helpdesk REST API    {config.helpdesk_url}/api/v1/openapi.json")

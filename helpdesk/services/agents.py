@@ -7,6 +7,7 @@ form fields and act on the `SignIn` it returns.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,11 +65,24 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_hash(hashed: str, password: str) -> bool:
+    """Whether `password` matches the argon2 hash (the one place a password is checked)."""
+    try:
+        return bool(_hasher.verify(hashed, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown user names so that a wrong name costs
+    the same argon2 work as a wrong password (no user names by timing, issue 21)."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def check_password(agent: Agent, password: str) -> bool:
     """Whether `password` is the agent's; upgrades the hash when its parameters are old."""
-    try:
-        _hasher.verify(agent.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_hash(agent.password_hash, password):
         return False
     if _hasher.check_needs_rehash(agent.password_hash):
         agent.password_hash = hash_password(password)
@@ -234,8 +248,10 @@ def authenticate(
     now = at or utcnow()
     agent = find_agent(session, username)
     if agent is None or not agent.active:
+        verify_hash(_dummy_hash(), password)  # the same work as a real user's wrong password
         return SignIn(SignInOutcome.FAILED, agent)
     if is_locked(agent, now):
+        verify_hash(agent.password_hash, password)
         audit.record(session, agent.username, "agent.login_refused", "agent", agent.id, "locked")
         return SignIn(SignInOutcome.LOCKED, agent)
     if not check_password(agent, password):

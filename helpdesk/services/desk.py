@@ -1,8 +1,13 @@
 """The agents' desk: who sees which conversation, the queue, claim/assign/transfer/return,
 replies, private notes, resolve/reopen, presence, canned replies and the return sweep.
 
-Scope rule, applied by every function that takes an agent: agents see the conversations of
-their units only (others are "not found"); supervisors and admins see every unit.
+Scope rule, applied by every function that takes an agent (SECURITY.md, issue 21): a
+conversation is desk work only once a hand-off gave it a unit, and only while it is pending,
+open or resolved. Agents see the desk work of their units (anything else is "not found");
+supervisors and admins see every unit's desk work. A conversation the bot alone handled
+(never handed off, or back with the bot after it was resolved) is nobody's: no role opens it
+in the console. In a conversation that filed an anonymous complaint, everything up to the
+filing is withheld from every role (`withheld_before`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from helpdesk.models import (
     AgentUnit,
     CannedReply,
     Channel,
+    Complaint,
     Conversation,
     ConversationEvent,
     ConversationStatus,
@@ -64,10 +70,50 @@ def unit_of(conversation: Conversation) -> str:
     return conversation.unit_code or GENERAL_UNIT
 
 
+DESK_STATUSES = (ConversationStatus.PENDING, ConversationStatus.OPEN, ConversationStatus.RESOLVED)
+
+
+def is_desk_work(conversation: Conversation) -> bool:
+    """Handed off to a unit and not back with the bot."""
+    return conversation.unit_code is not None and conversation.status in DESK_STATUSES
+
+
 def can_see(agent: Agent, conversation: Conversation) -> bool:
     """Whether the agent may see (and work) this conversation."""
+    if not is_desk_work(conversation):
+        return False
     units = visible_units(agent)
-    return units is None or unit_of(conversation) in units
+    return units is None or conversation.unit_code in units
+
+
+def withheld_before(session: Session, conversation: Conversation) -> int | None:
+    """Messages with an id below this are withheld from every console page (None: none are).
+
+    When the conversation filed an anonymous complaint, the citizen's identity (the NIK the
+    form asked for, a name, the complaint's number) sits in the messages up to the filing.
+    Everything up to the citizen's first message after the latest anonymous filing is
+    withheld; the complaint itself is read in the complaint desk, without identity.
+    """
+    filed = session.scalar(
+        select(func.max(Complaint.created_at)).where(
+            Complaint.conversation_id == conversation.id, Complaint.anonymous.is_(True)
+        )
+    )
+    if filed is None:
+        return None
+    after = session.scalar(
+        select(func.min(Message.id)).where(
+            Message.conversation_id == conversation.id,
+            Message.sender == Sender.CITIZEN,
+            Message.created_at > filed,
+        )
+    )
+    if after is not None:
+        return int(after)
+    last = session.scalar(
+        select(func.max(Message.id)).where(Message.conversation_id == conversation.id)
+    )
+    return int(last or 0) + 1
 
 
 def require_role(agent: Agent, *roles: AgentRole) -> None:
@@ -111,10 +157,10 @@ class QueueRow:
 def queue(session: Session, agent: Agent, wanted: QueueFilter, limit: int = 200) -> list[QueueRow]:
     """Conversations the agent may see, pending ones first (oldest first), then open ones."""
     query = select(Conversation).where(Conversation.status != ConversationStatus.BOT)
+    query = query.where(Conversation.unit_code.is_not(None), Conversation.status.in_(DESK_STATUSES))
     units = visible_units(agent)
     if units is not None:
-        unit_column = func.coalesce(Conversation.unit_code, GENERAL_UNIT)
-        query = query.where(unit_column.in_(sorted(units)))
+        query = query.where(Conversation.unit_code.in_(sorted(units)))
     statuses = {
         "active": [ConversationStatus.PENDING, ConversationStatus.OPEN],
         "pending": [ConversationStatus.PENDING],
@@ -163,11 +209,26 @@ def _last_citizen_texts(
         .group_by(Message.conversation_id)
     )
     rows = session.execute(
-        select(Message.conversation_id, Message.text, Message.created_at).where(
+        select(Message.conversation_id, Message.id, Message.text, Message.created_at).where(
             Message.id.in_(latest)
         )
     ).all()
-    return {cid: (text, at) for cid, text, at in rows}
+    anonymous = set(
+        session.scalars(
+            select(Complaint.conversation_id).where(
+                Complaint.conversation_id.in_(ids), Complaint.anonymous.is_(True)
+            )
+        )
+    )
+    found: dict[int, tuple[str, datetime | None]] = {}
+    for cid, message_id, text, at in rows:
+        if cid in anonymous:
+            conversation = session.get(Conversation, cid)
+            withheld = withheld_before(session, conversation) if conversation else None
+            if withheld is not None and message_id < withheld:
+                continue
+        found[cid] = (text, at)
+    return found
 
 
 def unread_count(session: Session, agent: Agent) -> int:
@@ -474,12 +535,11 @@ def canned_variables(
     values: dict[str, str] = {}
     if service_name:
         values["nama_layanan"] = service_name
-    texts = session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation.id)
-        .order_by(Message.id.desc())
-        .limit(50)
-    ).all()
+    query = select(Message.text).where(Message.conversation_id == conversation.id)
+    withheld = withheld_before(session, conversation)
+    if withheld is not None:
+        query = query.where(Message.id >= withheld)
+    texts = session.scalars(query.order_by(Message.id.desc()).limit(50)).all()
     for text in texts:
         match = _TRACKING_RE.search((text or "").upper())
         if match:

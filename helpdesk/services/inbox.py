@@ -46,6 +46,24 @@ def chat_key(channel: Channel, chat: str) -> str:
     return blind_index(f"{channel.value}:{chat}")
 
 
+def is_stale(sent: object, max_age_hours: int, now: datetime | None = None) -> bool:
+    """Whether a delivery's own send time (Unix seconds, as WhatsApp's `timestamp` and
+    Telegram's `date` give it) is older than `max_age_hours` (0: no limit).
+
+    With the delivery ids kept after an erasure (`privacy.erase_conversation`), this keeps
+    a captured delivery from being replayed once its stored id has been purged: retention
+    (RETENTION_INBOUND_DAYS) is longer than this window.
+    """
+    if max_age_hours <= 0 or sent is None:
+        return False
+    try:
+        seconds = float(str(sent))
+    except ValueError:
+        return True
+    age = (now or utcnow()).timestamp() - seconds
+    return age > max_age_hours * 3600
+
+
 def mark_done(event: InboundEvent) -> None:
     """Processed."""
     event.status = JobStatus.DONE

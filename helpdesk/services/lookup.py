@@ -3,6 +3,11 @@ staff note and anything personal need the last 4 digits of the NIK on record.
 
 Three wrong tries lock that number's lookup for an hour (for everyone: the number is
 what an attacker guesses against, not the chat session they can throw away).
+
+Concurrency (issue 21): the guard row is created with an insert that ignores a duplicate
+(never an IntegrityError when two first guesses race) and then read locked for the rest of
+the transaction (SELECT ... FOR UPDATE on PostgreSQL; SQLite holds its one writer lock from
+that insert on), so concurrent guesses are counted one after the other and none is lost.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Complaint, LookupGuard, ServiceRequest, utcnow
@@ -46,13 +54,29 @@ def find(session: Session, tracking_number: str) -> ServiceRequest | Complaint |
 
 
 def _guard(session: Session, tracking_number: str) -> LookupGuard:
+    """The number's guard row, created if missing, locked until the caller commits."""
+    values = {"tracking_number": tracking_number, "failures": 0, "updated_at": utcnow()}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(LookupGuard)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["tracking_number"])
+        )
+    else:  # pragma: no cover (the project runs on these two)
+        try:
+            with session.begin_nested():
+                session.add(LookupGuard(**values))
+        except IntegrityError:
+            pass
     guard = session.scalar(
-        select(LookupGuard).where(LookupGuard.tracking_number == tracking_number)
+        select(LookupGuard)
+        .where(LookupGuard.tracking_number == tracking_number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    if guard is None:
-        guard = LookupGuard(tracking_number=tracking_number, failures=0)
-        session.add(guard)
-        session.flush()
+    assert guard is not None  # inserted above or by a concurrent guess
     return guard
 
 

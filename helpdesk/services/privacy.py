@@ -31,6 +31,7 @@ from helpdesk.models import (
     DataRequestKind,
     DataRequestStatus,
     InboundEvent,
+    JobStatus,
     Message,
     OutboxItem,
     Sender,
@@ -199,7 +200,11 @@ def erase_conversation(
     surveys.forget(session, conversation)  # SKM comments are free text
     events = _matching_inbound_events(session, conversation.channel, identifiers)
     for event in events:
-        session.delete(event)
+        # A tombstone: the delivery id stays (no content), so the same signed delivery
+        # replayed after the erasure is a duplicate, not a new message (issue 21, item 7).
+        event.payload = {}
+        event.status = JobStatus.DONE
+        event.last_error = None
     conversation.journey = None
     conversation.handoff_note = None
     session.flush()

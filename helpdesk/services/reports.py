@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import Settings
 from helpdesk.infra.db import Database
-from helpdesk.models import Conversation, Message, Sender, SlaClock, Survey
+from helpdesk.models import Complaint, Conversation, Message, Sender, SlaClock, Survey
 from helpdesk.services import application_report, ikm, sla
+from helpdesk.services.csvsafe import neutralise
 from helpdesk.services.surveys import conversation_service
 from helpdesk.services.workcal import load_calendar, office_hours
 from helpdesk.services.workcalendar import WorkingTime
@@ -56,7 +57,6 @@ CSV_COLUMNS = (
     "survey",
     "ikm_of_survey",
 )
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 STOPWORDS = frozenset(
     """saya aku kami kita anda yang dan di ke dari untuk apa bagaimana gimana cara mau ingin
     bisa tidak ada ini itu dengan atau juga sudah belum kok ya min kak pak bu mas mbak tolong
@@ -72,12 +72,6 @@ def topic_of(text: str) -> str:
     """The first citizen message as a topic: 80 characters, long digit runs (NIK, phone)
     masked so the export carries no identifiers."""
     return _LONG_DIGITS.sub(lambda m: "*" * len(m.group()), " ".join(text.split()))[:80]
-
-
-def neutralise(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula (= + - @ tab CR get a leading ')."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -186,15 +180,25 @@ def collect(
     counts: Counter[int] = Counter()
     topics: dict[int, str] = {}
     surveys: dict[int, Survey] = {}
+    anonymous: set[int] = set()  # filed an anonymous complaint: no citizen text leaves
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
+        anonymous.update(
+            cid
+            for cid in session.scalars(
+                select(Complaint.conversation_id).where(
+                    Complaint.conversation_id.in_(chunk), Complaint.anonymous.is_(True)
+                )
+            )
+            if cid is not None
+        )
         for cid, text in session.execute(
             select(Message.conversation_id, Message.text)
             .where(Message.conversation_id.in_(chunk), Message.sender == Sender.CITIZEN)
             .order_by(Message.id)
         ):
             counts[cid] += 1
-            topics.setdefault(cid, topic_of(text or ""))
+            topics.setdefault(cid, "" if cid in anonymous else topic_of(text or ""))
         for survey in session.scalars(select(Survey).where(Survey.conversation_id.in_(chunk))):
             surveys[survey.conversation_id] = survey
     calendar = load_calendar(session)
@@ -252,7 +256,8 @@ def collect(
             resolutions.append(row.resolution_minutes)
         if row.sla_state:
             figures.sla_by_unit.setdefault(row.unit, Counter())[row.sla_state] += 1
-        if c.handoff_reason == "fallback" or (c.fallback_count or 0) > 0:
+        failed = c.handoff_reason == "fallback" or (c.fallback_count or 0) > 0
+        if failed and c.id not in anonymous:
             fallback_ids.append(c.id)
     figures.first_response = {
         "median": percentile(firsts, 50),

@@ -247,8 +247,8 @@ def _listing(cat: Catalog, lang: str) -> list[tuple[str, list[Service]]]:
     return [(_category_label(category, lang), items) for category, items in groups.items()]
 
 
-@bp.get("")
 @bp.get("/")
+@bp.get("")  # registered first: url_for gives /layanan
 def index() -> str:
     """The directory: every service by category; with `?q=`, the best matches first."""
     lang = _language()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -113,11 +114,12 @@ def serve(api: FakeBotApi) -> Iterator[str]:
 
 
 def text_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
-    """A real-shaped Telegram text update (the fixture file) with new ids and text."""
+    """A real-shaped Telegram text update (the fixture file) with new ids and text, sent now
+    (the webhook refuses updates older than WEBHOOK_MAX_AGE_HOURS)."""
     body: dict[str, Any] = copy.deepcopy(json.loads(TEXT_UPDATE.read_text()))
     body["update_id"] = update_id
     message = body["message"]
-    message.update(message_id=update_id, text=text)
+    message.update(message_id=update_id, text=text, date=int(time.time()))
     message["chat"]["id"] = chat_id
     message["from"]["id"] = chat_id
     return body

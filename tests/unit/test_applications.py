@@ -163,6 +163,16 @@ def test_each_answer_is_checked(
     assert (why.key if why else None) == problem
 
 
+def test_a_choice_typed_in_another_language_is_understood(
+    app: Flask, client: FlaskClient, fake_engine: FakeEngine, bot_auth: dict[str, str]
+) -> None:
+    chat = Chat(client, fake_engine, bot_auth, "jv")
+    chat.say("kula badhe ngajokaken sktm")
+    for answer in ("inggih", "Budi Santoso", NIK, "liwati", "Jl. Kenanga 7 RT 01/RW 02"):
+        chat.say(answer)
+    assert "6/6" in chat.say("legal aid")  # English label in a Javanese form
+
+
 def test_a_translated_choice_is_stored_as_the_catalogs_value() -> None:
     source = CATALOG.services["sktm"].application
     shown = CATALOG.translations["en"]["sktm"].application

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.models import AuditEvent, utcnow
+from helpdesk.models import AuditEvent, ConsoleSession, utcnow
 from helpdesk.runtime.cli import main as cli_main
 from helpdesk.services import agents as agent_service
 from helpdesk.web.extensions import database
@@ -206,8 +206,10 @@ def test_sign_out_everywhere_ends_other_sessions(app: Flask) -> None:
 def test_idle_timeout_signs_out(app: Flask, client: FlaskClient) -> None:
     secret = make_agent(app, "sri")
     sign_in(client, "sri", secret)
-    with client.session_transaction() as session:
-        session["last_active"] = session["last_active"] - 31 * 60
+    with app.app_context(), database().session() as session:
+        for row in session.scalars(select(ConsoleSession)):
+            row.last_seen_at = utcnow() - timedelta(minutes=31)
+        session.commit()
     response = client.get("/console/")
     assert response.status_code in (302, 303)
     assert not signed_in(client)

@@ -81,7 +81,12 @@ def webhook_app(settings: Settings) -> Flask:
 @pytest.fixture
 def tg_app(database_url: str) -> Iterator[Flask]:
     """The webhook app with Telegram configured."""
-    settings = make_settings(database_url, telegram_bot_token=TOKEN, telegram_webhook_secret=SECRET)
+    settings = make_settings(
+        database_url,
+        telegram_bot_token=TOKEN,
+        telegram_webhook_secret=SECRET,
+        webhook_max_age_hours=0,  # the fixtures were sent on 2026-01-01; see test_security_webhooks
+    )
     application = webhook_app(settings)
     yield application
     with application.app_context():

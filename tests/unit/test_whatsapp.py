@@ -64,7 +64,10 @@ def webhook_app(settings: Settings) -> Flask:
 def wa_app(database_url: str) -> Iterator[Flask]:
     """The webhook app with WhatsApp configured."""
     settings = make_settings(
-        database_url, whatsapp_app_secret=APP_SECRET, whatsapp_verify_token=VERIFY_TOKEN
+        database_url,
+        whatsapp_app_secret=APP_SECRET,
+        whatsapp_verify_token=VERIFY_TOKEN,
+        webhook_max_age_hours=0,  # the fixtures were sent on 2026-01-01; see test_security_webhooks
     )
     application = webhook_app(settings)
     yield application

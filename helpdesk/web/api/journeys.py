@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
-from sqlalchemy import select
 
 from helpdesk.journeys import Journeys
 from helpdesk.models import (
@@ -29,7 +28,7 @@ from helpdesk.services.redaction import mask_personal_data
 from helpdesk.services.requests import mask_nik
 from helpdesk.services.uploads import upload_dir
 from helpdesk.web.api import bp
-from helpdesk.web.api.auth import current_actor, require_staff, require_token
+from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str
 from helpdesk.web.api.serializers import iso
 from helpdesk.web.extensions import database, settings
@@ -164,16 +163,9 @@ def change_complaint_status(tracking_number: str) -> Response:
 
 
 def _conversation(ref: str) -> Conversation:
-    """The conversation the engine knows as `ref`: its row id, or its own engine sender id
-    where conversations have one (the action server only knows the engine's id)."""
-    session = database().request_session()
-    if ref.isascii() and ref.isdigit() and len(ref) < 19:
-        return convs.get_conversation(session, int(ref))
-    column = getattr(Conversation, "engine_sender_id", None)
-    found = session.scalar(select(Conversation).where(column == ref)) if column else None
-    if found is None:
-        raise NotFound(f"no conversation {ref}", code="conversation_not_found")
-    return found
+    """The conversation the engine knows as `ref` (its random sender id); staff tokens may
+    also use the row id. A bot token cannot walk row ids (issue 21, item 3)."""
+    return convs.get_by_ref(database().request_session(), ref, allow_row_id=is_staff())
 
 
 @bp.post("/conversations/<conversation_id>/complaint-form")

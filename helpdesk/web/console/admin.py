@@ -4,8 +4,6 @@ or export the audit trail.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask import Response, redirect, render_template, request, url_for
@@ -14,6 +12,7 @@ from sqlalchemy import select
 
 from helpdesk.models import AgentRole, AuditEvent
 from helpdesk.services import agents as agent_service
+from helpdesk.services import csvsafe
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, require_role
 from helpdesk.web.console.pages import unit_names
@@ -125,11 +124,9 @@ def audit_csv() -> ResponseReturnValue:
     """The filtered audit trail as CSV."""
     query, _args = _audit_query()
     db = database().request_session()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "created_at", "actor", "action", "target_type", "target_id", "detail"])
-    for e in db.scalars(query):  # type: ignore[call-overload]
-        writer.writerow(
+    body = csvsafe.rows_to_csv(
+        ["id", "created_at", "actor", "action", "target_type", "target_id", "detail"],
+        (
             [
                 e.id,
                 e.created_at.isoformat(),
@@ -139,13 +136,15 @@ def audit_csv() -> ResponseReturnValue:
                 e.target_id,
                 e.detail or "",
             ]
-        )
+            for e in db.scalars(query)  # type: ignore[call-overload]
+        ),
+    )
     from helpdesk.services import audit
 
     audit.record(db, current_agent().username, "audit.export", "audit", "-")
     db.commit()
     return Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )

@@ -1,17 +1,20 @@
 """Sign-in (password, then TOTP; enrolment with a QR code on the first sign-in), sign-out,
-idle timeout, and the helpers every console view uses: `current_agent()`, `require_role`.
+server-side sessions (`helpdesk.services.console_sessions`: sign-out revokes, idle and
+absolute lifetimes checked on every request), and the helpers every console view uses:
+`current_agent()`, `require_role`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import segno
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -19,6 +22,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from helpdesk.models import Agent, AgentRole
 from helpdesk.services import agents as agent_service
+from helpdesk.services import console_sessions
 from helpdesk.services.agents import SignIn, SignInOutcome
 from helpdesk.web.console import bp, login_manager
 from helpdesk.web.extensions import database, settings
@@ -27,6 +31,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PENDING_SECONDS = 300  # between the right password and the code
+SESSION_KEY = "console_sid"  # the cookie's random id of the server-side session
 
 
 class ConsoleUser(UserMixin):
@@ -45,10 +50,23 @@ def _load_user(user_id: str) -> ConsoleUser | None:
     agent_id, _, version = user_id.partition(":")
     if not agent_id.isdigit() or not version.isdigit():
         return None
-    agent = database().request_session().get(Agent, int(agent_id))
+    db = database().request_session()
+    agent = db.get(Agent, int(agent_id))
     if agent is None or not agent.active or agent.session_version != int(version):
         return None
+    live = console_sessions.check(db, session.get(SESSION_KEY), agent.id, _lifetimes())
+    if live is None:
+        db.commit()  # an expired session is recorded as ended
+        return None
+    g.console_session = live
     return ConsoleUser(agent)
+
+
+def _lifetimes() -> console_sessions.Lifetimes:
+    return console_sessions.Lifetimes(
+        idle=timedelta(minutes=settings().console_idle_minutes),
+        absolute=timedelta(hours=settings().console_session_hours),
+    )
 
 
 def current_agent() -> Agent:
@@ -83,20 +101,23 @@ def passive(view: Callable[P, R]) -> Callable[P, R]:
 
 @bp.before_request
 def _idle_timeout() -> ResponseReturnValue | None:
-    """Sign out after `CONSOLE_IDLE_MINUTES` without a real action (polling does not count)."""
+    """A cookie whose server-side session ended (sign-out, `CONSOLE_IDLE_MINUTES` without a
+    real action, `CONSOLE_SESSION_HOURS` since sign-in) is signed out; a real action (not
+    polling) restarts the idle clock on the server."""
     if not current_user.is_authenticated:
+        open_endpoints = ("console.login", "console.login_otp", "console.enrol", "console.static")
+        if session.get(SESSION_KEY) and request.endpoint not in open_endpoints:
+            session.clear()
+            if request.headers.get("HX-Request"):
+                return "", 401, {"HX-Redirect": url_for("console.login")}
+            return redirect(url_for("console.login", expired=1))
         return None
-    now = time.time()
-    last = session.get("last_active", now)
-    if now - float(last) > settings().console_idle_minutes * 60:
-        logout_user()
-        session.clear()
-        if request.headers.get("HX-Request"):
-            return "", 401, {"HX-Redirect": url_for("console.login")}
-        return redirect(url_for("console.login", expired=1))
     view = bp.view_functions.get((request.endpoint or "").removeprefix("console."))
-    if not getattr(view, "console_passive", False):
-        session["last_active"] = now
+    live = g.get("console_session")
+    if live is not None and not getattr(view, "console_passive", False):
+        db = database().request_session()
+        console_sessions.touch(db, live)
+        db.commit()
     return None
 
 
@@ -107,10 +128,13 @@ def _safe_next(target: str | None) -> str:
 
 
 def _finish(agent: Agent) -> None:
+    db = database().request_session()
+    token = console_sessions.start(db, agent)
+    db.commit()
     session.pop("pending_agent", None)
     session.pop("pending_at", None)
     session.permanent = True
-    session["last_active"] = time.time()
+    session[SESSION_KEY] = token
     login_user(ConsoleUser(agent))
 
 
@@ -233,7 +257,10 @@ def regenerate_recovery_codes() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out of this browser."""
+    """Sign out of this browser: its server-side session ends (a copied cookie dies too)."""
+    db = database().request_session()
+    console_sessions.end(db, session.get(SESSION_KEY))
+    db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("console.login"))
@@ -245,6 +272,7 @@ def logout_everywhere() -> ResponseReturnValue:
     """Sign out of every browser this agent is signed in on."""
     db = database().request_session()
     agent_service.sign_out_everywhere(db, current_agent())
+    console_sessions.end_all(db, current_agent())
     db.commit()
     logout_user()
     session.clear()

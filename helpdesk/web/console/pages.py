@@ -22,7 +22,7 @@ from flask_login import login_required
 
 from helpdesk.models import Agent, Conversation, Sender
 from helpdesk.services import audit, desk
-from helpdesk.services.errors import InvalidInput
+from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.redaction import NIK_RE, PHONE_RE
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, passive
@@ -140,7 +140,11 @@ def _timeline(conversation: Conversation) -> list[dict[str, object]]:
     """Messages and console events, oldest first, with personal data masked."""
     db = database().request_session()
     items: list[dict[str, object]] = []
-    for message in conversation.messages:
+    withheld = desk.withheld_before(db, conversation)
+    hidden = [m for m in conversation.messages if withheld is not None and m.id < withheld]
+    if hidden:
+        items.append({"kind": "withheld", "at": hidden[0].created_at, "count": len(hidden)})
+    for message in conversation.messages[len(hidden) :]:
         text = message.text or ""
         masked = False
         if message.sender == Sender.CITIZEN:
@@ -156,7 +160,7 @@ def _timeline(conversation: Conversation) -> list[dict[str, object]]:
         )
     for event in desk.events(db, conversation):
         items.append({"kind": "event", "at": event.created_at, "e": event})
-    items.sort(key=lambda item: (item["at"], 0 if item["kind"] == "message" else 1))
+    items.sort(key=lambda item: (item["at"], 0 if item["kind"] != "event" else 1))
     return items
 
 
@@ -359,8 +363,9 @@ def reveal(conversation_id: int, message_id: int) -> ResponseReturnValue:
     agent = current_agent()
     c = _conversation(conversation_id)
     message = next((m for m in c.messages if m.id == message_id), None)
-    if message is None:
-        raise InvalidInput("no such message")
+    withheld = desk.withheld_before(db, c)
+    if message is None or (withheld is not None and message.id < withheld):
+        raise NotFound("no such message", code="message_not_found")
     audit.record(
         db,
         agent.username,
