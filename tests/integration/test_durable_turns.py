@@ -259,12 +259,6 @@ def _app(
     return app
 
 
-def _database(url: str, opened: list[Database]) -> Database:
-    db = Database(url)
-    opened.append(db)
-    return db
-
-
 def _answers(db: Database) -> dict[int, list[str]]:
     """Each citizen message id with the bot messages that follow it."""
     result: dict[int, list[str]] = defaultdict(list)
@@ -293,7 +287,7 @@ def test_a_turn_taken_over_is_answered_once_even_when_its_first_holder_wakes_up(
     first.extensions["router"].leases.release_turn(turn.message_id)
     _expire(database, turn.message_id)
     worker = Worker(
-        _database(database_url, opened),
+        second.extensions["database"],
         second.extensions["router"],
         {},
         PollingSignal(),
@@ -326,7 +320,7 @@ def test_bursts_from_many_chats_keep_each_chat_s_order_with_two_workers(
         adapters = [TelegramAdapter(TOKEN, api_base_url=api_url) for _ in apps]
         workers = [
             Worker(
-                _database(database_url, opened),
+                app.extensions["database"],  # declares the channels' traits (push or poll)
                 app.extensions["router"],
                 {Channel.TELEGRAM: adapter},
                 PollingSignal(),
