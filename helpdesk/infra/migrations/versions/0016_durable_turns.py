@@ -1,7 +1,7 @@
 """durable turns and per-chat order: turn leases on messages, chat keys on inbound events
 
-Revision ID: 0015_durable_turns
-Revises: 0014_security_console_sessions
+Revision ID: 0016_durable_turns
+Revises: 0015_case_desk
 Create Date: 2026-12-07 02:30:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_durable_turns"
-down_revision: str | None = "0014_security_console_sessions"
+revision: str = "0016_durable_turns"
+down_revision: str | None = "0015_case_desk"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
