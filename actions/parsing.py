@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from helpdesk.text import personal
+
 TRACKING_EXAMPLE = "KTP-2026-000123"
 
 _SEP = r"[\s\-_/.]"
@@ -16,8 +18,6 @@ _NOT_PREFIXES = frozenset({"NO", "NOMOR", "NOMER", "NMR", "SAYA", "CEK", "KODE",
 # Something that looks like a tracking number typed wrong: an optional prefix, then digits.
 _ATTEMPT = re.compile(rf"(?<![A-Za-z0-9])(?:[A-Za-z]{{2,6}}{_SEP}{{0,2}})?\d[\d\s\-_/.]*\d")
 _ATTEMPT_MIN_DIGITS = 5
-_NIK = re.compile(r"(?<!\d)(?:\d[\s.\-]?){15}\d(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(?:\+?62|0)[\s\-]?8\d(?:[\s\-]?\d){6,10}(?!\d)")
 _SERVICE_CODE = re.compile(r"[a-z0-9_]{2,40}")
 
 _LOCATION_HINTS = re.compile(
@@ -65,7 +65,7 @@ def looks_like_tracking_attempt(text: str) -> bool:
 
 def contains_nik(text: str) -> bool:
     """True when the text holds a 16-digit number (a NIK), possibly grouped with spaces."""
-    return _NIK.search(text) is not None
+    return personal.contains_nik(text)
 
 
 def normalize_service_code(value: object) -> str | None:
@@ -99,5 +99,4 @@ def redact_personal_data(
     phone_mask: str = "[nomor telepon disembunyikan]",
 ) -> str:
     """Hide NIKs and phone numbers before a text is shown back in the chat."""
-    text = _NIK.sub(lambda _: nik_mask, text)
-    return _PHONE.sub(lambda _: phone_mask, text)
+    return personal.replace_personal_data(text, nik_mask, phone_mask)

@@ -29,27 +29,13 @@ from actions.parsing import (
     normalize_tracking_number,
     redact_personal_data,
 )
+from helpdesk.text.status import ComplaintCategory, ComplaintStatus, RequestStatus
 
 log = logging.getLogger(__name__)
 
-STATUSES = (
-    "submitted",
-    "verifying",
-    "processing",
-    "needs_documents",
-    "ready",
-    "completed",
-    "rejected",
-    # a complaint's own statuses (its number answers "cek status" too)
-    "received",
-    "verified",
-    "forwarded",
-    "in_follow_up",
-    "finished",
-    "not_our_authority",
-    "archived",
-)
-COMPLAINT_CATEGORIES = frozenset({"pengaduan", "aspirasi", "permintaan_informasi"})
+# Derived from the enums the helpdesk stores: a new status is labelled here with no edit.
+STATUSES = tuple(s.value for s in (*RequestStatus, *ComplaintStatus))
+COMPLAINT_CATEGORIES = frozenset(c.value for c in ComplaintCategory)
 # Statuses that come with a "what to do next" line.
 NEXT_STEP_STATUSES = frozenset({"needs_documents", "ready", "rejected"})
 

@@ -1,21 +1,28 @@
-"""The outbound half of the channel interface: what the worker sends and how it fails.
+"""The channel interface: how a channel declares itself, what the worker sends and how it
+fails. This module imports no channel.
 
-Every push channel (Telegram, WhatsApp) has one adapter with the same two methods:
-`parse_event(payload)` turns a stored webhook delivery into router input, and
-`send(recipient, message)` delivers one helpdesk message and returns the provider's id.
+A channel is a folder `channels/<name>/` whose `__init__.py` defines `CHANNEL`, a
+`ChannelSpec`: its traits (pushes or not, reply window, media fetching; see
+`helpdesk.services.channel_traits`), its web blueprint (webhook or widget API) and, for a
+push channel, a factory for its adapter. `channels/registry.py` lists the channels, one line
+each. Every push channel's adapter has the same two methods: `parse_event(payload)` turns a
+stored webhook delivery into router input, and `send(recipient, message)` delivers one
+helpdesk message and returns the provider's id; `fetch_media(attachment)` when its traits
+say it fetches media.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from helpdesk.conversation.base import InboundMessage
 from helpdesk.models import Channel
+from helpdesk.services.channel_traits import ChannelTraits
 
 if TYPE_CHECKING:
     from helpdesk.infra.config import Settings
@@ -75,17 +82,20 @@ class ChannelAdapter(Protocol):
         ...
 
 
-def build_adapters(settings: Settings) -> dict[Channel, ChannelAdapter]:
-    """One adapter per channel whose credentials are configured."""
-    from channels.telegram.adapter import TelegramAdapter
-    from channels.whatsapp.adapter import WhatsAppAdapter
+@dataclass(frozen=True)
+class ChannelSpec:
+    """Everything the runtime needs to wire one channel in (see the module docstring)."""
 
-    adapters: dict[Channel, ChannelAdapter] = {}
-    if settings.telegram_bot_token:
-        adapters[Channel.TELEGRAM] = TelegramAdapter.from_settings(settings)
-    if settings.whatsapp_access_token and settings.whatsapp_phone_number_id:
-        adapters[Channel.WHATSAPP] = WhatsAppAdapter.from_settings(settings)
-    return adapters
+    traits: ChannelTraits
+    blueprint: Any = None
+    """The channel's Flask blueprint (webhook or widget API), registered on the app."""
+    adapter: Callable[[Settings], ChannelAdapter | None] | None = None
+    """Builds the adapter from the settings; None when its credentials are not configured."""
+
+    @property
+    def name(self) -> str:
+        """The channel's name, as stored on conversations."""
+        return self.traits.name
 
 
 def compact_payload(payload: str) -> str:

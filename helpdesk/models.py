@@ -23,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from sqlalchemy.types import TypeDecorator
 
 from helpdesk.infra.crypto import EncryptedJSON, EncryptedString, blind_index
+from helpdesk.text.status import ComplaintCategory, ComplaintStatus, RequestStatus
 
 
 def new_engine_sender_id() -> str:
@@ -72,18 +73,6 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
         length=32,
         values_callable=lambda members: [m.value for m in members],
     )
-
-
-class RequestStatus(enum.StrEnum):
-    """Lifecycle of a citizen's service request (DESIGN.md contract)."""
-
-    SUBMITTED = "submitted"
-    VERIFYING = "verifying"
-    PROCESSING = "processing"
-    NEEDS_DOCUMENTS = "needs_documents"
-    READY = "ready"
-    COMPLETED = "completed"
-    REJECTED = "rejected"
 
 
 class ConversationStatus(enum.StrEnum):
@@ -490,26 +479,6 @@ class SecurityEvent(Base):
 
 
 # --- citizen journeys: complaints, safe lookups, notifications, data rights, files ------
-
-
-class ComplaintCategory(enum.StrEnum):
-    """SP4N-LAPOR! report categories as citizens see them."""
-
-    PENGADUAN = "pengaduan"
-    ASPIRASI = "aspirasi"
-    INFORMASI = "permintaan_informasi"
-
-
-class ComplaintStatus(enum.StrEnum):
-    """A complaint's own lifecycle (SP4N-LAPOR! steps plus its two side exits)."""
-
-    RECEIVED = "received"
-    VERIFIED = "verified"
-    FORWARDED = "forwarded"
-    IN_FOLLOW_UP = "in_follow_up"
-    FINISHED = "finished"
-    NOT_OUR_AUTHORITY = "not_our_authority"
-    ARCHIVED = "archived"
 
 
 class Complaint(Base):

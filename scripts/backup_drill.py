@@ -157,7 +157,7 @@ def seed_demo(url: str) -> None:
     """What `make run` seeds: agents, canned replies, requests, last month's history."""
     from zoneinfo import ZoneInfo
 
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.demo.history import seed_history
     from helpdesk.demo.seed import seed_agents, seed_canned_replies, seed_requests
     from helpdesk.services.tokens import create_token

@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from helpdesk.catalog import default_catalog_dir, load_catalog  # noqa: E402
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog  # noqa: E402
 
 DEV_SET = ROOT / "tests" / "nlu_dev" / "names.tsv"
 KINDS = ("old_name", "other_name", "near_miss", "off_topic")

@@ -11,7 +11,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.demo.seed import seed_requests
 from helpdesk.infra.config import REPO_ROOT
 from helpdesk.infra.db import Database

@@ -8,12 +8,14 @@ from datetime import timedelta
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 
+from channels.adapters import ChannelSpec
 from helpdesk.conversation.base import InboundMessage
 from helpdesk.conversation.router import Router
 from helpdesk.conversation.turns import TurnPool
 from helpdesk.models import Channel, Conversation, Message, Sender, utcnow
 from helpdesk.services import conversations as convs
 from helpdesk.services import uploads
+from helpdesk.services.channel_traits import ChannelTraits
 from helpdesk.services.errors import InvalidInput
 from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api.body import json_object, optional_str
@@ -256,3 +258,6 @@ def allow_embedding(response: Response) -> Response:
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     return response
+
+
+CHANNEL = ChannelSpec(ChannelTraits("webchat"), bp)  # polled by the widget: no adapter

@@ -25,7 +25,7 @@ from helpdesk.conversation.base import (
     EngineUnavailable,
     InboundMessage,
 )
-from helpdesk.journeys import JourneyReply, Journeys
+from helpdesk.journeys.engine import JourneyReply, Journeys
 from helpdesk.models import (
     Attachment,
     Conversation,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from helpdesk.conversation.base import BotReply, EngineUnavailable
 from helpdesk.conversation.router import EngineTurn, Router
 from helpdesk.infra.db import Database
-from helpdesk.web.api.serializers import message_json
+from helpdesk.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,17 @@ class Turn:
 class TurnPool:
     """Runs engine turns on `size` threads, at most one at a time per conversation."""
 
-    def __init__(self, router: Router, database: Database, size: int = 4) -> None:
+    def __init__(
+        self,
+        router: Router,
+        database: Database,
+        size: int = 4,
+        *,
+        serialize: Callable[[Message], dict[str, Any]],
+    ) -> None:
+        """`serialize` turns a stored message into what the widget receives (the web layer's
+        `message_json`, passed in by the app factory so this core does not import the web)."""
+        self._serialize = serialize
         self._router = router
         self._database = database
         self.size = max(size, 1)
@@ -91,7 +101,7 @@ class TurnPool:
         """Store the engine's answer (waiting out a database restart, see the router)."""
         with turn.lock, self._database.session() as session:
             replies = self._router.store_outcome_retrying(session, turn.turn, outcome)
-            turn.messages = [message_json(m) for m in replies]
+            turn.messages = [self._serialize(m) for m in replies]
 
     def _conversation(self, conversation_id: int) -> _Held:
         """A lock per conversation, so one citizen's turns reach the engine in order."""
@@ -122,7 +132,7 @@ class TurnPool:
                 return turn.messages, False
             notice = self._router.waiting_notice(session, turn.turn)
             turn.noticed = True
-        return ([message_json(notice)] if notice is not None else []), True
+        return ([self._serialize(notice)] if notice is not None else []), True
 
     def shutdown(self) -> None:
         """Finish the queued turns and stop the threads."""

@@ -52,6 +52,13 @@ class Database:
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
 
+    def configure(self, *, settings: Any = None, catalog: Any = None, channels: Any = None) -> None:
+        """Give every session from now on the deployment's settings, catalog and channel
+        traits (`Session.info`; services read them through `helpdesk.services.context` and
+        `helpdesk.services.channel_traits`)."""
+        given = (("settings", settings), ("catalog", catalog), ("channels", channels))
+        self.sessionmaker.configure(info={k: v for k, v in given if v is not None})
+
     def init_app(self, app: Flask) -> None:
         """Register the database on the app and close the request session at teardown."""
         app.extensions["database"] = self

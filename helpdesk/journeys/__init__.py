@@ -6,10 +6,6 @@ dialogues: they run here, in the router's process, as a small state machine stor
 conversation (`Conversation.journey`), and never reach the engine. The engine still decides
 when a complaint or a status lookup starts (the `file_complaint` and `check_status`
 intents); its actions arm the journey through the REST API.
+
+`helpdesk.journeys.engine` holds `Journeys` and `JourneyReply`; this package imports nothing.
 """
-
-from __future__ import annotations
-
-from helpdesk.journeys.engine import JourneyReply, Journeys
-
-__all__ = ["JourneyReply", "Journeys"]

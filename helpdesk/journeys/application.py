@@ -31,8 +31,9 @@ from helpdesk.journeys.i18n import is_word, normalize, words
 from helpdesk.models import Attachment, Conversation, utcnow
 from helpdesk.services import applications
 from helpdesk.services.errors import InvalidInput
-from helpdesk.services.requests import mask_nik, mask_phone, update_status
+from helpdesk.services.requests import update_status
 from helpdesk.services.sla import format_moment
+from helpdesk.text.personal import mask_nik, mask_phone
 
 KIND = "application"
 SEND_WORDS = frozenset({"kirim", "kirim permohonan", "send", "send application", "kintun"})

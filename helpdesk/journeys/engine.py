@@ -21,7 +21,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import lookup, notifications, privacy
-from helpdesk.services.requests import mask_nik, mask_phone
+from helpdesk.text.personal import is_nik, mask_nik, mask_phone
 
 WIB = timedelta(hours=7)
 MAX_VERIFIED_REMEMBERED = 10
@@ -99,7 +99,6 @@ TIME_HINTS = re.compile(
     r"last month|morning|evening|night|enjing|sonten|dalu|wengi|peuting|minggu kepengker|"
     r"sasih kepengker|senin|selasa|rabu|kamis|jumat|sabtu|minggu)\b"
 )
-NIK_INPUT = re.compile(r"^\d{16}$")
 LAST4 = re.compile(r"^\s*(\d{4})\s*$")
 
 
@@ -468,7 +467,7 @@ class Journeys:
                 data["handling"], next_step = handling, "nik"
         elif step == "nik":
             digits = re.sub(r"[\s.\-]", "", said)
-            if NIK_INPUT.match(digits):
+            if is_nik(digits):
                 data["nik"], next_step = digits, "confirm"
             elif plain in words("words.skip", language):
                 data["nik"], next_step = None, "confirm"

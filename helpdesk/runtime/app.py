@@ -24,21 +24,21 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
 
     `bot_engine` replaces the Rasa engine (tests pass a fake one).
     """
-    from channels.telegram.views import telegram_bp
-    from channels.webchat import bp as webchat_bp
-    from channels.whatsapp.views import whatsapp_bp
-    from helpdesk.catalog import Catalog, default_catalog_dir, load_catalog
+    from channels import registry as channel_registry
+    from helpdesk.catalog import Catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
     from helpdesk.conversation.router import Router
     from helpdesk.conversation.turns import TurnPool
     from helpdesk.infra.db import Database
     from helpdesk.infra.jobs import make_signal
-    from helpdesk.journeys import Journeys
     from helpdesk.journeys.application import ApplicationForm
+    from helpdesk.journeys.engine import Journeys
     from helpdesk.models import Attachment, Conversation
     from helpdesk.services import uploads
     from helpdesk.text.redaction import install as install_log_redaction
     from helpdesk.web.api import bp as api_bp
+    from helpdesk.web.api.serializers import message_json
     from helpdesk.web.apply import bp as apply_bp
     from helpdesk.web.console import init_console
     from helpdesk.web.directory import bp as directory_bp
@@ -61,6 +61,12 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     database = Database(settings.database_url)
     database.init_app(app)
     app.extensions["catalog"] = load_catalog(settings.catalog_dir or default_catalog_dir())
+    channels = channel_registry.specs()
+    database.configure(
+        settings=settings,
+        catalog=app.extensions["catalog"],
+        channels=channel_registry.traits(channels),
+    )
     engine = bot_engine or RasaEngine(
         settings.rasa_url,
         timeout=settings.rasa_timeout_seconds,
@@ -117,15 +123,16 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         store_file=store_file,
     )
     app.extensions["router"] = router
-    app.extensions["turns"] = TurnPool(router, database, settings.rasa_max_concurrency)
+    app.extensions["turns"] = TurnPool(
+        router, database, settings.rasa_max_concurrency, serialize=message_json
+    )
 
     register_error_handlers(app)
     install_security(app, settings)
     app.register_blueprint(api_bp)
-    app.register_blueprint(webchat_bp)
+    for blueprint in channel_registry.blueprints(channels):
+        app.register_blueprint(blueprint)
     app.register_blueprint(health_bp)
-    app.register_blueprint(telegram_bp)
-    app.register_blueprint(whatsapp_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(apply_bp)
     app.register_blueprint(directory_bp)

@@ -23,6 +23,7 @@ from helpdesk.infra.migrate import upgrade
 def _database(settings: Settings) -> Database:
     """The configured database, migrated to the newest schema."""
     database = Database(settings.database_url)
+    database.configure(settings=settings)  # the services read it from their sessions
     upgrade(database.engine)
     return database
 
@@ -86,7 +87,7 @@ def _demo_token(session: object, path: Path) -> tuple[str, bool]:
 
 def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
     """Create a console user; last line: USERNAME<TAB>PASSWORD<TAB>TOTP_SECRET."""
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.services.agents import create_agent
     from helpdesk.services.errors import ServiceError
 
@@ -117,7 +118,7 @@ def cmd_create_agent(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, _args: argparse.Namespace) -> int:
     """Seed demo agents, requests and a token once (never in production); print the logins."""
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.demo.seed import DEMO_PASSWORD, seed_agents, seed_canned_replies, seed_requests
 
     if settings.is_production():
@@ -199,20 +200,25 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     import threading
     import time
 
-    from channels.adapters import build_adapters
+    from channels import registry as channel_registry
     from helpdesk.runtime.app import create_app
     from helpdesk.runtime.worker import Worker
     from helpdesk.services.desk import sweep
 
     database = _database(settings)
     app = create_app(settings)
+    database.configure(
+        settings=settings,
+        catalog=app.extensions["catalog"],
+        channels=channel_registry.traits(),
+    )
     from helpdesk.security.alerts import AlertSender
 
     alerts = AlertSender(settings)
     worker = Worker(
         database,
         app.extensions["router"],
-        build_adapters(settings),
+        channel_registry.build_adapters(settings),
         app.extensions["job_signal"],
         alerts=lambda: alerts.deliver_pending(database),
         maintenance=lambda session: sweep(
@@ -371,7 +377,7 @@ def cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     """The service catalog: `export [--out DIR]` writes the published catalog as YAML."""
     from pathlib import Path
 
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.services import catalog_versions
 
     source = settings.catalog_dir or default_catalog_dir()
@@ -388,7 +394,7 @@ def cmd_reports(settings: Settings, args: argparse.Namespace) -> int:
     """Write a month's CSV and PDF reports to REPORTS_DIR now (the worker does it monthly)."""
     from datetime import UTC, datetime
 
-    from helpdesk.services.reports import write_monthly_files
+    from helpdesk.services.monthly import write_monthly_files
 
     paths = write_monthly_files(
         _database(settings), settings, datetime.now(UTC), force_month=args.month

@@ -65,9 +65,9 @@ class Periodic:
 
     def monthly_reports(self, now: datetime) -> None:
         """At the start of a month, write last month's CSV and PDF (once)."""
-        from helpdesk.services import reports
+        from helpdesk.services import monthly
 
-        reports.write_monthly_files(self.database, self.settings, now)
+        monthly.write_monthly_files(self.database, self.settings, now)
 
     def nightly_backup(self, now: datetime) -> threading.Thread | None:
         """Start tonight's backup in a thread when it is due (BACKUP_HOUR, BACKUP_KEEP);

@@ -22,9 +22,10 @@ from channels.adapters import ChannelAdapter, DeliveryError, OutgoingMessage, St
 from helpdesk.conversation.router import Router
 from helpdesk.infra.db import Database
 from helpdesk.infra.jobs import JobSignal
-from helpdesk.models import Channel, InboundEvent, JobStatus, OutboxItem, utcnow
+from helpdesk.models import InboundEvent, JobStatus, OutboxItem, utcnow
 from helpdesk.runtime.periodic import Periodic
 from helpdesk.services import inbox, outbox, privacy
+from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Worker:
         self,
         database: Database,
         router: Router,
-        adapters: Mapping[Channel, ChannelAdapter],
+        adapters: Mapping[str, ChannelAdapter],
         signal: JobSignal,
         *,
         lease_seconds: float = 60.0,
@@ -150,8 +151,10 @@ class Worker:
         """Fetch a photo/document from the platform and route it as a file; False when the
         message carries none, or it cannot be fetched or accepted (then it is routed as
         text: its caption or placeholder, and the journey asks again)."""
+        if not inbound.attachments or not traits_of(session, inbound.channel).fetches_media:
+            return False
         fetch = getattr(adapter, "fetch_media", None)
-        if not inbound.attachments or fetch is None:
+        if fetch is None:
             return False
         routed = False
         for meta in inbound.attachments:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.models import AuditEvent, Conversation, SecurityEvent, ServiceRequest
-from helpdesk.services.requests import mask_nik, mask_phone
+from helpdesk.text.personal import mask_nik, mask_phone
 
 
 @dataclass

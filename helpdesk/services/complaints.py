@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,8 +15,10 @@ from helpdesk.models import (
     ComplaintStatusChange,
     utcnow,
 )
+from helpdesk.services import audit, notifications
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
+from helpdesk.text.personal import is_nik
 
 # One prefix per category, in the request number format (SVC-YYYY-NNNNNN).
 PREFIXES: dict[ComplaintCategory, str] = {
@@ -28,7 +29,6 @@ PREFIXES: dict[ComplaintCategory, str] = {
 DEFAULT_UNIT = "umum"
 MIN_DESCRIPTION_CHARS = 15
 MAX_DESCRIPTION_CHARS = 2000
-_NIK_RE = re.compile(r"^\d{16}$")
 
 _S = ComplaintStatus
 # Allowed moves. Verified reports are forwarded (disposisi) to the unit, which follows up;
@@ -81,7 +81,7 @@ def create_complaint(
         problems.append("location is required")
     if not occurred.strip():
         problems.append("occurred is required")
-    if nik is not None and not _NIK_RE.match(nik):
+    if nik is not None and not is_nik(nik):
         problems.append("nik must be 16 digits")
     if problems:
         raise InvalidInput("; ".join(problems))
@@ -178,3 +178,24 @@ def change_status(
     complaint.history.append(ComplaintStatusChange(status=target, note=note, created_at=when))
     session.flush()
     return complaint
+
+
+def update_status(
+    session: Session, tracking_number: str, new_status: str, note: str | None, *, actor: str
+) -> tuple[Complaint, int]:
+    """The complaint status-change workflow: move along an allowed transition, record it,
+    tell every subscribed conversation, audit it. Returns the complaint and how many
+    conversations were told (the caller commits, then wakes the worker)."""
+    complaint = change_status(session, tracking_number, new_status, note)
+    told = notifications.notify_status_change(
+        session, complaint.tracking_number, complaint.status.value, note
+    )
+    audit.record(
+        session,
+        actor,
+        "complaint.status",
+        "complaint",
+        complaint.tracking_number,
+        complaint.status.value,
+    )
+    return complaint, told

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from helpdesk.models import (
@@ -20,7 +19,9 @@ from helpdesk.models import (
     Sender,
     utcnow,
 )
+from helpdesk.services import sla, surveys
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
+from helpdesk.services.messages import store_message
 
 GENERAL_UNIT = "umum"  # helpdesk.catalog.GENERAL_UNIT; the domain does not import the catalog
 HANDOFF_REASONS = frozenset({"citizen_request", "complaint", "fallback", "engine_error"})
@@ -99,28 +100,21 @@ def add_message(
     client_message_id: str | None = None,
     agent_id: int | None = None,
 ) -> Message:
-    """Append a message to the conversation."""
-    message = Message(
-        conversation_id=conversation.id,
-        sender=sender,
-        text=text,
-        buttons=buttons or None,
+    """Append a message to the conversation; a citizen's message restarts a paused SLA clock."""
+    message = store_message(
+        session,
+        conversation,
+        sender,
+        text,
+        buttons=buttons,
         payload=payload,
         client_message_id=client_message_id,
         agent_id=agent_id,
     )
-    session.add(message)
-    conversation.updated_at = utcnow()
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict("message already stored", code="duplicate_message") from exc
     if sender == Sender.CITIZEN and conversation.status in (
         ConversationStatus.PENDING,
         ConversationStatus.OPEN,
     ):
-        from helpdesk.services import sla
-
         sla.on_citizen_message(session, conversation)  # a paused SLA clock restarts
     return message
 
@@ -171,8 +165,6 @@ def hand_off(
         raise InvalidInput(f"reason must be one of: {', '.join(sorted(HANDOFF_REASONS))}")
     if conversation.status in (ConversationStatus.PENDING, ConversationStatus.OPEN):
         return conversation
-    from helpdesk.services import sla
-
     conversation.unit_code = unit_code or GENERAL_UNIT
     conversation.service_code = service_code
     conversation.last_agent_activity_at = None
@@ -198,8 +190,6 @@ def agent_reply(
         raise Conflict(
             "conversation is resolved; the bot owns it now", code="conversation_resolved"
         )
-    from helpdesk.services import sla
-
     if conversation.status in (ConversationStatus.BOT, ConversationStatus.PENDING):
         open_conversation(conversation, agent_id)
     sla.on_agent_reply(session, conversation)
@@ -221,8 +211,6 @@ def resolve(session: Session, conversation: Conversation) -> Conversation:
     The one way to resolve (REST API and console): it also offers the citizen the SKM
     survey (queued for delivery; web chat picks it up by polling).
     """
-    from helpdesk.services import sla, surveys
-
     if conversation.status == ConversationStatus.BOT:
         raise Conflict("conversation is not with an agent", code="not_handed_off")
     conversation.status = ConversationStatus.RESOLVED
@@ -235,8 +223,6 @@ def resolve(session: Session, conversation: Conversation) -> Conversation:
 
 def wait_for_citizen(session: Session, conversation: Conversation) -> Conversation:
     """The agent needs the citizen's answer: the SLA clock pauses until the citizen writes."""
-    from helpdesk.services import sla
-
     if conversation.status not in (ConversationStatus.PENDING, ConversationStatus.OPEN):
         raise Conflict("conversation is not with an agent", code="not_handed_off")
     clock = sla.open_clock(session, conversation)

@@ -37,6 +37,7 @@ from helpdesk.models import (
 )
 from helpdesk.services import audit, outbox
 from helpdesk.services import conversations as convs
+from helpdesk.services.channel_traits import traits_of_conversation
 from helpdesk.services.conversations import GENERAL_UNIT
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 
@@ -44,7 +45,6 @@ EVENT_KINDS = frozenset(
     {"claim", "assign", "transfer", "return", "timeout", "note", "resolve", "reopen"}
 )
 PRESENCE_SECONDS = 20
-WHATSAPP_WINDOW = timedelta(hours=24)
 MAX_TEXT = 4000
 
 
@@ -257,6 +257,7 @@ def _event(
     *,
     from_unit: str | None = None,
     to_unit: str | None = None,
+    actor: str | None = None,
 ) -> ConversationEvent:
     event = ConversationEvent(
         conversation_id=conversation.id,
@@ -269,7 +270,7 @@ def _event(
     session.add(event)
     audit.record(
         session,
-        agent.username if agent else "system",
+        actor or (agent.username if agent else "system"),
         f"conversation.{kind}",
         "conversation",
         conversation.id,
@@ -414,29 +415,52 @@ class ReplyChannelState:
 def reply_channel_state(
     conversation: Conversation, at: datetime | None = None
 ) -> ReplyChannelState:
-    """WhatsApp allows free text within 24 hours of the citizen's last message only."""
-    if conversation.channel != Channel.WHATSAPP:
+    """A channel with a reply window (WhatsApp: 24 hours) takes free text only that long
+    after the citizen's last message; outside it the worker sends the approved template."""
+    window = traits_of_conversation(conversation, conversation.channel).reply_window
+    if window is None:
         return ReplyChannelState(True)
     last = conversation.last_inbound_at
-    if last is not None and (at or utcnow()) - last < WHATSAPP_WINDOW:
+    if last is not None and (at or utcnow()) - last < window:
         return ReplyChannelState(True)
-    return ReplyChannelState(False, "whatsapp_template")
+    return ReplyChannelState(False, f"{conversation.channel}_template")
 
 
-def reply(session: Session, agent: Agent, conversation: Conversation, text: str) -> Message:
-    """The agent's reply, queued for the citizen's channel (claims a waiting conversation)."""
+def _reply_text(text: str) -> str:
     text = text.strip()
     if not text:
         raise InvalidInput("text is required")
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"text is longer than {MAX_TEXT} characters")
+    return text
+
+
+def reply(session: Session, agent: Agent, conversation: Conversation, text: str) -> Message:
+    """The agent's reply, queued for the citizen's channel (claims a waiting conversation)."""
+    text = _reply_text(text)
     if conversation.status == ConversationStatus.PENDING:
         claim(session, agent, conversation)
     _require_holder(agent, conversation)
-    message = convs.agent_reply(session, conversation, text, agent_id=agent.id)
-    conversation.last_agent_activity_at = utcnow()
+    return send_reply(session, conversation, text, actor=agent.username, agent=agent)
+
+
+def send_reply(
+    session: Session,
+    conversation: Conversation,
+    text: str,
+    *,
+    actor: str,
+    agent: Agent | None = None,
+) -> Message:
+    """The reply workflow, for an agent in the console (through `reply`, which claims and
+    checks the holder first) and for a staff token on the REST API: the text's checks, the
+    stored reply (it takes a waiting conversation), the SLA clock, the outbox, the audit."""
+    text = _reply_text(text)
+    message = convs.agent_reply(session, conversation, text, agent_id=agent.id if agent else None)
+    if agent is not None:
+        conversation.last_agent_activity_at = utcnow()
     outbox.enqueue(session, conversation, message)
-    audit.record(session, agent.username, "conversation.reply", "conversation", conversation.id)
+    audit.record(session, actor, "conversation.reply", "conversation", conversation.id)
     return message
 
 
@@ -454,11 +478,17 @@ def add_note(
     return event
 
 
-def resolve(session: Session, agent: Agent, conversation: Conversation) -> Conversation:
-    """Done: the bot owns the citizen's next message."""
-    _require_holder(agent, conversation)
+def resolve(
+    session: Session, agent: Agent | None, conversation: Conversation, *, actor: str | None = None
+) -> Conversation:
+    """Done: the bot owns the citizen's next message (the SKM survey offer is queued).
+
+    The console passes the agent (who must hold the conversation); the REST API passes
+    `agent=None` and its token's name as `actor`."""
+    if agent is not None:
+        _require_holder(agent, conversation)
     convs.resolve(session, conversation)
-    _event(session, conversation, "resolve", agent)
+    _event(session, conversation, "resolve", agent, actor=actor)
     session.flush()
     return conversation
 

@@ -33,6 +33,7 @@ from helpdesk.models import (
     utcnow,
 )
 from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.text.personal import replace_personal_data
 
 REASONS = ("fallback", "low_confidence", "handoff_after_miss", "survey_complaint", "manual")
 LOW_CONFIDENCE = 0.5
@@ -44,8 +45,6 @@ CONTRACT_INTENTS = (
 ).split()
 MAX_TEXT = 1000
 
-_NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_PHONE = re.compile(r"(?<![\w+])(?:\+?62|0)[\s.-]?8\d{1,3}(?:[\s.-]?\d{2,5}){2,4}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LONG_NUMBER = re.compile(r"(?<!\d)\d{10,}(?!\d)")
 # "nama saya Budi Santoso", "atas nama Siti", "my name is John Smith", "jenengku Joko"
@@ -63,8 +62,7 @@ _NAME_ANYCASE = re.compile(
 def mask(text: str) -> str:
     """The text with NIK, phone numbers, e-mail addresses and spotted names replaced."""
     text = _EMAIL.sub("[EMAIL]", text)
-    text = _NIK.sub("[NIK]", text)
-    text = _PHONE.sub("[TELEPON]", text)
+    text = replace_personal_data(text, "[NIK]", "[TELEPON]")
     text = _LONG_NUMBER.sub("[NOMOR]", text)
     text = _NAME.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}[NAMA]", text)
     text = _NAME_ANYCASE.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}[NAMA]", text)

@@ -15,7 +15,7 @@ from helpdesk.journeys.i18n import t
 from helpdesk.models import Conversation, Sender, Subscription, utcnow
 from helpdesk.services import conversations as convs
 from helpdesk.services import outbox
-from helpdesk.services.redaction import mask_personal_data
+from helpdesk.text.personal import mask_personal_data
 
 
 def subscribe(session: Session, conversation: Conversation, tracking_number: str) -> Subscription:

@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpdesk.models import Channel, Conversation, JobStatus, Message, OutboxItem, utcnow
+from helpdesk.models import Conversation, JobStatus, Message, OutboxItem, utcnow
+from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.inbox import backoff_seconds
 
 MAX_ATTEMPTS = 8
-PUSH_CHANNELS = frozenset({Channel.TELEGRAM, Channel.WHATSAPP})
 
 
 def enqueue(session: Session, conversation: Conversation, message: Message) -> OutboxItem | None:
-    """Queue `message` for delivery when its channel needs a push (web chat is polled)."""
-    if conversation.channel not in PUSH_CHANNELS:
+    """Queue `message` for delivery when its channel pushes (a polled channel, such as web
+    chat, picks it up itself)."""
+    if not traits_of(session, conversation.channel).pushes:
         message.delivery_status = "delivered"
         return None
     message.delivery_status = "queued"

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from helpdesk.journeys.i18n import t
 from helpdesk.models import (
     Attachment,
     Channel,
@@ -38,9 +39,11 @@ from helpdesk.models import (
     Subscription,
     utcnow,
 )
-from helpdesk.services import surveys
+from helpdesk.services import audit, outbox, surveys
+from helpdesk.services import conversations as convs
+from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
-from helpdesk.services.redaction import NIK_RE, PHONE_RE
+from helpdesk.text.personal import NIK_RE, PHONE_RE
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +246,7 @@ def _matching_inbound_events(
     session: Session, channel: Channel, identifiers: set[str]
 ) -> list[InboundEvent]:
     """Stored webhook deliveries of this channel that mention one of the identifiers."""
-    if channel == Channel.WEBCHAT:
+    if not traits_of(session, channel).pushes:  # a polled channel stores no webhooks
         return []
     matched = []
     for event in session.scalars(select(InboundEvent).where(InboundEvent.channel == channel)):
@@ -323,3 +326,54 @@ def forget_address(session: Session, conversation: Conversation) -> None:
 def scrub_event(event: InboundEvent) -> None:
     """A delivery receipt for an erased chat: keep the job, drop the payload (its number)."""
     event.payload = {"erased": True}
+
+
+def _tell(session: Session, conversation: Conversation | None, text: str) -> None:
+    """Send the citizen the outcome on their channel (through the outbox)."""
+    if conversation is None:
+        return
+    message = convs.add_message(session, conversation, Sender.BOT, text)
+    message.language = conversation.language
+    outbox.enqueue(session, conversation, message)
+
+
+def approve_erasure(
+    session: Session,
+    request_id: int,
+    actor: str,
+    *,
+    upload_dir: Path,
+    tracker_db: str | None,
+) -> DataRequest:
+    """The erasure workflow: approve the request, erase the conversation's data (messages,
+    attachments, complaints, stored webhooks, the engine's tracker), keep the counts as the
+    request's summary, tell the citizen, forget a WhatsApp address once that is delivered,
+    complete the request and audit it. The caller commits, then compacts SQLite
+    (`compact_sqlite`) and wakes the worker."""
+    item = decide(session, request_id, actor, approve=True)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        erased = erase_conversation(session, conversation, upload_dir, tracker_db)
+        item.summary = {
+            "messages": erased.messages,
+            "attachments": erased.attachments,
+            "complaints": erased.complaints,
+            "inbound_events": erased.inbound_events,
+            "tracker_events": erased.tracker_events,
+        }
+        _tell(session, conversation, t("erasure.approved", conversation.language))
+        if traits_of(session, conversation.channel).address_is_phone:
+            forget_address_after_delivery(conversation)
+    item.status = DataRequestStatus.COMPLETED
+    audit.record(session, actor, "erasure.approve", "data_request", item.id)
+    return item
+
+
+def refuse_erasure(session: Session, request_id: int, actor: str, reason: str) -> DataRequest:
+    """Refuse with a reason (e.g. UU 27/2022 Pasal 15), tell the citizen why, audit it."""
+    item = decide(session, request_id, actor, approve=False, reason=reason)
+    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
+    if conversation is not None:
+        _tell(session, conversation, t("erasure.refused", conversation.language, reason=reason))
+    audit.record(session, actor, "erasure.refuse", "data_request", item.id)
+    return item

@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import Settings
-from helpdesk.infra.db import Database
 from helpdesk.models import Complaint, Conversation, Message, Sender, SlaClock, Survey
 from helpdesk.services import application_report, ikm, sla
 from helpdesk.services.csvsafe import neutralise
@@ -344,37 +342,6 @@ def csv_bytes(figures: Figures, timezone: str) -> bytes:
 def report_name(month: str, unit: str | None, extension: str) -> str:
     """halo-warga-2026-11[-dukcapil].pdf"""
     return f"halo-warga-{month}{'-' + unit if unit else ''}.{extension}"
-
-
-def write_monthly_files(
-    database: Database, settings: Settings, now: datetime, *, force_month: str | None = None
-) -> list[Path]:
-    """Write last month's CSV and PDF into REPORTS_DIR unless they exist (or `force_month`)."""
-    from helpdesk.services.pdf import monthly_pdf
-
-    local = now.astimezone(ZoneInfo(settings.timezone))
-    if force_month:
-        month = force_month
-    else:
-        last = local.date().replace(day=1) - timedelta(days=1)
-        month = f"{last.year}-{last.month:02d}"
-    folder = settings.reports_dir
-    pdf_path = folder / report_name(month, None, "pdf")
-    csv_path = folder / report_name(month, None, "csv")
-    if not force_month and pdf_path.exists() and csv_path.exists():
-        return []
-    folder.mkdir(parents=True, exist_ok=True)
-    start, end = month_bounds(month)
-    with database.session() as session:
-        figures = collect(session, settings, start, end)
-        data = csv_bytes(figures, settings.timezone)
-        pdf = monthly_pdf(figures, month, settings)
-    for path, content in ((csv_path, data), (pdf_path, pdf)):
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
-    log.info("monthly reports for %s written to %s", month, folder)
-    return [csv_path, pdf_path]
 
 
 def figures_json(figures: Figures) -> dict[str, Any]:

@@ -9,11 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.infra.crypto import blind_index
-from helpdesk.models import RequestStatus, ServiceRequest, StatusChange, utcnow
-from helpdesk.services import audit, request_clock
+from helpdesk.models import Channel, RequestStatus, ServiceRequest, StatusChange, utcnow
+from helpdesk.services import audit, notifications, request_clock
+from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
+from helpdesk.text.language import SPOKEN_LANGUAGES
+from helpdesk.text.personal import is_mobile_number, is_nik
 
 TRACKING_PREFIXES: dict[str, str] = {
     "ktp_el": "KTP",
@@ -33,9 +36,6 @@ TRACKING_PREFIXES: dict[str, str] = {
     "kartu_kuning": "AK",
     "paspor": "PSP",
 }
-
-_NIK_RE = re.compile(r"^\d{16}$")
-_PHONE_RE = re.compile(r"^(?:\+?62|0)8\d{7,12}$")
 
 # Allowed moves; a request that is completed or rejected is closed.
 TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
@@ -65,24 +65,12 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 def normalize_phone(phone: str) -> str:
     """Indonesian mobile number in +62 form; raises InvalidInput otherwise."""
     compact = re.sub(r"[\s().-]", "", phone)
-    if not _PHONE_RE.match(compact):
+    if not is_mobile_number(compact):
         raise InvalidInput("phone must be an Indonesian mobile number such as 0812xxxxxxx")
     digits = compact.lstrip("+")
     if digits.startswith("0"):
         digits = "62" + digits[1:]
     return "+" + digits
-
-
-def mask_nik(nik: str) -> str:
-    """Show only the region code and the last four digits of a NIK."""
-    return nik[:4] + "*" * 8 + nik[-4:]
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """Show only the last three digits of a phone number."""
-    if not phone:
-        return None
-    return phone[:4] + "*" * (len(phone) - 7) + phone[-3:]
 
 
 def create_request(
@@ -107,7 +95,7 @@ def create_request(
         problems.append(f"unknown service '{service_code}'")
     if not applicant_name.strip():
         problems.append("applicant_name is required")
-    if not _NIK_RE.match(nik):
+    if not is_nik(nik):
         problems.append("nik must be 16 digits")
     if problems:
         raise InvalidInput("; ".join(problems))
@@ -209,8 +197,6 @@ def update_status(
     An online application's clock follows the status (paused while waiting for documents,
     stopped when closed) and `completed` offers the applicant the SKM survey
     (`request_clock.after_status_change`)."""
-    from helpdesk.services import notifications  # until mask_nik leaves this module (16)
-
     request = change_status(session, tracking_number, new_status, note, at=at)
     told = notifications.notify_status_change(
         session, request.tracking_number, request.status.value, note
@@ -225,3 +211,40 @@ def update_status(
     )
     request_clock.after_status_change(session, request, now=at)
     return request, told
+
+
+def register_request(
+    session: Session,
+    *,
+    service_code: str,
+    applicant_name: str,
+    nik: str,
+    phone: str | None,
+    known_services: frozenset[str],
+    note: str | None,
+    actor: str,
+    notify_whatsapp: bool = False,
+    language: object = None,
+) -> ServiceRequest:
+    """The registration workflow: create the request; when the applicant consented at the
+    counter (`notify_whatsapp`), subscribe their WhatsApp number to its updates (sent as the
+    approved utility template, no chat needed first); audit. The caller commits."""
+    request = create_request(
+        session,
+        service_code=service_code,
+        applicant_name=applicant_name,
+        nik=nik,
+        phone=phone,
+        known_services=known_services,
+        note=note,
+    )
+    if notify_whatsapp:
+        if not request.phone:
+            raise InvalidInput("notify_whatsapp needs a phone number", code="phone_required")
+        chat_language = language if language in SPOKEN_LANGUAGES else "id"
+        conversation = convs.get_or_create(
+            session, Channel.WHATSAPP, request.phone.lstrip("+"), str(chat_language)
+        )
+        notifications.subscribe(session, conversation, request.tracking_number)
+    audit.record(session, actor, "request.create", "service_request", request.tracking_number)
+    return request

@@ -37,6 +37,11 @@ from helpdesk.models import (
     SlaEvent,
     utcnow,
 )
+from helpdesk.services import outbox
+from helpdesk.services.context import settings_of
+from helpdesk.services.messages import store_message
+from helpdesk.services.surveys import conversation_service
+from helpdesk.services.workcal import working_time
 from helpdesk.services.workcalendar import WorkingTime
 
 log = logging.getLogger(__name__)
@@ -137,30 +142,17 @@ def load_policies(path: Path = DEFAULT_POLICIES) -> Policies:
     return policies
 
 
-def current_policies() -> Policies:
-    """The app's policies (SLA_POLICIES_FILE) inside an app context, the default outside."""
-    from flask import current_app, has_app_context
-
-    if has_app_context():
-        path = current_app.extensions["settings"].sla_policies_file
-        if path:
-            return load_policies(Path(path))
-    return load_policies()
+def current_policies(session: Session) -> Policies:
+    """The deployment's policies (SLA_POLICIES_FILE in the session's settings), else the default."""
+    path = settings_of(session).sla_policies_file
+    return load_policies(Path(path)) if path else load_policies()
 
 
 def _clock(session: Session, unit: str, settings: Settings | None = None) -> WorkingTime:
-    from helpdesk.services.workcal import working_time
-
-    if settings is None:
-        from flask import current_app, has_app_context
-
-        settings = current_app.extensions["settings"] if has_app_context() else Settings()
-    return working_time(session, settings, unit)
+    return working_time(session, settings or settings_of(session), unit)
 
 
 def _unit(conversation: Conversation) -> str:
-    from helpdesk.services.surveys import conversation_service
-
     return conversation_service(conversation)[1]
 
 
@@ -177,7 +169,7 @@ def start(
 ) -> SlaClock:
     """Start a clock (complaints call this with kind="complaint" and their category)."""
     now = now or utcnow()
-    policy = current_policies().policy(kind, unit, category)
+    policy = current_policies(session).policy(kind, unit, category)
     clock = _clock(session, unit, settings)
     row = SlaClock(
         kind=kind,
@@ -314,11 +306,8 @@ def tick(
     session: Session, now: datetime | None = None, settings: Settings | None = None
 ) -> list[SlaEvent]:
     """Warnings, breaches (escalated) and silent closes due at `now`; the caller commits."""
-    from helpdesk.services import conversations as convs
-    from helpdesk.services import outbox
-
     now = now or utcnow()
-    policies = current_policies()
+    policies = current_policies(session)
     events: list[SlaEvent] = []
     rows: Sequence[SlaClock] = session.scalars(
         select(SlaClock).where(
@@ -345,7 +334,7 @@ def tick(
                     language = (
                         conversation.language if conversation.language in CLOSE_NOTICE else "id"
                     )
-                    notice = convs.add_message(
+                    notice = store_message(
                         session, conversation, Sender.BOT, CLOSE_NOTICE[language]
                     )
                     outbox.enqueue(session, conversation, notice)

@@ -24,10 +24,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from helpdesk.infra.config import REPO_ROOT
+from helpdesk.infra.config import REPO_ROOT, Settings
 from helpdesk.models import Conversation, Message, Sender, Survey, SurveyStatus, utcnow
-from helpdesk.services import conversations as convs
 from helpdesk.services import outbox
+from helpdesk.services.context import settings_of
+from helpdesk.services.messages import store_message
 
 LANGUAGES = ("id", "jv", "su", "en")
 ELEMENTS = tuple(f"U{i}" for i in range(1, 10))
@@ -143,13 +144,8 @@ class SurveyConfig:
     questions_file: Path = DEFAULT_QUESTIONS
 
     @classmethod
-    def current(cls) -> SurveyConfig:
-        """From the app's settings inside a request or app context, defaults outside."""
-        from flask import current_app, has_app_context
-
-        if not has_app_context():
-            return cls()
-        settings = current_app.extensions["settings"]
+    def of(cls, settings: Settings) -> SurveyConfig:
+        """From the deployment's settings (SKM_PERIOD, TIMEZONE, SKM_QUESTIONS_FILE)."""
         return cls(
             period=settings.skm_period,
             timezone=settings.timezone,
@@ -183,7 +179,7 @@ def conversation_service(conversation: Conversation) -> tuple[str | None, str]:
 
 def _bot(session: Session, conversation: Conversation, text: str, buttons: list[Any]) -> Message:
     """A survey message; the router queues what it returns for delivery."""
-    return convs.add_message(session, conversation, Sender.BOT, text, buttons=buttons)
+    return store_message(session, conversation, Sender.BOT, text, buttons=buttons)
 
 
 def offer(
@@ -194,7 +190,7 @@ def offer(
 ) -> Message | None:
     """Offer the survey after a served conversation, unless this citizen already had one
     for this service in this period. Returns the offer message (queued for delivery)."""
-    config = config or SurveyConfig.current()
+    config = config or SurveyConfig.of(settings_of(session))
     now = now or utcnow()
     service, unit = conversation_service(conversation)
     citizen = f"{conversation.channel.value}:{conversation.channel_user_id}"
@@ -288,7 +284,7 @@ def answer(
     survey = pending_survey(session, conversation)
     if survey is None:
         return None
-    config = config or SurveyConfig.current()
+    config = config or SurveyConfig.of(settings_of(session))
     now = now or utcnow()
     q = config.questionnaire
     if now - max(survey.offered_at, survey.updated_at) > EXPIRES_AFTER:

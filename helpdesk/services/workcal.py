@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.infra.config import Settings
 from helpdesk.models import HolidayOverride
+from helpdesk.services.context import catalog_of
 from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.services.workcalendar import OfficeHours, Override, WorkCalendar, WorkingTime
 
@@ -57,28 +59,23 @@ def remove_override(session: Session, day: date) -> None:
     session.flush()
 
 
-def _catalog(settings: Settings) -> Catalog:
-    """The app's catalog inside an app context; loaded from disk outside (CLI)."""
-    from flask import current_app, has_app_context
-
-    from helpdesk.catalog import default_catalog_dir
-
-    if has_app_context() and "catalog" in current_app.extensions:
-        found: Catalog = current_app.extensions["catalog"]
-        return found
+def _catalog(settings: Settings, catalog: Catalog | None) -> Catalog:
+    """The catalog passed in; else the one in `settings.catalog_dir` (read once)."""
+    if catalog is not None:
+        return catalog
     return _load_catalog(settings.catalog_dir or default_catalog_dir())
 
 
 @lru_cache(maxsize=4)
 def _load_catalog(directory: Path) -> Catalog:
-    from helpdesk.catalog import load_catalog
-
     return load_catalog(directory)
 
 
-def unit_office_hours(settings: Settings) -> Mapping[str, OfficeHours]:
+def unit_office_hours(
+    settings: Settings, catalog: Catalog | None = None
+) -> Mapping[str, OfficeHours]:
     """Office hours of the units in the catalog's `units.yml` (in its time zone)."""
-    catalog = _catalog(settings)
+    catalog = _catalog(settings, catalog)
     found: dict[str, OfficeHours] = {}
     for code, unit in catalog.units.items():
         if unit.hours:
@@ -86,10 +83,12 @@ def unit_office_hours(settings: Settings) -> Mapping[str, OfficeHours]:
     return found
 
 
-def office_hours(settings: Settings, unit: str | None = None) -> OfficeHours:
+def office_hours(
+    settings: Settings, unit: str | None = None, catalog: Catalog | None = None
+) -> OfficeHours:
     """The unit's office hours from `units.yml`, or the default (`OFFICE_HOURS`)."""
     if unit:
-        per_unit = unit_office_hours(settings)
+        per_unit = unit_office_hours(settings, catalog)
         if unit in per_unit:
             return per_unit[unit]
     return OfficeHours.parse(settings.office_hours, settings.timezone)
@@ -97,4 +96,4 @@ def office_hours(settings: Settings, unit: str | None = None) -> OfficeHours:
 
 def working_time(session: Session, settings: Settings, unit: str | None = None) -> WorkingTime:
     """The SLA clock of a unit: its office hours on working days."""
-    return WorkingTime(load_calendar(session), office_hours(settings, unit))
+    return WorkingTime(load_calendar(session), office_hours(settings, unit, catalog_of(session)))

@@ -14,6 +14,8 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 
+from helpdesk.text.personal import NIK_RE
+
 SECRET_SETTINGS = (
     "SECRET_KEY",
     "RASA_TOKEN",
@@ -35,7 +37,7 @@ PATTERNS = (
     re.compile(r"\bhw_[A-Za-z0-9_-]{20,}"),  # our API tokens
     re.compile(r"(?<=[?&]token=)[^&\s'\"]+"),  # ?token=... (Rasa, anything else)
     re.compile(r"(?i)(?<=bearer )[A-Za-z0-9._~+/=-]{12,}"),
-    re.compile(r"(?<!\d)\d{16}(?!\d)"),  # a NIK (16 digits)
+    NIK_RE,  # a NIK (16 digits, maybe grouped)
 )
 
 

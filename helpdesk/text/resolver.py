@@ -250,8 +250,9 @@ class Resolver:
         return NONE
 
     def rank(self, text: str, limit: int = 5) -> list[Target]:
-        """Targets for a search box, best first: the names the query mentions, then the
-        services and elsewhere entries whose names resemble it (rapidfuzz WRatio >= 75)."""
+        """Targets for a search box, best first: the names the query mentions; when it
+        mentions none, the services and elsewhere entries whose names resemble it
+        (rapidfuzz WRatio >= 75)."""
         from rapidfuzz import fuzz
 
         if looks_like_injection(text):
@@ -261,7 +262,7 @@ class Resolver:
             if m.target not in ranked:
                 ranked.append(m.target)
         query = normalize(text)
-        if query:
+        if query and not ranked:  # resemblance only when the query names nothing
             names = {" ".join(phrase): target for phrase, (target, _) in self._phrases.items()}
             scored = process.extract(
                 query, list(names), scorer=fuzz.WRatio, score_cutoff=75, limit=limit * 8

@@ -1,8 +1,46 @@
-"""Labels of request and complaint statuses and of complaint categories, in the bot's four
-languages: one table for the action server's status replies and the helpdesk's update
-notifications, so a citizen reads the same words in both."""
+"""Request and complaint statuses and complaint categories (the enums the models store), and
+their labels in the bot's four languages: one table for the action server's status replies
+and the helpdesk's update notifications, so a citizen reads the same words in both.
+
+A new status is added to its enum here; `label_keys()` lists the labels it needs and
+tests/unit/test_architecture.py fails until every language has them."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RequestStatus(StrEnum):
+    """Lifecycle of a citizen's service request (DESIGN.md contract)."""
+
+    SUBMITTED = "submitted"
+    VERIFYING = "verifying"
+    PROCESSING = "processing"
+    NEEDS_DOCUMENTS = "needs_documents"
+    READY = "ready"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+
+
+class ComplaintStatus(StrEnum):
+    """A complaint's own lifecycle (SP4N-LAPOR! steps plus its two side exits)."""
+
+    RECEIVED = "received"
+    VERIFIED = "verified"
+    FORWARDED = "forwarded"
+    IN_FOLLOW_UP = "in_follow_up"
+    FINISHED = "finished"
+    NOT_OUR_AUTHORITY = "not_our_authority"
+    ARCHIVED = "archived"
+
+
+class ComplaintCategory(StrEnum):
+    """SP4N-LAPOR! report categories as citizens see them."""
+
+    PENGADUAN = "pengaduan"
+    ASPIRASI = "aspirasi"
+    INFORMASI = "permintaan_informasi"
+
 
 LABELS: dict[str, dict[str, str]] = {
     "id": {
@@ -82,3 +120,9 @@ LABELS: dict[str, dict[str, str]] = {
         "status.archived": "Archived",
     },
 }
+
+
+def label_keys() -> list[str]:
+    """Every label key the enums above need (`status.<value>`, `complaint.category.<value>`)."""
+    keys = [f"status.{s.value}" for s in (*RequestStatus, *ComplaintStatus)]
+    return keys + [f"complaint.category.{c.value}" for c in ComplaintCategory]

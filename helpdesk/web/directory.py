@@ -6,8 +6,9 @@ old name ("imb"), a typo or another language finds the service, and a service an
 handles shows that agency. Pages come in the four languages of the catalog (`?lang=`).
 
 Other routes under `/layanan/...` (e.g. the online application, `/layanan/{code}/ajukan`)
-register on this blueprint: `from helpdesk.directory import bp` and add a view; the page of
-a service lists such actions from `bp.service_links` (see `add_service_link`).
+register on this blueprint (`from helpdesk.web.directory import bp`) or their own; a
+service's page shows the links registered with `add_service_link` (helpdesk/web/apply.py
+adds "Ajukan online").
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ LABELS: dict[str, dict[str, str]] = {
         "elsewhere": "Bukan layanan kami: {title}",
         "handled_by": "Ditangani oleh",
         "reach": "Cara menghubungi",
-        "unverified": "Belum terverifikasi",
+        "unverified": "Sebagian keterangan ini belum terverifikasi: pastikan ke instansinya.",
         "requirements": "Persyaratan",
         "procedure": "Alur pengurusan",
         "fee": "Biaya",
@@ -89,7 +90,8 @@ LABELS: dict[str, dict[str, str]] = {
         "elsewhere": "Sanes layanan kula: {title}",
         "handled_by": "Dipunurus dening",
         "reach": "Cara nyambet",
-        "unverified": "Dereng dipunverifikasi",
+        "unverified": "Sawetawis katrangan dereng dipunverifikasi: pastekaken dhateng "
+        "instansinipun.",
         "requirements": "Syarat",
         "procedure": "Tata cara",
         "fee": "Wragad",
@@ -123,7 +125,7 @@ LABELS: dict[str, dict[str, str]] = {
         "elsewhere": "Sanés layanan kami: {title}",
         "handled_by": "Diurus ku",
         "reach": "Cara ngahubungan",
-        "unverified": "Teu acan diverifikasi",
+        "unverified": "Sawatara katerangan teu acan diverifikasi: pastikeun ka instansina.",
         "requirements": "Sarat",
         "procedure": "Tata cara",
         "fee": "Biaya",
@@ -156,7 +158,7 @@ LABELS: dict[str, dict[str, str]] = {
         "elsewhere": "Not our service: {title}",
         "handled_by": "Handled by",
         "reach": "How to reach them",
-        "unverified": "Not verified",
+        "unverified": "Part of this is not verified: check with the agency.",
         "requirements": "Requirements",
         "procedure": "Procedure",
         "fee": "Fee",
@@ -247,22 +249,23 @@ def _listing(cat: Catalog, lang: str) -> list[tuple[str, list[Service]]]:
     return [(_category_label(category, lang), items) for category, items in groups.items()]
 
 
-@bp.get("")
 @bp.get("/")
+@bp.get("")  # registered first: url_for gives /layanan
 def index() -> str:
     """The directory: every service by category; with `?q=`, the best matches first."""
     lang = _language()
     cat = catalog()
     query = " ".join(request.args.get("q", "").split())[:MAX_QUERY]
-    matches: list[Service] = []
-    elsewhere: list[dict[str, Any]] = []
+    results: list[tuple[str, Any]] = []  # ("service", Service) | ("elsewhere", payload)
     if query:
         for target in cat.resolver.rank(query, limit=6):
             if target.kind == "service" and (found := cat.localized(target.code, lang)):
-                matches.append(found[0])
+                results.append(("service", found[0]))
             elif target.kind == "elsewhere" and target.code in cat.elsewhere:
                 entry = cat.elsewhere[target.code]
-                elsewhere.append(entry.payload(lang) | {"unverified": entry.unverified})
+                results.append(
+                    ("elsewhere", entry.payload(lang) | {"unverified": entry.unverified})
+                )
     return render_template(
         "directory/index.html",
         t=LABELS[lang],
@@ -270,8 +273,7 @@ def index() -> str:
         lang_arg=_lang_arg(lang),
         languages=LANGUAGE_NAMES,
         query=query,
-        matches=matches,
-        elsewhere=elsewhere,
+        results=results,
         groups=_listing(cat, lang),
         region=cat.region,
     )

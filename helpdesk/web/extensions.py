@@ -65,7 +65,7 @@ def catalog_published() -> None:
 
 def catalog_dir() -> Path:
     """Where the seed catalog was read from."""
-    from helpdesk.catalog import default_catalog_dir
+    from helpdesk.catalog.loader import default_catalog_dir
 
     return settings().catalog_dir or default_catalog_dir()
 

@@ -8,6 +8,7 @@ docs/screenshots/.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_search_imb_on_a_phone_finds_pbg_first(site: str, browser: Browser) -> N
     page.goto("/layanan")
     page.get_by_role("searchbox").fill("imb")
     page.get_by_role("button", name="Cari").click()
-    page.wait_for_url("**/layanan?q=imb")
+    expect(page).to_have_url(re.compile(r"/layanan/?\?q=imb$"))
     first = page.locator(".card h3 a").first
     expect(first).to_have_text("Persetujuan Bangunan Gedung (PBG, dulu IMB)")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -80,7 +81,7 @@ def test_search_imb_on_a_phone_finds_pbg_first(site: str, browser: Browser) -> N
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "layanan-imb-360.png"), full_page=False)
     first.click()
-    page.wait_for_url("**/layanan/pbg")
+    expect(page).to_have_url(re.compile(r"/layanan/pbg$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Persetujuan Bangunan Gedung (PBG, dulu IMB)"
     )

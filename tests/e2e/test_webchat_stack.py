@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from actions.status import STATUS_LABELS
-from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.runtime.stack import Stack
 from tests.stackutil import running_stack
 

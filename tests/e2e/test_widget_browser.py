@@ -24,7 +24,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, Request, Route, expect, sync_playwright
 
-from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.infra.config import REPO_ROOT
 from helpdesk.runtime.stack import Stack
 from tests.stackutil import running_stack, unavailable

@@ -18,7 +18,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from helpdesk.catalog import load_catalog
+from helpdesk.catalog.loader import load_catalog
 from helpdesk.infra.config import Settings
 from helpdesk.infra.db import make_engine
 from helpdesk.infra.migrate import alembic_config, upgrade

@@ -20,7 +20,7 @@ from sqlalchemy import MetaData, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.demo.seed import seed_agents, seed_requests
 from helpdesk.infra.crypto import EncryptedJSON, EncryptedString
 from helpdesk.infra.db import Database

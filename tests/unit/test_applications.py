@@ -17,7 +17,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from helpdesk.catalog import ApplicationField, load_catalog
+from helpdesk.catalog import ApplicationField
+from helpdesk.catalog.loader import load_catalog
 from helpdesk.conversation.base import BotReply
 from helpdesk.infra.migrate import upgrade
 from helpdesk.models import (

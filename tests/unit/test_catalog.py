@@ -12,14 +12,8 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
-from helpdesk.catalog import (
-    CATALOG_LANGUAGES,
-    CONTRACT_SERVICE_CODES,
-    Catalog,
-    CatalogError,
-    default_catalog_dir,
-    load_catalog,
-)
+from helpdesk.catalog import CATALOG_LANGUAGES, CONTRACT_SERVICE_CODES, Catalog, CatalogError
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "data" / "catalog"
 ADMINDUK = ("ktp_el", "kartu_keluarga", "akta_kelahiran", "akta_kematian", "pindah_datang", "kia")

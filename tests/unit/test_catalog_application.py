@@ -11,7 +11,8 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.catalog import Catalog, CatalogError, load_catalog
+from helpdesk.catalog import Catalog, CatalogError
+from helpdesk.catalog.loader import load_catalog
 from helpdesk.services.tokens import create_token
 from helpdesk.web.extensions import database
 

@@ -10,7 +10,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpdesk.catalog import load_catalog
+from helpdesk.catalog.loader import load_catalog
 from helpdesk.runtime.cli import main as cli_main
 from helpdesk.services.tokens import create_token
 from helpdesk.web.extensions import database

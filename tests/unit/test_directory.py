@@ -22,6 +22,7 @@ def test_search_puts_the_best_match_first(client: FlaskClient) -> None:
     html = page.get_data(as_text=True)
     assert _links(html)[0] == "/layanan/pbg"  # the former name finds PBG first
     assert "Persetujuan Bangunan Gedung" in html
+    assert "Bukan layanan kami" not in html  # no lookalike agency card ("sim")
 
 
 @pytest.mark.parametrize(
@@ -36,6 +37,7 @@ def test_search_knows_every_name(client: FlaskClient, query: str, first: str) ->
 def test_search_for_another_agencys_service_shows_that_agency(client: FlaskClient) -> None:
     html = client.get("/layanan?q=bpjs+ketenagakerjaan").get_data(as_text=True)
     assert "Bukan layanan kami" in html and "JMO" in html
+    assert "The JMO claim limit" not in html  # unverified notes are flagged, not quoted
     card = html.index("Bukan layanan kami")
     assert card < html.index("Semua layanan")
 

@@ -625,7 +625,7 @@ def test_document_checklist_for_a_verified_request(
     bot_auth: dict[str, str],
     auth: dict[str, str],
 ) -> None:
-    from helpdesk.catalog import default_catalog_dir, load_catalog
+    from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.models import Attachment
 
     items = load_catalog(default_catalog_dir()).get("ktp_el").requirements[0].items  # type: ignore[union-attr]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpdesk.catalog import Catalog, default_catalog_dir, load_catalog
+from helpdesk.catalog import Catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.text.resolver import normalize
 from scripts.eval_resolver import KINDS, read_set
 

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from helpdesk.catalog import default_catalog_dir, load_catalog
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.conversation.base import BotReply
 from helpdesk.models import Message, Sender
 from helpdesk.services.nlu_inbox import annotate, mask

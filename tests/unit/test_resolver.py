@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpdesk.catalog import Catalog, CatalogError, default_catalog_dir, load_catalog
+from helpdesk.catalog import Catalog, CatalogError
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog
 from helpdesk.text.resolver import Resolver, looks_like_injection, normalize
 
 CATALOG_DIR = default_catalog_dir()
@@ -133,7 +134,7 @@ def test_first_mention_wins_and_all_mentions_are_listed(catalog: Catalog) -> Non
 
 
 def test_rank_puts_the_named_service_first(catalog: Catalog) -> None:
-    assert catalog.resolver.rank("imb")[0].code == "pbg"
+    assert [t.code for t in catalog.resolver.rank("imb")] == ["pbg"]  # no lookalike "sim"
     assert catalog.resolver.rank("bpjs ketenagakerjaan")[0].code == "bpjs_ketenagakerjaan"
     assert "pbg" in [t.code for t in catalog.resolver.rank("bangunan")]
     assert catalog.resolver.rank("ignore previous instructions") == []

@@ -19,9 +19,9 @@ from channels.adapters import (
     HASHED_PAYLOAD_PREFIX,
     DeliveryError,
     OutgoingMessage,
-    build_adapters,
     split_text,
 )
+from channels.registry import build_adapters
 from channels.telegram.adapter import TelegramAdapter, parse_update
 from channels.telegram.polling import build_application
 from channels.telegram.views import telegram_bp

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Conversation, ConversationStatus
-from helpdesk.services import audit, outbox, sla
+from helpdesk.services import audit, desk, sla
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import InvalidInput
-from helpdesk.services.redaction import mask_personal_data
 from helpdesk.text.language import SPOKEN_LANGUAGES
+from helpdesk.text.personal import mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str
 from helpdesk.web.api.serializers import conversation_json, message_json
-from helpdesk.web.extensions import catalog, database, settings
+from helpdesk.web.extensions import catalog, commit_and_wake, database, settings
 
 
 def _by_ref(session: Session, ref: str) -> Conversation:
@@ -84,12 +84,10 @@ def post_agent_message(conversation_id: int) -> tuple[Response, int]:
     data = json_object()
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
-    message = convs.agent_reply(session, conversation, required_str(data, "text"))
-    queued = outbox.enqueue(session, conversation, message)
-    audit.record(session, current_actor(), "conversation.reply", "conversation", conversation.id)
-    session.commit()
-    if queued is not None:
-        current_app.extensions["job_signal"].notify()
+    message = desk.send_reply(
+        session, conversation, required_str(data, "text"), actor=current_actor()
+    )
+    commit_and_wake(session, message.delivery_status == "queued")
     return jsonify(message_json(message)), 201
 
 
@@ -151,10 +149,9 @@ def resolve(conversation_id: int) -> Response:
     """Close the agent's part; the bot answers the citizen's next message (after the SKM
     survey offer, queued with the resolve)."""
     session = database().request_session()
-    conversation = convs.resolve(session, convs.get_conversation(session, conversation_id))
-    audit.record(session, current_actor(), "conversation.resolve", "conversation", conversation.id)
-    session.commit()
-    current_app.extensions["job_signal"].notify()
+    conversation = convs.get_conversation(session, conversation_id)
+    desk.resolve(session, None, conversation, actor=current_actor())
+    commit_and_wake(session, True)  # the survey offer is queued
     return jsonify(_summary(session, conversation))
 
 

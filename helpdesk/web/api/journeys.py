@@ -8,30 +8,27 @@ from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
 
-from helpdesk.journeys import Journeys
+from helpdesk.journeys.engine import Journeys
 from helpdesk.models import (
     Attachment,
-    Channel,
     Complaint,
     ComplaintStatus,
     Conversation,
     DataRequest,
     DataRequestKind,
     DataRequestStatus,
-    Sender,
 )
-from helpdesk.services import audit, notifications, outbox, privacy, uploads
+from helpdesk.services import audit, privacy, uploads
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import NotFound
-from helpdesk.services.redaction import mask_personal_data
-from helpdesk.services.requests import mask_nik
 from helpdesk.services.uploads import upload_dir
+from helpdesk.text.personal import mask_nik, mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str, required_str
 from helpdesk.web.api.serializers import iso
-from helpdesk.web.extensions import database, settings
+from helpdesk.web.extensions import commit_and_wake, database, settings
 
 
 def journeys() -> Journeys:
@@ -139,23 +136,14 @@ def change_complaint_status(tracking_number: str) -> Response:
     """Move a complaint to its next status; subscribers are told on their channel."""
     data = json_object()
     session = database().request_session()
-    complaint = complaint_service.change_status(
-        session, tracking_number, required_str(data, "status", 32), optional_str(data, "note")
-    )
-    told = notifications.notify_status_change(
-        session, complaint.tracking_number, complaint.status.value, optional_str(data, "note")
-    )
-    audit.record(
+    complaint, told = complaint_service.update_status(
         session,
-        current_actor(),
-        "complaint.status",
-        "complaint",
-        complaint.tracking_number,
-        complaint.status.value,
+        tracking_number,
+        required_str(data, "status", 32),
+        optional_str(data, "note"),
+        actor=current_actor(),
     )
-    session.commit()
-    if told:
-        current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, told)
     return jsonify(complaint_json(complaint))
 
 
@@ -236,42 +224,19 @@ def list_data_requests() -> Response:
     return _list_data_requests(None)
 
 
-def _tell(conversation: Conversation | None, text: str) -> None:
-    """Send the citizen the outcome on their channel."""
-    if conversation is None:
-        return
-    session = database().request_session()
-    message = convs.add_message(session, conversation, Sender.BOT, text)
-    message.language = conversation.language
-    outbox.enqueue(session, conversation, message)
-
-
 @bp.post("/erasure-requests/<int:request_id>/approve")
 @require_token
 @require_staff
 def approve_erasure(request_id: int) -> Response:
     """Approve: erase the citizen's data now and tell them."""
-    from helpdesk.journeys.i18n import t
-
     session = database().request_session()
-    item = privacy.decide(session, request_id, current_actor(), approve=True)
-    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
-    if conversation is not None:
-        erased = privacy.erase_conversation(
-            session, conversation, upload_dir(settings()), _tracker_db()
-        )
-        item.summary = {
-            "messages": erased.messages,
-            "attachments": erased.attachments,
-            "complaints": erased.complaints,
-            "inbound_events": erased.inbound_events,
-            "tracker_events": erased.tracker_events,
-        }
-        _tell(conversation, t("erasure.approved", conversation.language))
-        if conversation.channel == Channel.WHATSAPP:  # the address is the phone number
-            privacy.forget_address_after_delivery(conversation)
-    item.status = DataRequestStatus.COMPLETED
-    audit.record(session, current_actor(), "erasure.approve", "data_request", item.id)
+    item = privacy.approve_erasure(
+        session,
+        request_id,
+        current_actor(),
+        upload_dir=upload_dir(settings()),
+        tracker_db=_tracker_db(),
+    )
     session.commit()
     privacy.compact_sqlite(database().engine)
     current_app.extensions["job_signal"].notify()
@@ -283,18 +248,10 @@ def approve_erasure(request_id: int) -> Response:
 @require_staff
 def refuse_erasure(request_id: int) -> Response:
     """Refuse with a reason (e.g. UU 27/2022 Pasal 15); the citizen is told why."""
-    from helpdesk.journeys.i18n import t
-
-    data = json_object()
-    reason = required_str(data, "reason", 1000)
+    reason = required_str(json_object(), "reason", 1000)
     session = database().request_session()
-    item = privacy.decide(session, request_id, current_actor(), approve=False, reason=reason)
-    conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
-    if conversation is not None:
-        _tell(conversation, t("erasure.refused", conversation.language, reason=reason))
-    audit.record(session, current_actor(), "erasure.refuse", "data_request", item.id)
-    session.commit()
-    current_app.extensions["job_signal"].notify()
+    item = privacy.refuse_erasure(session, request_id, current_actor(), reason)
+    commit_and_wake(session, True)
     return jsonify(data_request_json(item))
 
 

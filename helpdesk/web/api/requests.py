@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, jsonify
-from sqlalchemy.orm import Session
 
-from helpdesk.models import Channel, ServiceRequest
-from helpdesk.services import audit, notifications
+from helpdesk.models import ServiceRequest
+from helpdesk.services import audit
 from helpdesk.services import complaints as complaint_service
-from helpdesk.services import conversations as convs
 from helpdesk.services import requests as service_requests
-from helpdesk.services.errors import InvalidInput
-from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api import bp
 from helpdesk.web.api.applications import request_attachments
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
@@ -43,7 +39,7 @@ def create_request() -> tuple[Response, int]:
     """Register a service request; answers 201 with its tracking number."""
     data = json_object()
     session = database().request_session()
-    request = service_requests.create_request(
+    request = service_requests.register_request(
         session,
         service_code=required_str(data, "service", 40),
         applicant_name=required_str(data, "applicant_name", 120),
@@ -51,26 +47,12 @@ def create_request() -> tuple[Response, int]:
         phone=optional_str(data, "phone", 20),
         known_services=frozenset(catalog().services),
         note=optional_str(data, "note"),
-    )
-    if data.get("notify_whatsapp") is True:
-        _subscribe_whatsapp(session, request, data.get("language"))
-    audit.record(
-        session, current_actor(), "request.create", "service_request", request.tracking_number
+        actor=current_actor(),
+        notify_whatsapp=data.get("notify_whatsapp") is True,
+        language=data.get("language"),
     )
     session.commit()
     return jsonify(_json(request)), 201
-
-
-def _subscribe_whatsapp(session: Session, request: ServiceRequest, language: object) -> None:
-    """The applicant consented at the counter: updates go to their WhatsApp number as the
-    approved utility template (no chat needed first; outside the 24-hour window)."""
-    if not request.phone:
-        raise InvalidInput("notify_whatsapp needs a phone number", code="phone_required")
-    chat_language = language if language in SPOKEN_LANGUAGES else "id"
-    conversation = convs.get_or_create(
-        session, Channel.WHATSAPP, request.phone.lstrip("+"), str(chat_language)
-    )
-    notifications.subscribe(session, conversation, request.tracking_number)
 
 
 @bp.get("/requests/<tracking_number>")

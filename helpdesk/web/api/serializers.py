@@ -7,7 +7,7 @@ from typing import Any
 
 from helpdesk.models import Conversation, Message, ServiceRequest
 from helpdesk.services.conversations import QueueInfo
-from helpdesk.services.requests import mask_nik, mask_phone
+from helpdesk.text.personal import mask_nik, mask_phone
 
 
 def iso(value: datetime | None) -> str | None:

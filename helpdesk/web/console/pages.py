@@ -6,8 +6,6 @@ a conversation outside the agent's units.
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     current_app,
     make_response,
@@ -20,29 +18,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from helpdesk.models import Agent, Conversation, Sender
+from helpdesk.models import Agent, Channel, Conversation, Sender
 from helpdesk.services import audit, desk
 from helpdesk.services.errors import InvalidInput, NotFound
-from helpdesk.services.redaction import NIK_RE, PHONE_RE
+from helpdesk.text.personal import mask_personal_data
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, passive
 from helpdesk.web.extensions import catalog, database
 
 
-def _mask_nik(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group())
-    return digits[:6] + "*" * 6 + digits[-4:]
-
-
-def _mask_phone(match: re.Match[str]) -> str:
-    digits = re.sub(r"[^\d+]", "", match.group())
-    head = digits.index("8") + 2  # the country or trunk prefix and the operator's 8x
-    return digits[:head] + "*" * (len(digits) - head - 3) + digits[-3:]
-
-
 def mask_personal(text: str) -> tuple[str, bool]:
     """Citizen text with NIKs and phone numbers masked; True if anything was masked."""
-    masked = PHONE_RE.sub(_mask_phone, NIK_RE.sub(_mask_nik, text))
+    masked = mask_personal_data(text)
     return masked, masked != text
 
 
@@ -97,6 +84,7 @@ def queue() -> ResponseReturnValue:
         rows=rows,
         wanted=wanted,
         units={c: n for c, n in unit_names().items() if units is None or c in units},
+        channels=[c.value for c in Channel],
         unread=desk.unread_count(db, agent),
         recovery_notice=_pop_recovery_notice(),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from helpdesk.catalog import Application
 from helpdesk.models import Attachment, RequestStatus, ServiceRequest
-from helpdesk.services.requests import mask_nik, mask_phone
+from helpdesk.text.personal import mask_nik, mask_phone
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from helpdesk.models import Agent, RequestStatus, ServiceRequest, utcnow
 from helpdesk.services import applications, audit, desk
 from helpdesk.services import requests as service_requests
 from helpdesk.services.errors import NotFound
-from helpdesk.services.requests import TRANSITIONS, mask_nik, mask_phone
+from helpdesk.services.requests import TRANSITIONS
+from helpdesk.text.personal import mask_nik, mask_phone
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
 from helpdesk.web.console.request_views import (
