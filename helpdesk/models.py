@@ -107,6 +107,7 @@ class AgentRole(enum.StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    DPO = "dpo"  # data protection officer (UU 27/2022 Pasal 53): the privacy desk only
 
 
 class ServiceRequest(Base):
@@ -354,14 +355,19 @@ class Presence(Base):
 
 
 class CannedReply(Base):
-    """A ready answer an agent inserts with "/shortcut"; `{nama_layanan}`, `{nomor}` filled in."""
+    """A ready answer an agent inserts with "/shortcut"; `{nama_layanan}`, `{nomor}` filled in.
+
+    `unit` "" is every unit's; a unit's own reply with the same shortcut and language wins
+    for that unit's agents (supervisors edit them in the console).
+    """
 
     __tablename__ = "canned_replies"
-    __table_args__ = (UniqueConstraint("shortcut", "language"),)
+    __table_args__ = (UniqueConstraint("shortcut", "language", "unit", name="uq_canned_replies"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     shortcut: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(8), default="id")
+    unit: Mapped[str] = mapped_column(String(32), default="", server_default="")
     title: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -510,6 +516,8 @@ class Complaint(Base):
     status: Mapped[ComplaintStatus] = mapped_column(
         _enum(ComplaintStatus, "complaint_status"), default=ComplaintStatus.RECEIVED
     )
+    # while waiting for the citizen: the status to return to when they answer
+    resume_status: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -521,7 +529,8 @@ class Complaint(Base):
 
 
 class ComplaintStatusChange(Base):
-    """One step in a complaint's status history."""
+    """One step in a complaint's handling: a status change, a forward, a question to the
+    citizen and their answer, a reply (`action`); `status` is the status after the step."""
 
     __tablename__ = "complaint_status_changes"
 
@@ -529,6 +538,10 @@ class ComplaintStatusChange(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     status: Mapped[ComplaintStatus] = mapped_column(_enum(ComplaintStatus, "complaint_status"))
     note: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16), default="status", server_default="status")
+    actor: Mapped[str | None] = mapped_column(String(120))
+    from_unit: Mapped[str | None] = mapped_column(String(32))
+    to_unit: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="history")
@@ -812,3 +825,24 @@ class SlaEvent(Base):
     unit: Mapped[str] = mapped_column(String(32))
     notified: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class StaffNotice(Base):
+    """Something a supervisor must hear about: an SLA warning or breach, the daily digest of
+    overdue work. Shown as the console badge until read; breaches and digests also go out on
+    the alert channel (the security alerts' Telegram chat and/or webhook) once."""
+
+    __tablename__ = "staff_notices"
+    __table_args__ = (UniqueConstraint("kind", "ref", "recipient"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))  # sla_warning, sla_breach, digest
+    ref: Mapped[str] = mapped_column(String(64))
+    unit: Mapped[str] = mapped_column(String(32), index=True)
+    recipient: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    read_at: Mapped[datetime | None] = mapped_column()
+    send_alert: Mapped[bool] = mapped_column(default=False)
+    alert_attempts: Mapped[int] = mapped_column(default=0)
+    alerted_at: Mapped[datetime | None] = mapped_column()

@@ -250,6 +250,7 @@ EN: dict[str, str] = {
     "Layanan": "Service",
     "Tidak ada permohonan yang cocok.": "No matching requests.",
 }
+EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_casedesk.py")))["EN"])
 
 EN.update(runpy.run_path(str(Path(__file__).with_name("console_translations_apply.py")))["EN"])
 

@@ -31,6 +31,7 @@ DEMO_AGENTS = (
     DemoAgent("agen.umum", "Rina Kusuma", AgentRole.AGENT, ("umum", "pajak")),
     DemoAgent("supervisor", "Dewi Lestari", AgentRole.SUPERVISOR, ()),
     DemoAgent("admin", "Bambang Hartono", AgentRole.ADMIN, ()),
+    DemoAgent("dpo", "Putri Anggraini", AgentRole.DPO, ()),  # data protection officer
 )
 
 # Canned replies per language: (shortcut, title, text). `{nama_layanan}` and `{nomor}` are

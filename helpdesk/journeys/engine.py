@@ -179,6 +179,8 @@ class Journeys:
             return self._complaint_step(session, conversation, state, said, attachments or [])
         if kind == "documents":
             return self._documents_step(session, conversation, state, said, attachments or [])
+        if kind == "complaint_info":
+            return self._complaint_answer(session, conversation, state, said, attachments or [])
         if kind == "application" and self.application is not None:
             return self.application.step(session, conversation, said, attachments)
         if kind in ("verify", "offer"):
@@ -218,6 +220,8 @@ class Journeys:
             return replies or []
         if state.get("kind") == "documents":
             return self._documents_step(session, conversation, state, "", [attachment])
+        if state.get("kind") == "complaint_info":
+            return self._complaint_answer(session, conversation, state, "", [attachment]) or []
         if self.application is not None:
             if state.get("kind") == "application":
                 return self.application.step(session, conversation, "", [attachment]) or []
@@ -572,6 +576,27 @@ class Journeys:
         self._clear(conversation)
         number = complaint.tracking_number
         return [JourneyReply(t("complaint.filed", language, number=number, unit=unit))]
+
+    def _complaint_answer(
+        self,
+        session: Session,
+        conversation: Conversation,
+        state: dict[str, Any],
+        said: str,
+        attachments: list[Attachment],
+    ) -> Replies | None:
+        """The officer asked about a complaint: this message (and its files) is the answer."""
+        number = str(state.get("number", ""))
+        self._clear(conversation)
+        if not said.strip() and not attachments:
+            return None
+        complaint = complaint_service.record_answer(
+            session, conversation, number, said, attachments, now=self.clock()
+        )
+        if complaint is None:
+            return self._triggers(session, conversation, said)
+        language = conversation.language
+        return [JourneyReply(t("casedesk.answer_received", language, number=number))]
 
     # --- helpers ----------------------------------------------------------------------------
 

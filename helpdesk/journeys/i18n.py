@@ -5,15 +5,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from helpdesk.journeys import messages_en, messages_id, messages_jv, messages_su
+from helpdesk.journeys import (
+    messages_casedesk,
+    messages_en,
+    messages_id,
+    messages_jv,
+    messages_su,
+)
 from helpdesk.text.status import LABELS
 
 LANGUAGES: tuple[str, ...] = ("id", "jv", "su", "en")
 MESSAGES: dict[str, dict[str, str]] = {
-    "id": messages_id.MESSAGES | LABELS["id"],
-    "jv": messages_jv.MESSAGES | LABELS["jv"],
-    "su": messages_su.MESSAGES | LABELS["su"],
-    "en": messages_en.MESSAGES | LABELS["en"],
+    "id": messages_id.MESSAGES | LABELS["id"] | messages_casedesk.MESSAGES["id"],
+    "jv": messages_jv.MESSAGES | LABELS["jv"] | messages_casedesk.MESSAGES["jv"],
+    "su": messages_su.MESSAGES | LABELS["su"] | messages_casedesk.MESSAGES["su"],
+    "en": messages_en.MESSAGES | LABELS["en"] | messages_casedesk.MESSAGES["en"],
 }
 
 

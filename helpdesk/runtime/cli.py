@@ -506,7 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     breach.set_defaults(func=cmd_breach_report)
     agent = sub.add_parser("create-agent", help=cmd_create_agent.__doc__)
     agent.add_argument("username")
-    agent.add_argument("--role", choices=("agent", "supervisor", "admin"), default="agent")
+    agent.add_argument("--role", choices=("agent", "supervisor", "admin", "dpo"), default="agent")
     agent.add_argument(
         "--unit", action="append", help="unit code from data/catalog/units.yml (repeatable)"
     )

@@ -56,18 +56,21 @@ class Periodic:
 
     def tick_sla(self, now: datetime) -> int:
         """Warnings, breaches and silent closes; returns how many events were recorded."""
-        from helpdesk.services import sla
+        from helpdesk.services import notices, sla
 
         with self.database.session() as session:
             events = sla.tick(session, now, self.settings)
+            session.commit()
+            notices.daily_digest(session, now, self.settings.timezone)
             session.commit()
         return len(events)
 
     def monthly_reports(self, now: datetime) -> None:
         """At the start of a month, write last month's CSV and PDF (once)."""
-        from helpdesk.services import monthly
+        from helpdesk.services import accountability, monthly
 
         monthly.write_monthly_files(self.database, self.settings, now)
+        accountability.write_quarterly_files(self.database, self.settings, now)
 
     def nightly_backup(self, now: datetime) -> threading.Thread | None:
         """Start tonight's backup in a thread when it is due (BACKUP_HOUR, BACKUP_KEEP);

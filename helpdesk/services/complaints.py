@@ -1,4 +1,12 @@
-"""Complaints filed in chat: create with a tracking number, look up, move through statuses."""
+"""Complaints filed in chat: create with a tracking number, look up, and work them.
+
+Every handling step is ONE function here, used by the REST API and the console alike:
+`change_status`, `forward`, `ask_citizen` (and `record_answer` when they reply), `reply`.
+Each records the step in the complaint's history, audits it, moves its SLA clock
+(`helpdesk.services.sla`), and tells the citizen on their channel in their language
+(`helpdesk.services.notifications`, the path request updates take); `finished` offers the
+SKM survey. A view parses its input, calls one of them, commits, and signals the worker.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from helpdesk.models import (
+    Attachment,
     Complaint,
     ComplaintCategory,
     ComplaintStatus,
     ComplaintStatusChange,
+    Conversation,
+    Sender,
     utcnow,
 )
-from helpdesk.services import audit, notifications
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
 from helpdesk.text.personal import is_nik
 
@@ -41,7 +51,11 @@ TRANSITIONS: dict[ComplaintStatus, frozenset[ComplaintStatus]] = {
     _S.FINISHED: frozenset({_S.ARCHIVED}),
     _S.NOT_OUR_AUTHORITY: frozenset({_S.ARCHIVED}),
     _S.ARCHIVED: frozenset(),
+    _S.WAITING: frozenset(),  # see allowed_next(): the moves of the status it waits in
 }
+CLOSED = frozenset({_S.FINISHED, _S.NOT_OUR_AUTHORITY, _S.ARCHIVED})
+OPEN = frozenset(ComplaintStatus) - CLOSED
+MAX_TEXT = 4000
 
 
 def is_complaint_number(tracking_number: str) -> bool:
@@ -113,6 +127,16 @@ def create_complaint(
     )
     session.add(complaint)
     session.flush()
+    from helpdesk.services import sla
+
+    sla.start(
+        session,
+        kind="complaint",
+        ref=complaint.tracking_number,
+        unit=complaint.unit,
+        category=kind.value,
+        now=when,
+    )
     return complaint
 
 
@@ -157,45 +181,300 @@ def list_complaints(
     return session.scalars(query.order_by(Complaint.id.desc()).limit(limit)).all()
 
 
+def allowed_next(complaint: Complaint) -> frozenset[ComplaintStatus]:
+    """The statuses a complaint may move to (waiting: those of the status it waits in)."""
+    if complaint.status == ComplaintStatus.WAITING:
+        return TRANSITIONS[ComplaintStatus(complaint.resume_status or "received")]
+    return TRANSITIONS[complaint.status]
+
+
+def _step(
+    complaint: Complaint,
+    action: str,
+    actor: str,
+    when: datetime,
+    note: str | None = None,
+    from_unit: str | None = None,
+    to_unit: str | None = None,
+) -> None:
+    complaint.updated_at = when
+    complaint.history.append(
+        ComplaintStatusChange(
+            status=complaint.status,
+            note=note,
+            action=action,
+            actor=actor,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            created_at=when,
+        )
+    )
+
+
+def _clean(text: str | None, field: str, *, required: bool) -> str | None:
+    value = (text or "").strip()
+    if not value:
+        if required:
+            raise InvalidInput(f"{field} is required")
+        return None
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(f"{field} is longer than {MAX_TEXT} characters")
+    return value
+
+
+def _conversation(session: Session, complaint: Complaint) -> Conversation | None:
+    if complaint.conversation_id is None:
+        return None
+    return session.get(Conversation, complaint.conversation_id)
+
+
+def _tell(session: Session, complaint: Complaint, key: str, **values: object) -> bool:
+    """A message to the citizen who filed it, on their channel, in their language."""
+    from helpdesk.journeys.i18n import t
+    from helpdesk.services import conversations as convs
+    from helpdesk.services import outbox
+
+    conversation = _conversation(session, complaint)
+    if conversation is None:
+        return False
+    language = conversation.language or complaint.language
+    message = convs.add_message(session, conversation, Sender.BOT, t(key, language, **values))
+    message.language = language
+    outbox.enqueue(session, conversation, message)
+    return True
+
+
+def _notify(session: Session, complaint: Complaint, note: str | None) -> int:
+    """The status update every subscriber gets (the filer is subscribed at filing)."""
+    from helpdesk.services import notifications
+
+    return notifications.notify_status_change(
+        session, complaint.tracking_number, complaint.status.value, note
+    )
+
+
+def _offer_survey(session: Session, complaint: Complaint, when: datetime) -> None:
+    from helpdesk.services import surveys
+
+    conversation = _conversation(session, complaint)
+    if conversation is not None:
+        surveys.offer(
+            session, conversation, now=when, service=complaint.service_code, unit=complaint.unit
+        )
+
+
 def change_status(
-    session: Session, tracking_number: str, new_status: str, note: str | None = None
+    session: Session,
+    tracking_number: str,
+    new_status: str,
+    note: str | None = None,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
 ) -> Complaint:
-    """Move a complaint along an allowed transition and record it."""
+    """Move a complaint along an allowed transition: recorded, audited, its clock moved,
+    the citizen told (in their language, on their channel); `finished` offers the survey."""
+    return update_status(session, tracking_number, new_status, note, actor=actor, now=now)[0]
+
+
+def update_status(
+    session: Session,
+    tracking_number: str,
+    new_status: str,
+    note: str | None,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> tuple[Complaint, int]:
+    """The complaint status-change workflow (`change_status`), with how many conversations
+    were told (the twin of `requests.update_status`; the caller commits, then wakes the
+    worker)."""
+    from helpdesk.services import audit, sla
+
     complaint = get_complaint(session, tracking_number)
     try:
         target = ComplaintStatus(new_status)
     except ValueError:
-        allowed = ", ".join(s.value for s in ComplaintStatus)
+        allowed = ", ".join(s.value for s in ComplaintStatus if s != ComplaintStatus.WAITING)
         raise InvalidInput(f"status must be one of: {allowed}") from None
-    if target not in TRANSITIONS[complaint.status]:
+    if target == ComplaintStatus.WAITING:
+        raise InvalidInput("ask the citizen a question to wait for them", code="invalid_transition")
+    if target not in allowed_next(complaint):
         raise InvalidInput(
             f"cannot move from {complaint.status.value} to {target.value}",
             code="invalid_transition",
         )
-    when = utcnow()
+    note = _clean(note, "note", required=False)
+    when = now or utcnow()
+    clock = sla.complaint_clock(session, complaint.tracking_number)
+    if clock is not None:
+        if complaint.status == ComplaintStatus.WAITING:
+            sla.resume(session, clock, when)
+        if target in CLOSED:
+            sla.on_complaint_closed(clock, when)
+        elif target != ComplaintStatus.RECEIVED:
+            sla.on_complaint_verified(session, clock, when)
     complaint.status = target
-    complaint.updated_at = when
-    complaint.history.append(ComplaintStatusChange(status=target, note=note, created_at=when))
+    complaint.resume_status = None
+    _step(complaint, "status", actor, when, note)
+    told = _notify(session, complaint, note)
+    if target == ComplaintStatus.FINISHED:
+        _offer_survey(session, complaint, when)
+    audit.record(
+        session, actor, "complaint.status", "complaint", complaint.tracking_number, target.value
+    )
+    session.flush()
+    return complaint, told
+
+
+def forward(
+    session: Session,
+    tracking_number: str,
+    unit: str,
+    reason: str,
+    *,
+    known_units: frozenset[str],
+    unit_name: str | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> Complaint:
+    """Hand the complaint to another unit (disposisi) with a reason. The SLA clock goes with
+    it (same deadlines); the receiving unit sees it at once; the citizen is told where."""
+    from helpdesk.journeys.i18n import t
+    from helpdesk.services import audit, sla
+
+    complaint = get_complaint(session, tracking_number)
+    reason_text = _clean(reason, "reason", required=True)
+    if unit not in known_units:
+        raise InvalidInput(f"unknown unit {unit!r}", code="unknown_unit")
+    if unit == complaint.unit:
+        raise InvalidInput("the complaint is already with this unit", code="same_unit")
+    if complaint.status in CLOSED:
+        raise Conflict(f"a {complaint.status.value} complaint cannot be forwarded")
+    when = now or utcnow()
+    clock = sla.complaint_clock(session, complaint.tracking_number)
+    if clock is not None:
+        if complaint.status == ComplaintStatus.WAITING:
+            sla.resume(session, clock, when)
+        sla.on_complaint_verified(session, clock, when)  # forwarding implies it was verified
+        clock.unit = unit
+    previous = complaint.unit
+    complaint.unit = unit
+    complaint.status = ComplaintStatus.FORWARDED
+    complaint.resume_status = None
+    _step(complaint, "forward", actor, when, reason_text, from_unit=previous, to_unit=unit)
+    language = complaint.language
+    conversation = _conversation(session, complaint)
+    if conversation is not None:
+        language = conversation.language
+    _notify(session, complaint, t("casedesk.forwarded_to", language, unit=unit_name or unit))
+    audit.record(
+        session,
+        actor,
+        "complaint.forward",
+        "complaint",
+        complaint.tracking_number,
+        f"{previous} -> {unit}",
+    )
     session.flush()
     return complaint
 
 
-def update_status(
-    session: Session, tracking_number: str, new_status: str, note: str | None, *, actor: str
-) -> tuple[Complaint, int]:
-    """The complaint status-change workflow: move along an allowed transition, record it,
-    tell every subscribed conversation, audit it. Returns the complaint and how many
-    conversations were told (the caller commits, then wakes the worker)."""
-    complaint = change_status(session, tracking_number, new_status, note)
-    told = notifications.notify_status_change(
-        session, complaint.tracking_number, complaint.status.value, note
-    )
+def ask_citizen(
+    session: Session,
+    tracking_number: str,
+    question: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> Complaint:
+    """Ask the citizen for more information on their channel; the clock pauses until they
+    answer (their next message in that conversation is the answer: `record_answer`)."""
+    from helpdesk.services import audit, sla
+
+    complaint = get_complaint(session, tracking_number)
+    text = _clean(question, "question", required=True)
+    if complaint.status in CLOSED:
+        raise Conflict(f"a {complaint.status.value} complaint cannot wait for the citizen")
+    conversation = _conversation(session, complaint)
+    if conversation is None:
+        raise Conflict("the citizen cannot be reached (their conversation is gone)")
+    when = now or utcnow()
+    clock = sla.complaint_clock(session, complaint.tracking_number)
+    if clock is not None:
+        sla.pause(session, clock, when)
+    if complaint.status != ComplaintStatus.WAITING:
+        complaint.resume_status = complaint.status.value
+        complaint.status = ComplaintStatus.WAITING
+    _step(complaint, "ask", actor, when, text)
+    _tell(session, complaint, "casedesk.ask", number=complaint.tracking_number, question=text)
+    state = dict(conversation.journey or {})
+    if state.get("kind") in (None, "offer", "verify", "complaint_info"):  # never cut a form
+        state.update(kind="complaint_info", number=complaint.tracking_number)
+        conversation.journey = state
+    audit.record(session, actor, "complaint.ask", "complaint", complaint.tracking_number)
+    session.flush()
+    return complaint
+
+
+def record_answer(
+    session: Session,
+    conversation: Conversation,
+    tracking_number: str,
+    text: str,
+    attachments: Sequence[Attachment] = (),
+    *,
+    now: datetime | None = None,
+) -> Complaint | None:
+    """The citizen answered a question about their complaint: the answer joins its history,
+    files are attached, the clock runs again and the status returns to where it was."""
+    from helpdesk.services import audit, sla
+
+    complaint = find_complaint(session, tracking_number)
+    if complaint is None or complaint.conversation_id != conversation.id:
+        return None
+    when = now or utcnow()
+    names = [a.filename for a in attachments]
+    for attachment in attachments:
+        attachment.complaint_id = complaint.id
+    note = (text or "").strip()[:MAX_TEXT]
+    if names:
+        note = (note + "\n" if note else "") + "[" + ", ".join(names) + "]"
+    if complaint.status == ComplaintStatus.WAITING:
+        complaint.status = ComplaintStatus(complaint.resume_status or "received")
+        complaint.resume_status = None
+        clock = sla.complaint_clock(session, complaint.tracking_number)
+        if clock is not None:
+            sla.resume(session, clock, when)
+    _step(complaint, "answer", "citizen", when, note or None)
     audit.record(
         session,
-        actor,
-        "complaint.status",
+        "citizen",
+        "complaint.answer",
         "complaint",
         complaint.tracking_number,
-        complaint.status.value,
+        personal=False,
     )
-    return complaint, told
+    session.flush()
+    return complaint
+
+
+def reply(
+    session: Session,
+    tracking_number: str,
+    text: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> Complaint:
+    """Send the citizen the follow-up (a free text) on their channel; recorded and audited."""
+    from helpdesk.services import audit
+
+    complaint = get_complaint(session, tracking_number)
+    body = _clean(text, "text", required=True)
+    if not _tell(session, complaint, "casedesk.reply", number=complaint.tracking_number, text=body):
+        raise Conflict("the citizen cannot be reached (their conversation is gone)")
+    _step(complaint, "reply", actor, now or utcnow(), body)
+    audit.record(session, actor, "complaint.reply", "complaint", complaint.tracking_number)
+    session.flush()
+    return complaint

@@ -548,14 +548,21 @@ def others_present(
 _TRACKING_RE = re.compile(r"\b[A-Z]{2,5}-\d{4}-\d{6}\b")
 
 
-def canned_replies(session: Session, language: str) -> Sequence[CannedReply]:
-    """The canned replies in the conversation's language (Indonesian when none exist)."""
+def canned_replies(
+    session: Session, language: str, unit: str | None = None
+) -> Sequence[CannedReply]:
+    """The canned replies in the conversation's language (Indonesian when none exist): every
+    unit's, with the unit's own version of a shortcut in place of the shared one."""
+    units = ["", unit] if unit else [""]
     found = session.scalars(
-        select(CannedReply).where(CannedReply.language == language).order_by(CannedReply.shortcut)
+        select(CannedReply)
+        .where(CannedReply.language == language, CannedReply.unit.in_(units))
+        .order_by(CannedReply.shortcut, CannedReply.unit)
     ).all()
-    if found or language == "id":
-        return found
-    return canned_replies(session, "id")
+    if not found and language != "id":
+        return canned_replies(session, "id", unit)
+    by_shortcut = {reply.shortcut: reply for reply in found}  # the unit's sorts last: it wins
+    return [by_shortcut[key] for key in sorted(by_shortcut)]
 
 
 def canned_variables(

@@ -3,6 +3,7 @@ DejaVu Sans font matplotlib ships embedded (no download, no system font needed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
@@ -43,12 +44,22 @@ class _Report(FPDF):
         self.cell(0, 6, f"Halaman {self.page_no()}/{{nb}}", align="C")
 
 
-def monthly_pdf(figures: Figures, month: str, settings: Settings) -> bytes:
-    """The month's report: summary, charts, SLA per unit, IKM per unit and element."""
+def monthly_pdf(
+    figures: Figures,
+    month: str,
+    settings: Settings,
+    *,
+    kind: str = "bulanan",
+    more: Callable[[FPDF], None] | None = None,
+) -> bytes:
+    """The month's report: summary, charts, SLA per unit, IKM per unit and element.
+
+    The quarterly report is the same document over a quarter (`kind="triwulan"`) with the
+    case desk's sections appended by `more`."""
     pdf = _Report(format="A4")
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.title_text = f"Halo Warga — Laporan bulanan {month}"
+    pdf.title_text = f"Halo Warga — Laporan {kind} {month}"
     pdf.set_title(pdf.title_text)
     pdf.set_author("Halo Warga")
     pdf.alias_nb_pages()
@@ -208,4 +219,6 @@ def monthly_pdf(figures: Figures, month: str, settings: Settings) -> bytes:
         pdf.set_font("DejaVu", "", 9)
         for word, count in figures.failing_topics:
             pdf.cell(0, 5, f"• {word}: {count}", new_x="LMARGIN", new_y="NEXT")
+    if more is not None:
+        more(pdf)
     return bytes(pdf.output())

@@ -262,6 +262,41 @@ def on_resolve(session: Session, conversation: Conversation, now: datetime | Non
         row.first_response_at = now
 
 
+def complaint_clock(session: Session, tracking_number: str) -> SlaClock | None:
+    """The newest clock of a complaint (kind `complaint`, ref = its number)."""
+    return session.scalar(
+        select(SlaClock)
+        .where(SlaClock.kind == "complaint", SlaClock.ref == tracking_number)
+        .order_by(SlaClock.id.desc())
+        .limit(1)
+    )
+
+
+def on_complaint_verified(
+    session: Session, row: SlaClock, now: datetime | None = None, settings: Settings | None = None
+) -> None:
+    """Verification meets the first target; the follow-up target (LAPOR!: 5 working days
+    after verification and forwarding) counts from now."""
+    now = now or utcnow()
+    if row.first_response_at is not None:
+        return
+    row.first_response_at = now
+    policy = current_policies(session).policy("complaint", row.unit, row.category)
+    row.resolution_due = policy.resolution.due(_clock(session, row.unit, settings), now)
+    row.warned_resolution = row.breached_resolution = False
+
+
+def on_complaint_closed(row: SlaClock, now: datetime | None = None) -> None:
+    """Finished, not ours or archived: the clock stops (a first target still open is met
+    by the closing step)."""
+    now = now or utcnow()
+    if row.paused_since is not None:
+        row.paused_since = None
+    if row.first_response_at is None:
+        row.first_response_at = now
+    row.resolved_at = now
+
+
 def met(row: SlaClock) -> bool | None:
     """Whether a finished clock met both targets (None while running)."""
     if row.resolved_at is None:
@@ -306,6 +341,8 @@ def tick(
     session: Session, now: datetime | None = None, settings: Settings | None = None
 ) -> list[SlaEvent]:
     """Warnings, breaches (escalated) and silent closes due at `now`; the caller commits."""
+    from helpdesk.services import notices
+
     now = now or utcnow()
     policies = current_policies(session)
     events: list[SlaEvent] = []
@@ -322,7 +359,11 @@ def tick(
     for row in rows:
         clock = _clock(session, row.unit, settings)
         if row.paused_since is not None:
-            if silence is not None and now >= silence.due(clock, row.paused_since):
+            if (
+                silence is not None
+                and row.conversation_id is not None
+                and now >= silence.due(clock, row.paused_since)
+            ):
                 row.resolved_at, row.closed_reason = now, "no_citizen_reply"
                 events.append(_event(session, row, "closed_no_reply", None))
                 conversation = (
@@ -352,10 +393,16 @@ def tick(
                 setattr(row, warned, True)
                 row.escalated_to = supervisor_of(session, row.unit)
                 events.append(_event(session, row, f"breach_{name}", row.escalated_to))
+                notices.on_sla_event(
+                    session, row, "breach", name, format_moment(due, clock.hours.timezone, "id")
+                )
             elif now < due and not getattr(row, warned) and left <= total * policies.warn_fraction:
                 setattr(row, warned, True)
                 events.append(
                     _event(session, row, f"warning_{name}", supervisor_of(session, row.unit))
+                )
+                notices.on_sla_event(
+                    session, row, "warning", name, format_moment(due, clock.hours.timezone, "id")
                 )
     session.flush()
     return events

@@ -187,12 +187,17 @@ def offer(
     conversation: Conversation,
     config: SurveyConfig | None = None,
     now: datetime | None = None,
+    *,
+    service: str | None = None,
+    unit: str | None = None,
 ) -> Message | None:
-    """Offer the survey after a served conversation, unless this citizen already had one
-    for this service in this period. Returns the offer message (queued for delivery)."""
+    """Offer the survey after a served conversation (or a finished complaint or request:
+    pass its `service`/`unit`), unless this citizen already had one for this service in
+    this period. Returns the offer message (queued for delivery)."""
     config = config or SurveyConfig.of(settings_of(session))
     now = now or utcnow()
-    service, unit = conversation_service(conversation)
+    if unit is None:
+        service, unit = conversation_service(conversation)
     citizen = f"{conversation.channel.value}:{conversation.channel_user_id}"
     service_key = service or f"unit:{unit}"
     period = period_of(now, config.period, config.timezone)

@@ -32,6 +32,7 @@ class ComplaintStatus(StrEnum):
     FINISHED = "finished"
     NOT_OUR_AUTHORITY = "not_our_authority"
     ARCHIVED = "archived"
+    WAITING = "waiting_for_citizen"  # asked for more information; the clock is paused
 
 
 class ComplaintCategory(StrEnum):
@@ -61,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Selesai",
         "status.not_our_authority": "Bukan kewenangan kami (dialihkan)",
         "status.archived": "Diarsipkan",
+        "status.waiting_for_citizen": "Menunggu keterangan dari Anda",
     },
     "jv": {
         "status.submitted": "Sampun katampi",
@@ -80,6 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Sampun rampung",
         "status.not_our_authority": "Sanes wewenang kula (dipunalihaken)",
         "status.archived": "Dipunarsipaken",
+        "status.waiting_for_citizen": "Ngentosi katrangan saking panjenengan",
     },
     "su": {
         "status.submitted": "Parantos katampi",
@@ -99,6 +102,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Parantos réngsé",
         "status.not_our_authority": "Sanés wewenang kami (dialihkeun)",
         "status.archived": "Diarsipkeun",
+        "status.waiting_for_citizen": "Ngantosan katerangan ti anjeun",
     },
     "en": {
         "status.submitted": "Received",
@@ -118,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "status.finished": "Finished",
         "status.not_our_authority": "Not our authority (redirected)",
         "status.archived": "Archived",
+        "status.waiting_for_citizen": "Waiting for your information",
     },
 }
 

@@ -71,10 +71,12 @@ def complaint_json(complaint: Complaint, *, public: bool = False) -> dict[str, A
         "history": [
             {
                 "status": c.status.value,
+                "action": c.action,
                 "note": None if public else c.note,
                 "created_at": iso(c.created_at),
             }
             for c in complaint.history
+            if not public or c.action == "status"
         ],
     }
     if public:
@@ -133,7 +135,7 @@ def get_complaint(tracking_number: str) -> Response:
 @require_token
 @require_staff
 def change_complaint_status(tracking_number: str) -> Response:
-    """Move a complaint to its next status; subscribers are told on their channel."""
+    """Move a complaint to its next status; the citizen is told on their channel."""
     data = json_object()
     session = database().request_session()
     complaint, told = complaint_service.update_status(
@@ -144,6 +146,61 @@ def change_complaint_status(tracking_number: str) -> Response:
         actor=current_actor(),
     )
     commit_and_wake(session, told)
+    return jsonify(complaint_json(complaint))
+
+
+@bp.post("/complaints/<tracking_number>/forward")
+@require_token
+@require_staff
+def forward_complaint(tracking_number: str) -> Response:
+    """Forward to another unit with a reason (`unit`, `reason`); the clock goes with it."""
+    from helpdesk.web.extensions import catalog
+
+    data = json_object()
+    session = database().request_session()
+    unit = required_str(data, "unit", 32)
+    known = catalog().units
+    complaint = complaint_service.forward(
+        session,
+        tracking_number,
+        unit,
+        required_str(data, "reason", 4000),
+        known_units=frozenset(known),
+        unit_name=known[unit].name if unit in known else None,
+        actor=current_actor(),
+    )
+    session.commit()
+    current_app.extensions["job_signal"].notify()
+    return jsonify(complaint_json(complaint))
+
+
+@bp.post("/complaints/<tracking_number>/ask")
+@require_token
+@require_staff
+def ask_about_complaint(tracking_number: str) -> Response:
+    """Ask the citizen for more information (`text`); the clock pauses until they answer."""
+    data = json_object()
+    session = database().request_session()
+    complaint = complaint_service.ask_citizen(
+        session, tracking_number, required_str(data, "text", 4000), actor=current_actor()
+    )
+    session.commit()
+    current_app.extensions["job_signal"].notify()
+    return jsonify(complaint_json(complaint))
+
+
+@bp.post("/complaints/<tracking_number>/reply")
+@require_token
+@require_staff
+def reply_to_complaint(tracking_number: str) -> Response:
+    """Send the citizen the follow-up (`text`) on their channel."""
+    data = json_object()
+    session = database().request_session()
+    complaint = complaint_service.reply(
+        session, tracking_number, required_str(data, "text", 4000), actor=current_actor()
+    )
+    session.commit()
+    current_app.extensions["job_signal"].notify()
     return jsonify(complaint_json(complaint))
 
 

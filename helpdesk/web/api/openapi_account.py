@@ -91,6 +91,41 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/reports/quarterly.pdf": {
+        "get": {
+            "summary": "The quarter's report: the monthly document over the quarter, plus "
+            "complaints (verified / finished in time), data requests and the fallback rate",
+            "parameters": [
+                _q("quarter", {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}),
+                _UNIT,
+            ],
+            "responses": {
+                "200": {
+                    "description": "PDF",
+                    "content": {
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                    },
+                },
+                **_err("401", "403", "422"),
+            },
+        }
+    },
+    "/reports/quarterly-complaints.csv": {
+        "get": {
+            "summary": "The quarter's complaints, one row each with their deadlines (no identity)",
+            "parameters": [
+                _q("quarter", {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}),
+                _UNIT,
+            ],
+            "responses": {
+                "200": {
+                    "description": "CSV",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+                **_err("401", "403", "422"),
+            },
+        }
+    },
     "/reports/figures": {
         "get": {
             "summary": "The dashboard's figures for a date range as JSON",

@@ -65,6 +65,32 @@ JOURNEY_PATHS: dict[str, Any] = {
             "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "422")},
         }
     },
+    "/complaints/{tracking_number}/forward": {
+        "post": {
+            "summary": "Forward to another unit with a reason; the SLA clock goes with it",
+            "parameters": [_TN],
+            "requestBody": _body(
+                {"unit": {"type": "string"}, "reason": {"type": "string"}}, ["unit", "reason"]
+            ),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
+    "/complaints/{tracking_number}/ask": {
+        "post": {
+            "summary": "Ask the citizen for more information; the clock pauses until they answer",
+            "parameters": [_TN],
+            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
+    "/complaints/{tracking_number}/reply": {
+        "post": {
+            "summary": "Send the citizen the follow-up on their channel",
+            "parameters": [_TN],
+            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
+        }
+    },
     "/conversations/{conversation_id}/complaint-form": {
         "post": {
             "summary": "Open the complaint form in a conversation (bot scope); its first prompt",

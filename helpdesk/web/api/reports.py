@@ -91,6 +91,61 @@ def monthly_pdf() -> Response:
     )
 
 
+def _quarter() -> tuple[str, date, date]:
+    from helpdesk.services import accountability
+
+    label = request.args.get("quarter", "")
+    try:
+        start, end = accountability.quarter_bounds(label)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    return label, start, end
+
+
+@bp.get("/reports/quarterly.pdf")
+@require_token
+@require_staff
+def quarterly_pdf() -> Response:
+    """The quarter's report (`?quarter=2026-Q4[&unit=CODE]`), built on demand."""
+    from helpdesk.models import utcnow
+    from helpdesk.services import accountability
+
+    quarter, _start, _end = _quarter()
+    unit = _unit_arg()
+    data = accountability.quarterly_pdf(
+        database().request_session(), settings(), quarter, unit, utcnow()
+    )
+    name = f"halo-warga-{quarter}{'-' + unit if unit else ''}.pdf"
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+@bp.get("/reports/quarterly-complaints.csv")
+@require_token
+@require_staff
+def quarterly_complaints_csv() -> Response:
+    """The quarter's complaints, one row each (no identity)."""
+    from helpdesk.services import accountability
+
+    quarter, start, end = _quarter()
+    unit = _unit_arg()
+    figures = accountability.complaint_figures(
+        database().request_session(), start, end, settings().timezone, unit
+    )
+    name = f"halo-warga-{quarter}-complaints{'-' + unit if unit else ''}.csv"
+    return Response(
+        accountability.complaints_csv(figures, settings().timezone),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
+
+
 @bp.get("/reports/figures")
 @require_token
 @require_staff

@@ -56,13 +56,17 @@ def select_locale() -> str:
 def init_console(app: Flask) -> None:
     """Bind the console's extensions and register its blueprint on the app."""
     from helpdesk.web.console import (  # noqa: F401 (routes)
+        accountability,
         admin,
         applications,
         auth,
+        casedesk,
+        complaints,
         dashboard,
         filters,
         learn,
         pages,
+        privacy,
         requests,
     )
 

@@ -142,11 +142,14 @@ def _charts(figures: Figures) -> dict[str, str]:
 @require_role(*SUPERVISORS)
 def dashboard() -> ResponseReturnValue:
     """The period's figures with charts; every chart links to its list."""
+    from helpdesk.web.console.accountability import casedesk_figures
+
     start, end, unit = _period()
     figures = reports.collect(database().request_session(), settings(), start, end, unit)
     query = {"from": start.isoformat(), "to": end.isoformat(), **({"unit": unit} if unit else {})}
     return render_template(
         "console/dashboard.html",
+        **casedesk_figures(start, end, unit),
         agent=current_agent(),
         figures=figures,
         charts=_charts(figures),

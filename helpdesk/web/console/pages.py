@@ -188,7 +188,7 @@ def conversation(conversation_id: int) -> ResponseReturnValue:
     values = desk.canned_variables(db, c, service_name)
     canned = [
         {"shortcut": r.shortcut, "title": r.title, "text": desk.fill(r.text, values)}
-        for r in desk.canned_replies(db, c.language)
+        for r in desk.canned_replies(db, c.language, desk.unit_of(c))
     ]
     members = desk.unit_members(db, desk.unit_of(c)) if desk.sees_all_units(agent) else []
     return render_template(
@@ -376,6 +376,6 @@ def canned(conversation_id: int) -> ResponseReturnValue:
     values = desk.canned_variables(db, c, None)
     items = [
         {"shortcut": r.shortcut, "title": r.title, "text": desk.fill(r.text, values)}
-        for r in desk.canned_replies(db, c.language)
+        for r in desk.canned_replies(db, c.language, desk.unit_of(c))
     ]
     return {"items": items}
