@@ -61,7 +61,7 @@ def receive_update() -> tuple[Response, int]:
     except ValueError:
         return error_response(400, "malformed_json", "The body is not valid JSON.")
     update_id = update.get("update_id") if isinstance(update, dict) else None
-    if not isinstance(update_id, int) or isinstance(update_id, bool):
+    if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**63:
         return error_response(400, "invalid_update", "Expected a Telegram Update object.")
     message = update.get("message")
     sent = message.get("date") if isinstance(message, dict) else None

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from channels.adapters import ChannelSpec
 from helpdesk.conversation.base import InboundMessage
@@ -104,9 +105,9 @@ def create_session() -> tuple[Response, int]:
     limited = _limits().check(("session_create_per_address", client_address()))
     if limited is not None:
         return limited
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(force=True, silent=True) if request.get_data() else {}
     if not isinstance(data, dict):
-        data = {}
+        raise InvalidInput("body must be a JSON object", code="invalid_json")
     language = data.get("language")
     explicit = language in SPOKEN_LANGUAGES and data.get("explicit") is True
     session_id = secrets.token_urlsafe(24)
@@ -249,15 +250,43 @@ def upload_attachment(session_id: str) -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-@bp.after_request
+@bp.after_app_request
 def allow_embedding(response: Response) -> Response:
     """The widget runs on the government's own site: allow cross-origin calls to this API."""
+    if (
+        request.path.startswith("/webchat/sessions")
+        and request.endpoint == "webchat.static"
+        and response.status_code == 404
+        and _allowed_methods(request.path) != "OPTIONS"
+    ):
+        # the chat API at this path has no such method (no widget file lives here)
+        response, _ = error_response(405, "method_not_allowed", "Method not allowed here.")
+        response.status_code = 405
     if request.path.startswith("/webchat/"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Expose-Headers"] = "Retry-After"
+    if request.path.startswith("/webchat/sessions") and (
+        request.method == "OPTIONS" or response.status_code == 405
+    ):
+        response.headers["Allow"] = _allowed_methods(request.path)
     return response
+
+
+def _allowed_methods(path: str) -> str:
+    """The methods of the chat API at `path`: the widget's files (`/webchat/<path>`, GET)
+    also match it, but no file lives under sessions/, so their GET does not count."""
+    adapter = current_app.url_map.bind("localhost")
+    allowed = {"OPTIONS"}
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "webchat.static":
+            allowed.update({method, "HEAD"} if method == "GET" else {method})
+    return ", ".join(sorted(allowed))
 
 
 CHANNEL = ChannelSpec(ChannelTraits("webchat"), bp)  # polled by the widget: no adapter

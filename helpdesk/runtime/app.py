@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter, Map
 
 from helpdesk.infra.config import Settings
 
@@ -17,6 +18,15 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in our routes: an id the database can hold (64-bit). A larger number is
+    no route (404) instead of an integer overflow in the driver (a 500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None = None) -> Flask:
@@ -51,6 +61,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     settings = settings or Settings.from_env()
     # Named "helpdesk" (logger name) with its root in helpdesk/web (templates/).
     app = Flask("helpdesk", static_folder=None, root_path=str(WEB_ROOT))
+    app.url_map.converters["int"] = DatabaseId  # before any route is registered
     app.config.update(SECRET_KEY=settings.secret_key, TESTING=settings.testing)
     app.json = BoundedJSONProvider(app)  # deep nesting is a 400, not a RecursionError
     app.json.ensure_ascii = False

@@ -300,7 +300,7 @@ def update_status(
     if target == ComplaintStatus.WAITING:
         raise InvalidInput("ask the citizen a question to wait for them", code="invalid_transition")
     if target not in allowed_next(complaint):
-        raise InvalidInput(
+        raise Conflict(  # the status is valid; the case's current state does not allow it
             f"cannot move from {complaint.status.value} to {target.value}",
             code="invalid_transition",
         )

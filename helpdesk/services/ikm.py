@@ -114,6 +114,8 @@ def compute(answers: Sequence[Sequence[int | None]], population: int = 0) -> Ikm
 def local_range(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
     """[start 00:00, end+1 00:00) in the office's time zone, as aware datetimes."""
     zone = ZoneInfo(timezone)
+    # Clamped one day inside what datetime can hold: the bounds move to UTC and a day on.
+    start, end = max(start, date.min + timedelta(days=1)), min(end, date.max - timedelta(days=2))
     return (
         datetime.combine(start, time(0), zone),
         datetime.combine(end + timedelta(days=1), time(0), zone),

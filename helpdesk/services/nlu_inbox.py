@@ -327,6 +327,7 @@ def fallback_rate(session: Session, start: date, end: date) -> list[FallbackDay]
         raise InvalidInput("'to' must not be before 'from'")
     if (end - start).days > 366:
         raise InvalidInput("at most 366 days at a time")
+    start, end = max(start, date.min), min(end, date.max - timedelta(days=1))  # end + 1 day
     lo = datetime.combine(start, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     hi = datetime.combine(end + timedelta(days=1), datetime.min.time()).replace(
         tzinfo=utcnow().tzinfo

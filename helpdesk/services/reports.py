@@ -7,6 +7,7 @@ the bot answered alone (the conversation was never handed to a human).
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import logging
@@ -157,9 +158,10 @@ def month_bounds(month: str) -> tuple[date, date]:
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError("month must look like YYYY-MM")
     year, number = int(match.group(1)), int(match.group(2))
+    if year < 1:
+        raise ValueError("month must look like YYYY-MM (year 0001 or later)")
     first = date(year, number, 1)
-    following = date(year + (number == 12), number % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    return first, first.replace(day=calendar.monthrange(year, number)[1])
 
 
 def collect(
@@ -231,10 +233,8 @@ def collect(
                 row.resolution_minutes = max(0.0, spent - clock.paused_seconds) / 60
         rows.append(row)
     figures = Figures(start, end, unit, rows)
-    day = start
-    while day <= end:
-        figures.by_day[day.isoformat()] = 0
-        day += timedelta(days=1)
+    for offset in range((end - start).days + 1):  # (no day after 9999-12-31 to step to)
+        figures.by_day[(start + timedelta(days=offset)).isoformat()] = 0
     firsts, resolutions = [], []
     failing_words: Counter[str] = Counter()
     fallback_ids = []

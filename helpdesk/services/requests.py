@@ -12,7 +12,7 @@ from helpdesk.infra.crypto import blind_index
 from helpdesk.models import Channel, RequestStatus, ServiceRequest, StatusChange, utcnow
 from helpdesk.services import audit, notifications, request_clock
 from helpdesk.services import conversations as convs
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number
 from helpdesk.services.tracking import normalize_tracking_number as normalize_tracking_number
 from helpdesk.text.language import SPOKEN_LANGUAGES
@@ -168,7 +168,7 @@ def change_status(
         allowed = ", ".join(s.value for s in RequestStatus)
         raise InvalidInput(f"status must be one of: {allowed}") from None
     if target not in TRANSITIONS[request.status]:
-        raise InvalidInput(
+        raise Conflict(  # the status is valid; the case's current state does not allow it
             f"cannot move from {request.status.value} to {target.value}",
             code="invalid_transition",
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from helpdesk.services.errors import ServiceError
 
@@ -32,7 +32,10 @@ def handle_http_error(exc: HTTPException) -> tuple[Response, int] | HTTPExceptio
     if not wants_json():
         return exc
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name)
+    response, status = error_response(exc.code or 500, code, exc.description or exc.name)
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)  # RFC 9110: 405 says which
+    return response, status
 
 
 def handle_unexpected(exc: Exception) -> tuple[Response, int]:

@@ -234,7 +234,7 @@ def test_complaint_status_changes_reach_the_citizen_in_their_language(
     wrong = client.post(
         f"/api/v1/complaints/{number}/status", json={"status": "finished"}, headers=auth
     )
-    assert wrong.status_code == 422 and wrong.get_json()["error"]["code"] == "invalid_transition"
+    assert wrong.status_code == 409 and wrong.get_json()["error"]["code"] == "invalid_transition"
 
 
 def test_numbers_are_not_sequential(client: FlaskClient, auth: dict[str, str]) -> None:

@@ -70,13 +70,18 @@ def add_to_inbox() -> tuple[Response, int]:
 def label_item(item_id: int) -> Response:
     """`{"intent": ..., "service": ...}` or `{"out_of_scope": true}`."""
     data = json_object()
+    if not isinstance(data.get("out_of_scope", False), bool):
+        raise InvalidInput("out_of_scope must be true or false")
     out_of_scope = data.get("out_of_scope") is True
+    service = optional_str(data, "service", 40)
+    if service and catalog().get(service) is None:
+        raise InvalidInput(f"no service '{service}'", code="service_not_found")
     session = database().request_session()
     item = nlu_inbox.label(
         session,
         item_id,
         optional_str(data, "intent", 64),
-        optional_str(data, "service", 40),
+        service,
         current_actor(),
         catalog(),
         out_of_scope=out_of_scope,
@@ -106,10 +111,8 @@ def fallback_rate() -> Response:
     messages, misses (fallback, low confidence, handoff after a miss) and their ratio."""
     today = utcnow().date()
     try:
-        end = date.fromisoformat(request.args.get("to") or today.isoformat())
-        start = date.fromisoformat(
-            request.args.get("from") or (end - timedelta(days=29)).isoformat()
-        )
+        end = date.fromisoformat(request.args.get("to", today.isoformat()))
+        start = date.fromisoformat(request.args.get("from", (end - timedelta(days=29)).isoformat()))
     except ValueError:
         raise InvalidInput("from and to must be dates (YYYY-MM-DD)") from None
     days = nlu_inbox.fallback_rate(database().request_session(), start, end)

@@ -1,19 +1,28 @@
-"""`/api/v1/openapi.json`: the API described in OpenAPI 3.1 (kept in step by a test)."""
+"""`/api/v1/openapi.json`: the whole HTTP surface in OpenAPI 3.1 (kept in step by tests):
+the REST API (`SPEC`, paths relative to `/api/v1`), the web chat routes and the webhooks
+(`openapi_surface`). `document()` joins them under one server root."""
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from typing import Any
 
 from flask import Response, jsonify
 
 from helpdesk.catalog import CATALOG_LANGUAGES
 from helpdesk.models import ConversationStatus, RequestStatus
+from helpdesk.services import nlu_inbox
 from helpdesk.web.api import bp
 from helpdesk.web.api.openapi_account import PATHS as ACCOUNT_PATHS
 from helpdesk.web.api.openapi_applications import APPLICATION_PATHS, LIST_REQUESTS
 from helpdesk.web.api.openapi_journeys import JOURNEY_PATHS
 from helpdesk.web.api.openapi_learn import PATCH_SERVICE
 from helpdesk.web.api.openapi_learn import PATHS as LEARN_PATHS
+from helpdesk.web.api.openapi_surface import SURFACE_PATHS, SURFACE_SCHEMAS, SURFACE_SCHEMES
+from helpdesk.web.extensions import catalog
+
+API_PREFIX = "/api/v1"
 
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -42,12 +51,20 @@ def _ref(name: str) -> dict[str, str]:
 
 
 _STATUSES = [s.value for s in RequestStatus]
+# Free text as the API takes it (body.py: required_str/optional_str, 4000 characters)
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "[^\\s\\x1c-\\x1f\\x85]"}
+_NOTE = {"type": ["string", "null"], "maxLength": 4000}
 _CONV_STATUSES = [s.value for s in ConversationStatus]
+TRACKING_NUMBER = {
+    "type": "string",
+    "pattern": "^\\s*[A-Za-z]{2,5}[\\s-]*[0-9]{4}[\\s-]*[0-9]{6}\\s*$",
+    "description": "SVC-YYYY-NNNNNN in any case, with spaces or dashes",
+}
 _TN = {
     "name": "tracking_number",
     "in": "path",
     "required": True,
-    "schema": {"type": "string"},
+    "schema": TRACKING_NUMBER,
     "example": "KTP-2026-000123",
 }
 _CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
@@ -105,12 +122,12 @@ SPEC: dict[str, Any] = {
                     {
                         "type": "object",
                         "required": ["status"],
-                        "properties": {"status": {"enum": _STATUSES}, "note": {"type": "string"}},
+                        "properties": {"status": {"enum": _STATUSES}, "note": _NOTE},
                     }
                 ),
                 "responses": {
                     **_ok("The request", _ref("Request")),
-                    **_errors("401", "404", "422"),
+                    **_errors("401", "404", "409", "422"),
                 },
             }
         },
@@ -202,7 +219,7 @@ SPEC: dict[str, Any] = {
                     {
                         "type": "object",
                         "required": ["text"],
-                        "properties": {"text": {"type": "string"}},
+                        "properties": {"text": _TEXT},
                     }
                 ),
                 "responses": {
@@ -223,9 +240,10 @@ SPEC: dict[str, Any] = {
                             "reason": {
                                 "enum": ["citizen_request", "complaint", "fallback", "engine_error"]
                             },
-                            "note": {"type": "string"},
+                            "note": _NOTE,
                             "service": {
-                                "type": "string",
+                                "type": ["string", "null"],
+                                "maxLength": 40,
                                 "description": "catalog code of the service the conversation "
                                 "was about: it waits in that service's unit's queue (the "
                                 "general queue `umum` otherwise)",
@@ -285,18 +303,36 @@ SPEC: dict[str, Any] = {
             "NewRequest": {
                 "type": "object",
                 "required": ["service", "applicant_name", "nik"],
+                # WhatsApp updates need the number to send them to
+                "if": {
+                    "required": ["notify_whatsapp"],
+                    "properties": {"notify_whatsapp": {"const": True}},
+                },
+                "then": {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
                 "properties": {
                     "service": {"type": "string", "example": "ktp_el"},
-                    "applicant_name": {"type": "string"},
+                    "applicant_name": {
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": 120,
+                        "pattern": "[^\\s\\x1c-\\x1f\\x85]",
+                    },
                     "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
-                    "phone": {"type": "string", "example": "081234567890"},
-                    "note": {"type": "string"},
+                    "phone": {
+                        "type": ["string", "null"],
+                        "maxLength": 20,
+                        "pattern": "^((\\+?62|0)8[0-9]{7,12})?$",
+                        "description": "an Indonesian mobile number; spaces, dots, dashes and "
+                        "brackets are ignored",
+                        "example": "081234567890",
+                    },
+                    "note": _NOTE,
                     "notify_whatsapp": {
                         "type": "boolean",
                         "description": "The applicant consented to status updates on WhatsApp "
                         "(sent as the approved utility template; needs `phone`)",
                     },
-                    "language": {"enum": ["id", "jv", "su", "en"]},
+                    "language": {"enum": ["id", "jv", "su", "en", None]},
                 },
             },
             "Request": {
@@ -404,7 +440,35 @@ SPEC["paths"].update(LEARN_PATHS)
 SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE
 
 
+@cache
+def document(services: tuple[str, ...] = (), intents: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The served document: the REST API under /api/v1, the web chat, the webhooks.
+    `services` (the catalog's codes) and `intents` (the bot's) are the values the routes
+    that take them accept."""
+    doc = copy.deepcopy(SPEC)
+    if services:
+        new_request = doc["components"]["schemas"]["NewRequest"]["properties"]
+        new_request["service"]["enum"] = sorted(services)
+    label = doc["paths"]["/nlu/inbox/{item_id}/label"]["post"]["requestBody"]["content"]
+    label_schema = label["application/json"]["schema"]
+    if services:
+        label_schema["properties"]["service"] = {"enum": [*sorted(services), "", None]}
+    if intents:
+        label_schema["anyOf"][1]["properties"]["intent"] = {"enum": [*intents, "out_of_scope"]}
+    doc["info"]["description"] += (
+        " The web chat routes need no token (the session id is the capability); the "
+        "webhooks carry their channel's own credentials (telegramSecretToken, "
+        "whatsappSignature)."
+    )
+    doc["servers"] = [{"url": "/"}]
+    doc["paths"] = {f"{API_PREFIX}{path}": item for path, item in doc["paths"].items()}
+    doc["paths"].update(copy.deepcopy(SURFACE_PATHS))
+    doc["components"]["securitySchemes"].update(SURFACE_SCHEMES)
+    doc["components"]["schemas"].update(SURFACE_SCHEMAS)
+    return doc
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document (public: it holds no data)."""
-    return jsonify(SPEC)
+    return jsonify(document(tuple(sorted(catalog().services)), tuple(nlu_inbox.known_intents())))

@@ -56,7 +56,7 @@ _IKM = {
     },
 }
 
-_UNIT = _q("unit", {"type": "string"}, required=False)
+_UNIT = _q("unit", {"type": "string", "pattern": "^([a-z][a-z0-9_]{0,31})?$"}, required=False)
 
 PATHS: dict[str, Any] = {
     "/reports/conversations.csv": {
@@ -77,7 +77,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The month's report with charts (fonts embedded)",
             "parameters": [
-                _q("month", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}),
+                _q("month", {"type": "string", "pattern": "^[0-9]{3}[1-9]-(0[1-9]|1[0-2])$"}),
                 _UNIT,
             ],
             "responses": {
@@ -165,7 +165,10 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The date N working days after a date (weekends, holidays, cuti bersama "
             "and local overrides skipped)",
-            "parameters": [_q("from", _DATE, example="2026-03-17"), _q("n", {"type": "integer"})],
+            "parameters": [
+                _q("from", _DATE, example="2026-03-17"),
+                _q("n", {"type": "integer", "minimum": -3650, "maximum": 3650}),
+            ],
             "responses": {
                 **_ok(
                     "The date",
@@ -185,7 +188,9 @@ PATHS: dict[str, Any] = {
     "/calendar/days-off": {
         "get": {
             "summary": "Days off of a year: national holidays, cuti bersama, local overrides",
-            "parameters": [_q("year", {"type": "integer"}, example=2026)],
+            "parameters": [
+                _q("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, example=2026)
+            ],
             "responses": {
                 **_ok(
                     "Days off",
@@ -232,7 +237,12 @@ PATHS: dict[str, Any] = {
                             "required": ["date", "name"],
                             "properties": {
                                 "date": _DATE,
-                                "name": {"type": "string"},
+                                "name": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": 120,
+                                    "pattern": "[^\\s\\x1c-\\x1f\\x85]",
+                                },
                                 "is_holiday": {"type": "boolean", "default": True},
                             },
                         }
@@ -246,7 +256,7 @@ PATHS: dict[str, Any] = {
         "delete": {
             "summary": "Drop a local override",
             "parameters": [{"name": "day", "in": "path", "required": True, "schema": _DATE}],
-            "responses": {"204": {"description": "Removed"}, **_err("401", "403", "404")},
+            "responses": {"204": {"description": "Removed"}, **_err("401", "403", "404", "422")},
         }
     },
 }

@@ -9,11 +9,34 @@ from helpdesk.models import ComplaintStatus, DataRequestStatus
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _OBJECT: dict[str, Any] = {"type": "object"}
-_TN = {"name": "tracking_number", "in": "path", "required": True, "schema": {"type": "string"}}
+_TN = {
+    "name": "tracking_number",
+    "in": "path",
+    "required": True,
+    "schema": {
+        "type": "string",
+        "pattern": "^\\s*[A-Za-z]{2,5}[\\s-]*[0-9]{4}[\\s-]*[0-9]{6}\\s*$",
+    },
+}
 _CID = {"name": "conversation_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _COMPLAINT_STATUSES = [s.value for s in ComplaintStatus]
+# waiting_for_citizen is reached by asking the citizen a question, not set directly
+_SETTABLE_STATUSES = [s for s in _COMPLAINT_STATUSES if s != ComplaintStatus.WAITING.value]
 _DATA_STATUSES = [s.value for s in DataRequestStatus]
+_NOTE = {"type": ["string", "null"], "maxLength": 4000}
+
+
+def _text(most: int) -> dict[str, Any]:
+    """A required free-text field as the API takes it (not blank, at most `most`)."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": most,
+        "pattern": "[^\\s\\x1c-\\x1f\\x85]",
+    }
+
+
 _STATUS_QUERY = {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}}
 
 
@@ -52,7 +75,7 @@ JOURNEY_PATHS: dict[str, Any] = {
         "get": {
             "summary": "One complaint: identity hidden when anonymous, NIK/phone masked",
             "parameters": [_TN],
-            "responses": {**_ok("The complaint"), **_errors("401", "403", "404")},
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "422")},
         }
     },
     "/complaints/{tracking_number}/status": {
@@ -60,9 +83,9 @@ JOURNEY_PATHS: dict[str, Any] = {
             "summary": "Move a complaint on; subscribed citizens are told on their channel",
             "parameters": [_TN],
             "requestBody": _body(
-                {"status": {"enum": _COMPLAINT_STATUSES}, "note": {"type": "string"}}, ["status"]
+                {"status": {"enum": _SETTABLE_STATUSES}, "note": _NOTE}, ["status"]
             ),
-            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "422")},
+            "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
         }
     },
     "/complaints/{tracking_number}/forward": {
@@ -102,7 +125,7 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "After a status reply, take the next message as the last 4 NIK digits",
             "parameters": [_CID],
-            "requestBody": _body({"tracking_number": {"type": "string"}}, ["tracking_number"]),
+            "requestBody": _body({"tracking_number": _text(40)}, ["tracking_number"]),
             "responses": {
                 **_ok(
                     "armed, locked (3 wrong tries within the hour) or no_identity",
@@ -135,7 +158,7 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Refuse with a reason; the citizen is told",
             "parameters": [_ID],
-            "requestBody": _body({"reason": {"type": "string"}}, ["reason"]),
+            "requestBody": _body({"reason": _text(1000)}, ["reason"]),
             "responses": {**_ok("The request"), **_errors("401", "403", "404", "409", "422")},
         }
     },

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from helpdesk.services.nlu_inbox import REASONS
+
 _JSON = "application/json"
 _ERROR = {"$ref": "#/components/schemas/Error"}
 _DATE = {"type": "string", "format": "date"}
@@ -86,7 +88,17 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "required": ["text"],
-                    "properties": {"text": {"type": "string"}, "reason": {"type": "string"}},
+                    "properties": {
+                        "text": {
+                            "type": "string",
+                            "minLength": 1,
+                            "maxLength": 1000,
+                            "pattern": "^[\\s\\x1c-\\x1f\\x85]*[^/\\s\\x1c-\\x1f\\x85]",
+                            "description": "not a button payload (those start with /)",
+                        },
+                        "reason": {"enum": [*REASONS, None]},
+                        "language": {"type": ["string", "null"], "maxLength": 8},
+                    },
                 }
             ),
             "responses": {**_ok("The item", _ITEM, "201"), **_err("401", "403", "422")},
@@ -100,10 +112,22 @@ PATHS: dict[str, Any] = {
                 {
                     "type": "object",
                     "properties": {
-                        "intent": {"type": "string", "example": "ask_requirements"},
-                        "service": {"type": "string", "example": "skck"},
+                        "intent": {
+                            "type": ["string", "null"],
+                            "maxLength": 64,
+                            "example": "ask_requirements",
+                        },
+                        "service": {"type": ["string", "null"], "maxLength": 40, "example": "skck"},
                         "out_of_scope": {"type": "boolean"},
                     },
+                    # out of scope, or one of the bot's intents (document() lists them)
+                    "anyOf": [
+                        {
+                            "required": ["out_of_scope"],
+                            "properties": {"out_of_scope": {"const": True}},
+                        },
+                        {"required": ["intent"], "properties": {"intent": {"type": "string"}}},
+                    ],
                 }
             ),
             "responses": {**_ok("The item", _ITEM), **_err("401", "403", "404", "422")},
@@ -115,7 +139,18 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "Rasa 3 NLU training data",
-                    "content": {"application/x-yaml": {"schema": {"type": "string"}}},
+                    "content": {
+                        "application/x-yaml": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["version", "nlu"],
+                                "properties": {
+                                    "version": {"type": "string"},
+                                    "nlu": {"type": "array", "items": {"type": "object"}},
+                                },
+                            }
+                        }
+                    },
                 },
                 **_err("401", "403"),
             },

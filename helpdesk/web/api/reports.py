@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Response, jsonify, request
@@ -46,8 +47,15 @@ def ikm_report() -> Response:
     return jsonify(body)
 
 
+UNIT_CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+
 def _unit_arg() -> str | None:
-    unit = (request.args.get("unit") or "").strip()
+    """`unit` (a unit code) or None; anything else is refused before it reaches a file name
+    (the Content-Disposition header takes Latin-1 only: an odd unit was a 500)."""
+    unit = request.args.get("unit") or ""
+    if unit and not UNIT_CODE.fullmatch(unit):
+        raise InvalidInput("unit must be a unit code (lower-case letters, digits, _)")
     return unit or None
 
 

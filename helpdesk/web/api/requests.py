@@ -8,6 +8,8 @@ from helpdesk.models import ServiceRequest
 from helpdesk.services import audit
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import requests as service_requests
+from helpdesk.services.errors import InvalidInput
+from helpdesk.text.language import SPOKEN_LANGUAGES
 from helpdesk.web.api import bp
 from helpdesk.web.api.applications import request_attachments
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
@@ -38,6 +40,10 @@ def _json(request: ServiceRequest) -> dict[str, object]:
 def create_request() -> tuple[Response, int]:
     """Register a service request; answers 201 with its tracking number."""
     data = json_object()
+    if not isinstance(data.get("notify_whatsapp", False), bool):
+        raise InvalidInput("notify_whatsapp must be true or false")
+    if data.get("language") is not None and data.get("language") not in SPOKEN_LANGUAGES:
+        raise InvalidInput(f"language must be one of: {', '.join(SPOKEN_LANGUAGES)}")
     session = database().request_session()
     request = service_requests.register_request(
         session,
