@@ -250,9 +250,18 @@ def upload_attachment(session_id: str) -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-@bp.after_request
+@bp.after_app_request
 def allow_embedding(response: Response) -> Response:
     """The widget runs on the government's own site: allow cross-origin calls to this API."""
+    if (
+        request.path.startswith("/webchat/sessions")
+        and request.endpoint == "webchat.static"
+        and response.status_code == 404
+        and _allowed_methods(request.path) != "OPTIONS"
+    ):
+        # the chat API at this path has no such method (no widget file lives here)
+        response, _ = error_response(405, "method_not_allowed", "Method not allowed here.")
+        response.status_code = 405
     if request.path.startswith("/webchat/"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from helpdesk.models import Attachment, RequestStatus, ServiceRequest
 from helpdesk.services import applications, audit
+from helpdesk.services.errors import InvalidInput
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, require_staff, require_token
 from helpdesk.web.api.body import enum_arg, json_object, optional_str
@@ -42,6 +43,9 @@ def start_application_form(conversation_id: str) -> Response:
     return jsonify({"messages": [{"text": r.text, "buttons": r.buttons} for r in replies]})
 
 
+OVERDUE_VALUES = ("1", "0", "true", "false", "yes", "no")
+
+
 @bp.get("/requests")
 @require_token
 @require_staff
@@ -49,6 +53,9 @@ def list_requests() -> Response:
     """Requests nearest deadline first: open ones, or `?status=`; `?unit=`, `?service=`,
     `?overdue=1` filter."""
     status = enum_arg("status", RequestStatus)
+    overdue = request.args.get("overdue")
+    if overdue is not None and overdue not in OVERDUE_VALUES:
+        raise InvalidInput(f"overdue must be one of: {', '.join(OVERDUE_VALUES)}")
     unit = request.args.get("unit") or None
     session = database().request_session()
     items = applications.queue(
@@ -56,7 +63,7 @@ def list_requests() -> Response:
         units=[unit] if unit else None,
         status=status,
         service=request.args.get("service") or None,
-        overdue=request.args.get("overdue") in ("1", "true", "yes"),
+        overdue=overdue in ("1", "true", "yes"),
     )
     audit.record(session, current_actor(), "request.list", "service_request", "*")
     session.commit()

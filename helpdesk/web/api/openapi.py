@@ -52,7 +52,7 @@ def _ref(name: str) -> dict[str, str]:
 
 _STATUSES = [s.value for s in RequestStatus]
 # Free text as the API takes it (body.py: required_str/optional_str, 4000 characters)
-_TEXT = {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "\\S"}
+_TEXT = {"type": "string", "minLength": 1, "maxLength": 4000, "pattern": "[^\\s\\x1c-\\x1f\\x85]"}
 _NOTE = {"type": ["string", "null"], "maxLength": 4000}
 _CONV_STATUSES = [s.value for s in ConversationStatus]
 TRACKING_NUMBER = {
@@ -315,13 +315,13 @@ SPEC: dict[str, Any] = {
                         "type": "string",
                         "minLength": 1,
                         "maxLength": 120,
-                        "pattern": "\\S",
+                        "pattern": "[^\\s\\x1c-\\x1f\\x85]",
                     },
                     "nik": {"type": "string", "pattern": "^[0-9]{16}$"},
                     "phone": {
                         "type": ["string", "null"],
                         "maxLength": 20,
-                        "pattern": "^(\\+?62|0)8[0-9]{7,12}$",
+                        "pattern": "^((\\+?62|0)8[0-9]{7,12})?$",
                         "description": "an Indonesian mobile number; spaces, dots, dashes and "
                         "brackets are ignored",
                         "example": "081234567890",
@@ -461,7 +461,7 @@ def document(services: tuple[str, ...] = (), intents: tuple[str, ...] = ()) -> d
         "whatsappSignature)."
     )
     doc["servers"] = [{"url": "/"}]
-    doc["paths"] = {f"{API_PREFIX}{path}": item for path, item in SPEC["paths"].items()}
+    doc["paths"] = {f"{API_PREFIX}{path}": item for path, item in doc["paths"].items()}
     doc["paths"].update(copy.deepcopy(SURFACE_PATHS))
     doc["components"]["securitySchemes"].update(SURFACE_SCHEMES)
     doc["components"]["schemas"].update(SURFACE_SCHEMAS)

@@ -241,7 +241,7 @@ PATHS: dict[str, Any] = {
                                     "type": "string",
                                     "minLength": 1,
                                     "maxLength": 120,
-                                    "pattern": "\\S",
+                                    "pattern": "[^\\s\\x1c-\\x1f\\x85]",
                                 },
                                 "is_holiday": {"type": "boolean", "default": True},
                             },

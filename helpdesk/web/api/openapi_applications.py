@@ -31,7 +31,11 @@ LIST_REQUESTS: dict[str, Any] = {
         _query("status", {"enum": [s.value for s in RequestStatus]}, "Only this status"),
         _query("unit", {"type": "string"}, "Only this unit"),
         _query("service", {"type": "string"}, "Only this service code"),
-        _query("overdue", {"enum": ["1", "0"]}, "Only open requests past their deadline"),
+        _query(
+            "overdue",
+            {"enum": ["1", "0", "true", "false", "yes", "no"]},
+            "Only open requests past their deadline",
+        ),
     ],
     "responses": {
         "200": {

@@ -29,7 +29,12 @@ _NOTE = {"type": ["string", "null"], "maxLength": 4000}
 
 def _text(most: int) -> dict[str, Any]:
     """A required free-text field as the API takes it (not blank, at most `most`)."""
-    return {"type": "string", "minLength": 1, "maxLength": most, "pattern": "\\S"}
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": most,
+        "pattern": "[^\\s\\x1c-\\x1f\\x85]",
+    }
 
 
 _STATUS_QUERY = {"name": "status", "in": "query", "required": False, "schema": {"type": "string"}}

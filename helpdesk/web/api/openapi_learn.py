@@ -93,7 +93,7 @@ PATHS: dict[str, Any] = {
                             "type": "string",
                             "minLength": 1,
                             "maxLength": 1000,
-                            "pattern": "^\\s*[^/\\s]",
+                            "pattern": "^[\\s\\x1c-\\x1f\\x85]*[^/\\s\\x1c-\\x1f\\x85]",
                             "description": "not a button payload (those start with /)",
                         },
                         "reason": {"enum": [*REASONS, None]},

@@ -27,6 +27,7 @@ _ERRORS = {
     "401": "Missing credentials",
     "403": "Wrong credentials",
     "404": "Unknown or expired chat session / channel not configured",
+    "409": "This client_message_id was stored already (a retry)",
     "413": "Body or message too long",
     "422": "Invalid input",
     "429": "Too many requests from this address or session (see Retry-After)",
@@ -123,7 +124,7 @@ SURFACE_PATHS: dict[str, Any] = {
                                     "type": "string",
                                     "minLength": 1,
                                     "maxLength": 2000,
-                                    "pattern": r"\S",
+                                    "pattern": r"[^\s\x1c-\x1f\x85]",
                                     "description": "at most WEBCHAT_MAX_MESSAGE_CHARS "
                                     "(2000) characters",
                                 },
@@ -150,7 +151,7 @@ SURFACE_PATHS: dict[str, Any] = {
                         ["messages", "message"],
                     ),
                 ),
-                **_errors("404", "413", "422", "429"),
+                **_errors("404", "409", "413", "422", "429"),
             },
         },
         "get": {
