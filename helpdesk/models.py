@@ -293,6 +293,17 @@ class Conversation(Base):
 Index("ix_conversations_status_pending", Conversation.status, Conversation.pending_since)
 
 
+class TurnState(enum.StrEnum):
+    """Where a citizen message stands with the bot's answer (see `services/leases.py`)."""
+
+    OPEN = "open"  # waiting for the bot's answer, held by `turn_owner` until `turn_lease_until`
+    OPEN_NOTICE = "notice"  # the same; the first-contact privacy notice follows the answer
+    DONE = "done"  # answered (or handed off); stored in the transaction that set this
+
+
+OPEN_TURN_STATES = (TurnState.OPEN.value, TurnState.OPEN_NOTICE.value)
+
+
 class Message(Base):
     """One message in a conversation, stored before anything else happens to it."""
 
@@ -313,9 +324,23 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(64))
     intent_confidence: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A durable engine turn (citizen messages the bot must answer; services/leases.py).
+    turn_state: Mapped[str | None] = mapped_column(String(8))
+    turn_owner: Mapped[str | None] = mapped_column(String(64))
+    turn_lease_until: Mapped[datetime | None] = mapped_column()
+    turn_attempts: Mapped[int | None] = mapped_column()
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages")
     agent: Mapped[Agent | None] = relationship()
+
+
+# Only open turns are indexed: the recovery scan reads this, and answered turns leave it.
+Index(
+    "ix_messages_open_turns",
+    Message.turn_lease_until,
+    sqlite_where=Message.turn_state.in_(OPEN_TURN_STATES),
+    postgresql_where=Message.turn_state.in_(OPEN_TURN_STATES),
+)
 
 
 class ConversationEvent(Base):
@@ -399,6 +424,20 @@ class InboundEvent(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Per-chat order (services/leases.py): the keyed hash of the chat it came from (None: a
+    # status callback, no order), and the worker process holding it while it runs.
+    chat_key: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+# Only queued events are indexed: the head of each chat's queue is read from this.
+Index(
+    "ix_inbound_events_queued_chat",
+    InboundEvent.chat_key,
+    InboundEvent.id,
+    sqlite_where=InboundEvent.status == JobStatus.QUEUED,
+    postgresql_where=InboundEvent.status == JobStatus.QUEUED,
+)
 
 
 class OutboxItem(Base):

@@ -18,6 +18,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from channels.telegram.adapter import bot_urls
+from channels.telegram.chats import chat_of
 from helpdesk.infra.config import Settings
 from helpdesk.infra.db import Database
 from helpdesk.models import Channel
@@ -34,7 +35,10 @@ def database_store(database: Database) -> UpdateStore:
 
     def store(update: dict[str, Any]) -> bool:
         with database.session() as session:
-            event = store_inbound_event(session, Channel.TELEGRAM, str(update["update_id"]), update)
+            update_id = str(update["update_id"])
+            event = store_inbound_event(
+                session, Channel.TELEGRAM, update_id, update, chat_of(update)
+            )
             return event is not None
 
     return store

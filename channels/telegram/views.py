@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from channels.telegram.chats import chat_of
 from helpdesk.models import Channel
 from helpdesk.services.inbox import is_stale, store_inbound_event
 from helpdesk.web.errors import error_response
@@ -69,7 +70,7 @@ def receive_update() -> tuple[Response, int]:
         log.warning("telegram update %s is older than WEBHOOK_MAX_AGE_HOURS; not stored", update_id)
         return jsonify({}), 200  # acknowledged, so Telegram does not send it again
     stored = store_inbound_event(
-        database().request_session(), Channel.TELEGRAM, str(update_id), update
+        database().request_session(), Channel.TELEGRAM, str(update_id), update, chat_of(update)
     )
     if stored is None:
         log.info("telegram update %s delivered again; already stored", update_id)

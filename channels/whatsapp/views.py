@@ -98,7 +98,9 @@ def receive_delivery() -> tuple[Response, int]:
         if is_stale(sent, max_age):
             log.warning("WhatsApp message %s is older than WEBHOOK_MAX_AGE_HOURS", external_id)
             continue  # acknowledged but not stored: a replayed capture stays out
-        if store_inbound_event(session, Channel.WHATSAPP, external_id, payload) is not None:
+        sender = (payload.get("message") or {}).get("from")  # statuses keep no order
+        chat = str(sender) if sender else None
+        if store_inbound_event(session, Channel.WHATSAPP, external_id, payload, chat) is not None:
             stored += 1
     if stored:
         signal = current_app.extensions.get("job_signal")

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -32,12 +32,17 @@ from helpdesk.models import (
     ConversationStatus,
     Message,
     Sender,
+    TurnState,
     utcnow,
 )
 from helpdesk.services import conversations as convs
+from helpdesk.services import leases as turn_leases
 from helpdesk.services import nlu_inbox, outbox, sla, surveys
 from helpdesk.text.language import decide, parse_language_command
 from helpdesk.text.language.readable import is_unreadable
+
+if TYPE_CHECKING:
+    from helpdesk.conversation.leases import Leases
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +72,12 @@ class EngineTurn:
     # What the engine knows the conversation by: random, never the row id (a reset
     # database must not hand a new citizen an old tracker; nobody can guess another's).
     sender_id: str = ""
+    # The citizen message whose durable turn this is (services/leases.py); None: not durable.
+    message_id: int | None = None
+
+
+class TurnInFlight(Exception):
+    """A redelivered message whose answer another process is still preparing: retry later."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +121,9 @@ class Router:
         notify: Callable[[], None] = lambda: None,
         journeys: Journeys | None = None,
         store_file: Callable[[Session, Conversation, bytes, str | None], Attachment] | None = None,
+        leases: Leases | None = None,
     ) -> None:
+        self.leases = leases  # durable turns when set (every app and worker sets it)
         self._store_file = store_file
         self._engine = engine
         self._handle_minutes = handle_minutes
@@ -125,14 +138,86 @@ class Router:
         """
         accepted = self.accept(session, inbound)
         if accepted.turn is None:
+            if accepted.result.duplicate:
+                self._settle_redelivery(session, accepted.result.citizen_message)
             return accepted.result
-        outcome = self.call_engine(accepted.turn)
-        replies = accepted.result.replies + self.store_outcome_retrying(
-            session, accepted.turn, outcome
-        )
+        replies = accepted.result.replies + self.run_turn(session, accepted.turn)
         session.refresh(accepted.result.conversation)
         result = accepted.result
         return RouteResult(result.conversation, result.citizen_message, replies)
+
+    def run_turn(self, session: Session, turn: EngineTurn) -> list[Message]:
+        """Ask the engine and store its answer, here and now; the turn is released after."""
+        try:
+            return self.store_outcome_retrying(session, turn, self.call_engine(turn))
+        finally:
+            self.release(turn)
+
+    def release(self, turn: EngineTurn) -> None:
+        """This process stops holding the turn (answered, taken over, or failed: it expires)."""
+        if self.leases is not None and turn.message_id is not None:
+            self.leases.release_turn(turn.message_id)
+
+    def _settle_redelivery(self, session: Session, earlier: Message) -> None:
+        """A channel delivered a message again (its worker died, its lease ran out). If that
+        message's turn is still open, answer it here, in order, before the chat moves on;
+        raise TurnInFlight while a live process still holds it."""
+        if earlier.turn_state not in (TurnState.OPEN, TurnState.OPEN_NOTICE):
+            return
+        turn = self.recover(session, earlier.id)
+        if turn is None:
+            session.refresh(earlier)
+            if earlier.turn_state in (TurnState.OPEN, TurnState.OPEN_NOTICE):
+                raise TurnInFlight(f"message {earlier.id} is being answered elsewhere")
+            return
+        self.run_turn(session, turn)
+
+    def recover(self, session: Session, message_id: int) -> EngineTurn | None:
+        """Take over an open turn whose holder fell silent, and rebuild it from the stored
+        message. None when another process won it, or no engine call is needed (the
+        conversation left the bot, a journey answered it, or it was retried too often and
+        went to an agent). A returned turn is held: run it (`run_turn` or the turn pool)."""
+        if self.leases is None:
+            return None
+        owner = self.leases.owner
+        if not turn_leases.take_over(session, message_id, owner, self.leases.lease_seconds):
+            session.rollback()
+            return None
+        session.commit()
+        self.leases.hold_turn(message_id)
+        try:
+            turn = self._resume(session, message_id)
+        except BaseException:
+            self.leases.release_turn(message_id)
+            raise
+        if turn is None:
+            self.leases.release_turn(message_id)
+        return turn
+
+    def _resume(self, session: Session, message_id: int) -> EngineTurn | None:
+        citizen = session.get(Message, message_id)
+        if citizen is None:
+            return None
+        conversation = citizen.conversation
+        session.refresh(conversation)
+        log.warning(
+            "taking over the unanswered turn of message %s (conversation %s)",
+            message_id,
+            conversation.id,
+        )
+        notice = None
+        if citizen.turn_state == TurnState.OPEN_NOTICE and self._journeys is not None:
+            notice = self._journeys.consent_reply(conversation)
+        if (citizen.turn_attempts or 0) > turn_leases.MAX_TAKEOVERS:
+            # Re-run this often without an answer: an officer takes it from here.
+            turn = self._turn_for(conversation, citizen, notice)
+            self.store_outcome(session, turn, EngineUnavailable("turn taken over too often"))
+            return None
+        if conversation.status != ConversationStatus.BOT:
+            if self._finish(session, citizen.id):
+                session.commit()
+            return None
+        return self._answer_or_turn(session, conversation, citizen, notice, fresh=False).turn
 
     def accept(self, session: Session, inbound: InboundMessage) -> Accepted:
         """Store the citizen's message (committed); say whether the engine must answer it."""
@@ -147,7 +232,7 @@ class Router:
                 return Accepted(self._repeat(session, conversation, earlier), None)
         if conversation.status == ConversationStatus.RESOLVED:
             conversation.status = ConversationStatus.BOT
-        engine_text = self._choose_language(session, conversation, inbound)
+        self._choose_language(session, conversation, inbound)
         citizen = convs.add_message(
             session,
             conversation,
@@ -160,12 +245,33 @@ class Router:
         citizen.language = conversation.detected_language
         conversation.last_inbound_at = utcnow()
         notice = None
-        if self._journeys is not None and conversation.status == ConversationStatus.BOT:
-            notice = self._journeys.consent_notice(conversation)
-        session.commit()  # stored before anything else happens; the engine may call back
         if conversation.status != ConversationStatus.BOT:
+            session.commit()
             return Accepted(RouteResult(conversation, citizen, []), None)
-        escape = self._escape(session, conversation, inbound)  # inside a form: a way out?
+        if self._journeys is not None:
+            notice = self._journeys.consent_notice(conversation)
+        if self.leases is not None:  # rides on the UPDATE this commit makes anyway
+            turn_leases.open_turn(
+                citizen,
+                self.leases.owner,
+                notice=notice is not None,
+                lease=self.leases.lease_seconds,
+            )
+        session.commit()  # stored before anything else happens; the engine may call back
+        return self._answer_or_turn(session, conversation, citizen, notice, fresh=True)
+
+    def _answer_or_turn(
+        self,
+        session: Session,
+        conversation: Conversation,
+        citizen: Message,
+        notice: JourneyReply | None,
+        *,
+        fresh: bool,
+    ) -> Accepted:
+        """After the citizen's message is stored: a survey or journey answers it at once
+        (the turn ends in that commit), or it needs the engine (the turn, held)."""
+        escape = self._escape(session, conversation, citizen)  # inside a form: a way out?
         if escape is not None and escape.kind == "question":
             answered = None  # the engine answers it; the offer to go on follows
         elif escape is not None:
@@ -173,19 +279,40 @@ class Router:
         else:
             answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
             if answered is None:
-                answered = self._journey(session, conversation, inbound)
+                answered = self._journey(session, conversation, citizen.text, citizen.payload)
         if answered is not None:  # the helpdesk itself answered; no engine turn
             if notice is not None:
                 answered.append(self._store(session, conversation, notice))
+            if not self._finish(session, citizen.id):
+                session.rollback()  # taken over meanwhile: its new holder answers
+                return Accepted(RouteResult(conversation, citizen, []), None)
             self._deliver(session, conversation, answered)
             session.refresh(conversation)
             return Accepted(RouteResult(conversation, citizen, answered), None)
-        notes = self._unsupported_note(session, conversation)
+        # The language note is said once, on the first try (a re-run must not repeat it).
+        notes = self._unsupported_note(session, conversation) if fresh else []
         self._deliver(session, conversation, notes)
-        turn = EngineTurn(
+        after = escape.after if escape is not None else None
+        turn = self._turn_for(conversation, citizen, notice, after)
+        if self.leases is not None and turn.message_id is not None:
+            self.leases.hold_turn(turn.message_id)
+        return Accepted(RouteResult(conversation, citizen, notes), turn)
+
+    def _turn_for(
+        self,
+        conversation: Conversation,
+        citizen: Message,
+        notice: JourneyReply | None,
+        after: JourneyReply | None = None,
+    ) -> EngineTurn:
+        """The engine turn for a stored citizen message."""
+        text = engine_text_for(citizen.text, citizen.payload)
+        if not citizen.payload and text == citizen.text and self._unreadable(citizen.text):
+            text = UNREADABLE.format(language=conversation.language)
+        return EngineTurn(
             conversation_id=conversation.id,
             sender_id=conversation.engine_sender_id,
-            text=engine_text,
+            text=text,
             metadata={
                 "channel": conversation.channel.value,
                 "language": conversation.language,
@@ -193,9 +320,15 @@ class Router:
             },
             language=conversation.language,
             notice=notice,
-            after=escape.after if escape is not None else None,
+            message_id=citizen.id if citizen.turn_state is not None else None,
+            after=after,
         )
-        return Accepted(RouteResult(conversation, citizen, notes), turn)
+
+    def _finish(self, session: Session, message_id: int) -> bool:
+        """End the message's turn in this transaction (True when it has none to end)."""
+        if self.leases is None:
+            return True
+        return turn_leases.finish(session, message_id, self.leases.owner)
 
     def call_engine(self, turn: EngineTurn) -> list[BotReply] | EngineUnavailable:
         """Ask the engine (no database work here: this is the slow part)."""
@@ -209,8 +342,16 @@ class Router:
         self, session: Session, turn: EngineTurn, outcome: list[BotReply] | EngineUnavailable
     ) -> list[Message]:
         """Store the engine's answer (or the handoff it caused), queue deliveries, commit."""
+        if turn.message_id is not None and not self._finish(session, turn.message_id):
+            # Not ours any more: another process took the turn over (or it was erased).
+            session.rollback()
+            log.warning(
+                "turn of message %s is no longer held here; answer dropped", turn.message_id
+            )
+            return []
         conversation = session.get(Conversation, turn.conversation_id)
         if conversation is None:  # erased meanwhile
+            session.rollback()
             return []
         session.refresh(conversation)  # an action may have handed the conversation off
         replies = self._answer(session, conversation, outcome)
@@ -304,12 +445,12 @@ class Router:
         return RouteResult(conversation, citizen, replies)
 
     def _escape(
-        self, session: Session, conversation: Conversation, inbound: InboundMessage
+        self, session: Session, conversation: Conversation, citizen: Message
     ) -> EscapeStep | None:
         """Inside a bot-led form: the citizen's way out, checked before the form reads it."""
         if self._journeys is None:
             return None
-        return self._journeys.escape(session, conversation, inbound.text, inbound.payload)
+        return self._journeys.escape(session, conversation, citizen.text, citizen.payload)
 
     def _escaped(
         self, session: Session, conversation: Conversation, escape: EscapeStep
@@ -323,12 +464,12 @@ class Router:
         return [self._store(session, conversation, reply) for reply in escape.replies]
 
     def _journey(
-        self, session: Session, conversation: Conversation, inbound: InboundMessage
+        self, session: Session, conversation: Conversation, text: str, payload: str | None
     ) -> list[Message] | None:
         """The helpdesk's own journeys (complaint form, identity check, data rights...)."""
         if self._journeys is None:
             return None
-        answers = self._journeys.handle(session, conversation, inbound.text, inbound.payload)
+        answers = self._journeys.handle(session, conversation, text, payload)
         if answers is None:
             session.commit()  # a journey that just ended; the engine (and its actions) go next
             return None
@@ -345,21 +486,21 @@ class Router:
 
     def _choose_language(
         self, session: Session, conversation: Conversation, inbound: InboundMessage
-    ) -> str:
-        """Update the conversation's language; return the text to send to the engine."""
+    ) -> None:
+        """Update the conversation's language (the engine's text is `engine_text_for`)."""
         command = parse_language_command(inbound.text)
         if command == "ask":
-            return "/change_language"
+            return
         if command is not None:
             conversation.language = command
             conversation.language_explicit = True
-            return f'/change_language{{"language":"{command}"}}'
+            return
         if inbound.payload:
-            return inbound.payload
+            return
         if self._unreadable(inbound.text):
             # Noise has no language: keep the conversation's, answer with the fallback.
             conversation.detected_language = conversation.language
-            return UNREADABLE.format(language=conversation.language)
+            return
         history = session.scalars(
             select(Message.language)
             .where(
@@ -378,7 +519,6 @@ class Router:
         )
         conversation.language = decision.reply_language
         conversation.detected_language = decision.unsupported or decision.detected.language
-        return typed_text(inbound.text)
 
     def _unreadable(self, text: str) -> bool:
         """Gibberish or emoji only (`readable.py`); a service name is always readable."""
@@ -476,3 +616,15 @@ class Router:
             if message.sender == Sender.BOT:
                 replies.append(message)
         return RouteResult(conversation, earlier, replies, duplicate=True)
+
+
+def engine_text_for(text: str, payload: str | None) -> str:
+    """What the engine is sent for a citizen message: a language command, the pressed
+    button's payload, or the text (a pure function of the stored message, so a turn taken
+    over after a crash sends the engine the same)."""
+    command = parse_language_command(text)
+    if command == "ask":
+        return "/change_language"
+    if command is not None:
+        return f'/change_language{{"language":"{command}"}}'
+    return payload or typed_text(text)

@@ -10,6 +10,12 @@ Why this cannot starve: a request thread never waits on anything that needs anot
 request thread. The pool's threads call the engine; the engine's actions call the
 helpdesk's internal listener (its own threads, see `helpdesk.runtime.serving`), and the catalog
 mostly not at all (the actions keep a revalidated copy).
+
+Why a queued turn survives its process: the queue is only in memory, but every turn in it
+is also an open turn in the database, leased to this process and kept alive by its
+heartbeat (`helpdesk.conversation.leases`; the rules are in `helpdesk.services.leases`).
+If the process dies, a worker takes the turn over within a minute and answers it once;
+the widget's polling picks that answer up like any other.
 """
 
 from __future__ import annotations
@@ -91,6 +97,7 @@ class TurnPool:
         except Exception:  # the citizen's message is stored; never let the pool thread die
             log.exception("engine turn failed for conversation %s", turn.turn.conversation_id)
         finally:
+            self._router.release(turn.turn)
             turn.done.set()
             elapsed = time.monotonic() - started
             with self._lock:

@@ -229,6 +229,10 @@ class Journeys:
         if conversation.consent_notice_at is not None or not self.show_consent_notice:
             return None
         conversation.consent_notice_at = self.clock()
+        return self.consent_reply(conversation)
+
+    def consent_reply(self, conversation: Conversation) -> JourneyReply:
+        """The privacy notice's text (again, for a turn taken over after a crash)."""
         return JourneyReply(t("consent.notice", conversation.language, **self._links(conversation)))
 
     def handle(

@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
     from helpdesk.catalog import Catalog
     from helpdesk.catalog.loader import default_catalog_dir, load_catalog
     from helpdesk.conversation.engine import RasaEngine
+    from helpdesk.conversation.leases import Leases
     from helpdesk.conversation.router import Router
     from helpdesk.conversation.turns import TurnPool
     from helpdesk.infra.db import Database
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
         signal.notify,
         journeys=journeys,
         store_file=store_file,
+        leases=Leases(database),
     )
     app.extensions["router"] = router
     app.extensions["turns"] = TurnPool(

@@ -226,6 +226,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
             unclaimed_minutes=settings.console_unclaimed_minutes,
             silent_minutes=settings.console_silent_minutes,
         ),
+        turns=app.extensions["turns"],  # answers the turns a dead web process left open
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -239,6 +240,7 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
         partial.replace(ready)
     with app.app_context():
         worker.run_forever(stop)
+    app.extensions["turns"].shutdown()
     return 0
 
 
@@ -277,15 +279,26 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     transcript_days = (
         settings.retention_transcript_days if args.transcript_days is None else args.transcript_days
     )
+    from helpdesk.services import console_sessions
+
+    if inbound_days > 0 and settings.webhook_max_age_hours > 0:
+        # the stored delivery ids refuse replays younger than the age window (issue 21)
+        inbound_days = max(inbound_days, -(-settings.webhook_max_age_hours // 24))
+    lifetimes = console_sessions.Lifetimes(
+        idle=timedelta(minutes=settings.console_idle_minutes),
+        absolute=timedelta(hours=settings.console_session_hours),
+    )
     with _database(settings).session() as session:
         inbound = retention.purge_inbound(session, inbound_days)
         conversations, messages = retention.purge_transcripts(session, transcript_days)
+        sessions = console_sessions.purge(session, lifetimes)
         session.commit()
     tracker_db = Path(
         args.tracker_db or settings.rasa_tracker_db or REPO_ROOT / "var" / "rasa-tracker.db"
     )
     senders, events = retention.purge_trackers(tracker_db, tracker_days)
     print(f"inbound events older than {inbound_days} days: {inbound} deleted")
+    print(f"console sessions ended or expired: {sessions} deleted")
     print(
         f"transcripts idle for {transcript_days} days: "
         f"{conversations} conversations, {messages} messages deleted"

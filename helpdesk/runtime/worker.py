@@ -1,9 +1,14 @@
 """The worker: processes stored webhook deliveries and delivers the outbox, with retries.
 
 Jobs are claimed with a lease (their next attempt moved into the future and committed)
-so several workers can share them; on PostgreSQL the claim also skips locked rows.
-Delivery is at least once: a crash after the channel accepted a message but before the
-commit sends it again when the lease ends.
+so several workers can share them. Inbound events are taken one chat at a time, oldest
+first, and kept leased by this process's heartbeat while they run, so one chat's
+messages reach the engine in the order they came, whichever worker holds them; the
+rules are in `helpdesk.services.leases`. The worker also takes over the engine turns a
+dead process left open (a web process killed with turns waiting) and answers them once.
+Outbox delivery is at least once: a crash after the channel accepted a message but
+before the commit sends it again when the lease ends; on PostgreSQL its claim skips
+locked rows.
 """
 
 from __future__ import annotations
@@ -15,22 +20,26 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from channels.adapters import ChannelAdapter, DeliveryError, OutgoingMessage, StatusUpdate
-from helpdesk.conversation.router import Router
+from helpdesk.conversation.leases import Leases
+from helpdesk.conversation.router import Router, TurnInFlight
+from helpdesk.conversation.turns import TurnPool
 from helpdesk.infra.db import Database
 from helpdesk.infra.jobs import JobSignal
 from helpdesk.models import InboundEvent, JobStatus, OutboxItem, utcnow
 from helpdesk.runtime.periodic import Periodic
-from helpdesk.services import inbox, outbox, privacy
+from helpdesk.services import inbox, leases, outbox, privacy
 from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
 Job = TypeVar("Job", InboundEvent, OutboxItem)
+
+RECOVERY_SECONDS = 5.0  # how often the worker looks for turns a dead process left open
 
 
 class Worker:
@@ -49,8 +58,15 @@ class Worker:
         alerts: Callable[[], int] | None = None,
         maintenance: Callable[[Session], object] | None = None,
         maintenance_seconds: float = 10.0,
+        turns: TurnPool | None = None,
+        recovery_seconds: float = RECOVERY_SECONDS,
     ) -> None:
         self.database = database
+        # Events are held under the router's owner token (one heartbeat per process).
+        self.leases = router.leases or Leases(database)
+        self.turns = turns  # runs the turns taken over; None: this worker takes none over
+        self.recovery_seconds = recovery_seconds
+        self._last_recovery = 0.0
         self.router = router
         self.adapters = adapters
         self.signal = signal
@@ -78,15 +94,64 @@ class Worker:
     def run_once(self) -> int:
         """Process every due job once; return how many were handled."""
         with self.database.session() as session:
-            events = self._claim(session, InboundEvent)
+            events = leases.claim_heads(
+                session, self.leases.owner, self.batch, self.leases.lease_seconds
+            )
+            session.commit()
+            self.leases.hold_events(events)
             items = self._claim(session, OutboxItem)
-        for event_id in events:
-            self._process_event(event_id)
+        handled = 0
+        try:
+            for event_id in events:
+                handled += self._process_chat(event_id)
+        finally:  # a pass that fails midway holds nothing: the rest's leases run out
+            for event_id in events:
+                self.leases.release_event(event_id)
         for item_id in items:
             self._deliver(item_id)
+        recovered = self.recover_turns()
         self.periodic.run_due()  # SLA clocks, monthly reports
         alerted = self.alerts() if self.alerts is not None else 0
-        return len(events) + len(items) + alerted
+        return handled + len(items) + recovered + alerted
+
+    def recover_turns(self) -> int:
+        """Take over the engine turns whose process fell silent (at most every few seconds);
+        their answers are stored by this worker's turn pool. Returns how many were taken."""
+        now = time.monotonic()
+        if self.turns is None or now - self._last_recovery < self.recovery_seconds:
+            return 0
+        self._last_recovery = now
+        taken = 0
+        with self.database.session() as session:
+            for message_id in leases.expired_turns(session):
+                turn = self.router.recover(session, message_id)
+                if turn is not None:
+                    self.turns.submit(turn)
+                    taken += 1
+        return taken
+
+    def _process_chat(self, event_id: int) -> int:
+        """Process the event, then the same chat's next ones while they are due (in order,
+        at most a batch); returns how many were processed."""
+        done = 0
+        current = event_id
+        while True:
+            try:
+                chat_key = self._process_event(current)
+            finally:
+                self.leases.release_event(current)
+            done += 1
+            if chat_key is None or done >= self.batch:
+                return done
+            with self.database.session() as session:
+                following = leases.claim_next_in_chat(
+                    session, chat_key, self.leases.owner, self.leases.lease_seconds
+                )
+                session.commit()
+            if following is None:
+                return done
+            self.leases.hold_events([following])
+            current = following
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set."""
@@ -102,26 +167,41 @@ class Worker:
                 self.signal.wait(self.poll_seconds)
 
     def _claim(self, session: Session, model: type[Job]) -> Sequence[int]:
+        """Lease due jobs to this worker. Each lease is a conditional UPDATE (still queued,
+        still due), so two workers never take the same job, on SQLite as on PostgreSQL."""
         now = utcnow()
         query = (
-            select(model)
+            select(model.id)
             .where(model.status == JobStatus.QUEUED, model.next_attempt_at <= now)
             .order_by(model.id)
             .limit(self.batch)
         )
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        jobs = session.scalars(query).all()
-        for job in jobs:
-            job.next_attempt_at = now + self.lease
+        taken = [
+            job_id
+            for job_id in session.scalars(query).all()
+            if session.execute(
+                update(model)
+                .where(
+                    model.id == job_id,
+                    model.status == JobStatus.QUEUED,
+                    model.next_attempt_at <= now,
+                )
+                .values(next_attempt_at=now + self.lease)
+                .execution_options(synchronize_session=False)
+            ).rowcount  # type: ignore[attr-defined]
+        ]
         session.commit()
-        return [job.id for job in jobs]
+        return taken
 
-    def _process_event(self, event_id: int) -> None:
+    def _process_event(self, event_id: int) -> str | None:
+        """Process one event; its chat key when it is finished (done or given up), so the
+        chat's next event may go."""
         with self.database.session() as session:
             event = session.get(InboundEvent, event_id)
             if event is None or event.status != JobStatus.QUEUED:
-                return
+                return None
             adapter = self.adapters.get(event.channel)
             try:
                 if adapter is None:
@@ -139,13 +219,17 @@ class Worker:
                             self.router.handle(session, inbound)
                 inbox.mark_done(event)
             except Exception as exc:  # noqa: BLE001 - recorded on the event, retried later
-                log.exception("inbound event %s failed", event_id)
+                if isinstance(exc, TurnInFlight):
+                    log.info("inbound event %s waits: %s", event_id, exc)
+                else:
+                    log.exception("inbound event %s failed", event_id)
                 session.rollback()
                 event = session.get(InboundEvent, event_id)
                 if event is None:
-                    return
+                    return None
                 inbox.mark_failed_attempt(event, f"{type(exc).__name__}: {exc}")
             session.commit()
+            return event.chat_key if event.status != JobStatus.QUEUED else None
 
     def _route_files(self, session: Session, adapter: ChannelAdapter, inbound: Any) -> bool:
         """Fetch a photo/document from the platform and route it as a file; False when the

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Agent, ConsoleSession, utcnow
@@ -87,3 +87,18 @@ def end_all(session: Session, agent: Agent, now: datetime | None = None) -> None
         .where(ConsoleSession.agent_id == agent.id, ConsoleSession.ended_at.is_(None))
         .values(ended_at=now or utcnow())
     )
+
+
+def purge(session: Session, lifetimes: Lifetimes, now: datetime | None = None) -> int:
+    """Delete the rows of sessions that can no longer be used (ended, idle or too old)."""
+    at = now or utcnow()
+    result = session.execute(
+        delete(ConsoleSession).where(
+            or_(
+                ConsoleSession.ended_at.is_not(None),
+                ConsoleSession.last_seen_at < at - lifetimes.idle,
+                ConsoleSession.created_at < at - lifetimes.absolute,
+            )
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

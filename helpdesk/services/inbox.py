@@ -8,16 +8,30 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from helpdesk.infra.crypto import blind_index
 from helpdesk.models import Channel, InboundEvent, JobStatus, utcnow
 
 MAX_ATTEMPTS = 8
 
 
 def store_inbound_event(
-    session: Session, channel: Channel, external_id: str, payload: dict[str, Any]
+    session: Session,
+    channel: Channel,
+    external_id: str,
+    payload: dict[str, Any],
+    chat: str | None = None,
 ) -> InboundEvent | None:
-    """Store one delivery and commit; None when this channel id was stored before (a retry)."""
-    event = InboundEvent(channel=channel, external_id=external_id, payload=payload)
+    """Store one delivery and commit; None when this channel id was stored before (a retry).
+
+    `chat` (the platform's chat id) keeps one chat's messages in order (services/leases.py);
+    it is stored as a keyed hash only. None: no order to keep (a status callback).
+    """
+    event = InboundEvent(
+        channel=channel,
+        external_id=external_id,
+        payload=payload,
+        chat_key=chat_key(channel, chat) if chat else None,
+    )
     session.add(event)
     try:
         session.commit()
@@ -25,6 +39,11 @@ def store_inbound_event(
         session.rollback()
         return None
     return event
+
+
+def chat_key(channel: Channel, chat: str) -> str:
+    """The keyed hash a chat's events share (a phone number is never stored in the clear)."""
+    return blind_index(f"{channel.value}:{chat}")
 
 
 def is_stale(sent: object, max_age_hours: int, now: datetime | None = None) -> bool:

@@ -207,3 +207,20 @@ def test_forged_webhooks_are_recorded_as_security_events(stack: Stack) -> None:
     wait_for(lambda: db_rows(stack, "SELECT COUNT(*) FROM security_events")[0][0] > 0, 30)
     kinds = {row[0] for row in db_rows(stack, "SELECT kind FROM security_events")}
     assert "forged_webhook" in kinds
+
+
+def test_issue21_typed_slash_command_is_text_for_the_real_engine(stack: Stack) -> None:
+    """Issue 21, item 6, on the real engine: typed `/request_human{"service":"pbb"}` no longer
+    runs the intent with its entity (it had routed the chat to the `pajak` queue)."""
+    with httpx.Client(base_url=stack.config.helpdesk_url, timeout=60) as web:
+        session_id = web.post("/webchat/sessions", json={"language": "id"}).json()["session_id"]
+        sent = web.post(
+            f"/webchat/sessions/{session_id}/messages",
+            json={"text": '/request_human{"service":"pbb"}'},
+        )
+        assert sent.status_code == 200
+    rows = db_rows(
+        stack,
+        f"SELECT status, unit_code FROM conversations WHERE channel_user_id = '{session_id}'",
+    )
+    assert rows and rows[0][1] != "pajak", rows

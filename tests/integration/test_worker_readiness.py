@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from channels import registry
 from helpdesk.infra.db import Database
 from helpdesk.infra.migrate import upgrade
 from helpdesk.models import Channel, JobStatus, OutboxItem, Sender
@@ -35,6 +36,7 @@ def _closed_port() -> int:
 
 def _pending_deliveries(url: str) -> None:
     database = Database(url)
+    database.configure(channels=registry.traits())  # WhatsApp pushes through the outbox
     upgrade(database.engine)
     with database.session() as session:
         conversation = convs.get_or_create(session, Channel.WHATSAPP, "6281234567890")
@@ -42,6 +44,7 @@ def _pending_deliveries(url: str) -> None:
             message = convs.add_message(session, conversation, Sender.AGENT, f"jawaban {n}")
             outbox.enqueue(session, conversation, message)
         session.commit()
+        assert session.scalar(select(func.count()).select_from(OutboxItem)) == PENDING
     database.dispose()
 
 

@@ -243,3 +243,16 @@ def test_exports_leave_out_anonymous_identity(app: Flask, world: World, clients:
         assert NAME not in text and "Budi" not in text and NIK not in text
     audit = clients["admin"].get("/console/admin/audit.csv").get_data(as_text=True)
     assert NIK not in audit and NAME not in audit
+
+
+def test_every_conversation_route_of_the_console_is_in_this_test(app: Flask) -> None:
+    """A route added under /console/conversations/ must join the scope tests above."""
+    prefix = "/console/conversations/<int:conversation_id>"
+    found = {
+        rule.rule.removeprefix(prefix)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith(prefix)
+    }
+    covered = set(GET_ROUTES) | {f"/{r}" for r in POST_ROUTES}
+    covered.add("/messages/<int:message_id>/reveal")
+    assert found == covered

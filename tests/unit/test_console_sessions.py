@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from helpdesk.models import ConsoleSession, utcnow
 from helpdesk.web.extensions import database
-from tests.console_helpers import csrf, make_agent, sign_in
+from tests.console_helpers import csrf, forget_last_code, make_agent, sign_in
 
 COOKIE = "halo_warga_session"
 
@@ -77,3 +77,19 @@ def test_a_cookie_without_a_session_id_is_not_signed_in(app: Flask) -> None:
     with client.session_transaction() as session:
         session.pop("console_sid", None)
     assert client.get("/console/").status_code in (302, 303)
+
+
+def test_purge_deletes_ended_sessions_and_keeps_live_ones(app: Flask) -> None:
+    from helpdesk.services import console_sessions
+
+    ended, live = app.test_client(), app.test_client()
+    secret = make_agent(app, "sri")
+    sign_in(ended, "sri", secret)
+    forget_last_code(app, "sri")
+    sign_in(live, "sri", secret)
+    ended.post("/console/logout", data={"csrf_token": csrf(ended, "/console/")})
+    lifetimes = console_sessions.Lifetimes(timedelta(minutes=30), timedelta(hours=12))
+    with app.app_context(), database().session() as session:
+        assert console_sessions.purge(session, lifetimes) == 1
+        session.commit()
+    assert live.get("/console/").status_code == 200

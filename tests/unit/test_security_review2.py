@@ -88,7 +88,9 @@ def test_unknown_and_known_user_names_fail_in_similar_time(app: Flask) -> None:
     _median_ms(app, "sri", 1)  # warm up
     known, unknown = _median_ms(app, "sri"), _median_ms(app, "nobody-here")
     print(f"\nwrong password: known user {known:.1f} ms, unknown user {unknown:.1f} ms")
-    assert unknown > known * 0.5, (known, unknown)
+    # Loose on a shared machine (the deterministic check is the next test): before the fix
+    # the unknown name took 0.3 ms against 555 ms.
+    assert unknown > known * 0.25, (known, unknown)
 
 
 def test_unknown_user_name_is_checked_against_a_hash(

@@ -192,3 +192,35 @@ def convs_for(session: Any, chat_id: str) -> Conversation:
     conversation = convs.get_or_create(session, Channel.TELEGRAM, chat_id)
     session.flush()
     return conversation
+
+
+def test_purge_keeps_delivery_ids_for_the_age_window(
+    hooks: Flask, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`helpdesk purge --inbound-days 1` keeps the ids WEBHOOK_MAX_AGE_HOURS (7 days) needs:
+    a 3-day-old delivery id still refuses its replay."""
+    from datetime import timedelta
+
+    from helpdesk.models import JobStatus, utcnow
+    from helpdesk.runtime.cli import main as cli_main
+
+    with hooks.app_context(), database().session() as session:
+        session.add(
+            InboundEvent(
+                channel=Channel.WHATSAPP,
+                external_id="wamid.three-days",
+                payload={},
+                status=JobStatus.DONE,
+                created_at=utcnow() - timedelta(days=3),
+            )
+        )
+        session.commit()
+        url = str(database().engine.url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("WEBHOOK_MAX_AGE_HOURS", "168")
+    assert cli_main(["purge", "--inbound-days", "1", "--tracker-db", "/nonexistent.db"]) == 0
+    assert "older than 7 days" in capsys.readouterr().out
+    with hooks.app_context(), database().session() as session:
+        assert [e.external_id for e in session.scalars(select(InboundEvent))] == [
+            "wamid.three-days"
+        ]
