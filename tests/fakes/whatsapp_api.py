@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -102,7 +103,9 @@ def _event(name: str, wa_id: str, message_id: str) -> tuple[dict[str, Any], dict
     value = body["entry"][0]["changes"][0]["value"]
     value["contacts"][0]["wa_id"] = wa_id
     message = value["messages"][0]
-    message.update({"from": wa_id, "id": message_id})
+    # Sent now: the webhook acknowledges but does not store messages older than
+    # WEBHOOK_MAX_AGE_HOURS (the fixture files carry their 2026-01-01 timestamp).
+    message.update({"from": wa_id, "id": message_id, "timestamp": str(int(time.time()))})
     return body, message
 
 
