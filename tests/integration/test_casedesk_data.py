@@ -33,7 +33,7 @@ from helpdesk.services import agents as agent_service
 from helpdesk.services import casedesk, notices, sla
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
-from helpdesk.services.errors import InvalidInput, NotFound
+from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from tests.integration.test_data_layer import postgres_schema_engine  # noqa: F401 (fixture)
 
 UNITS = frozenset({"umum", "dukcapil", "perizinan"})
@@ -166,7 +166,7 @@ def test_whole_workflow_with_its_clock(engine: Engine) -> None:
             "complaint.answer",
             "complaint.reply",
         }
-        with pytest.raises(InvalidInput):
+        with pytest.raises(Conflict):  # a finished complaint cannot go back (409, not 422)
             complaint_service.change_status(session, number, "verified", actor="sri")
         session.commit()
 
