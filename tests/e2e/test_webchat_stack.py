@@ -163,6 +163,7 @@ CONVERSATIONS = {
 def test_a_regional_language_conversation_end_to_end(stack: Stack, language: str) -> None:
     """How-to, status check and escalation, each answered in the citizen's language."""
     from actions.i18n import t
+    from helpdesk.conversation.messages import text
 
     how_to, status, escalate = CONVERSATIONS[language]
     citizen = Citizen(stack.config.helpdesk_url)
@@ -173,7 +174,10 @@ def test_a_regional_language_conversation_end_to_end(stack: Stack, language: str
     status_reply = joined(citizen.say(status))
     assert t("status.processing", language) in status_reply, status_reply
     handoff = joined(citizen.say(escalate))
-    assert t("handoff.connected", language) in handoff, handoff
+    # The status reply left the identity check open, and asking for an officer inside a
+    # bot-led form hands off at once (issue 17), in the router's words, not the engine's.
+    officer = text("officer_handoff", language, position="").split("{")[0]
+    assert officer.split(".")[0] in handoff, handoff
     api = http_client(
         base_url=f"{stack.config.helpdesk_url}/api/v1",
         headers={"Authorization": f"Bearer {stack.staff_token}"},
