@@ -23,6 +23,7 @@ from actions.client import (
     ServiceSummary,
     get_client,
 )
+from actions.followup import follow_up_question
 from actions.formatting import (
     ASK_INTENTS,
     CASE_INTENTS,
@@ -50,13 +51,19 @@ CATEGORIES = frozenset(
 
 
 def asked_intent(tracker: Tracker) -> str:
-    """The question to answer: the ask_* intent of the latest message; for a follow-up
-    ("kalau KK?", "kalau untuk anak?") the question answered last (the `question` slot),
-    else of the latest earlier message that had one; requirements when none did."""
+    """The question to answer. A follow-up ("kalau KK?", "kalau untuk anak?", "kalau telat
+    bayar gimana?") asks what its own keywords ask, else the question answered last (the
+    `question` slot), whatever the NLU read; otherwise the ask_* intent of the latest
+    message, else the question answered last, else of the latest earlier message that had
+    one; requirements when none did."""
+    answered = tracker.get_slot("question")
     latest = (tracker.latest_message.get("intent") or {}).get("name")
+    text = str(tracker.latest_message.get("text") or "")
+    follow_up = None if is_command(text) else follow_up_question(text, answered, latest)
+    if follow_up is not None:
+        return follow_up
     if latest in ASK_INTENTS:
         return str(latest)
-    answered = tracker.get_slot("question")
     if answered in ASK_INTENTS:
         return str(answered)
     messages = [tracker.latest_message] + [

@@ -52,6 +52,12 @@ KEYWORDS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
 )
+# Words that open a follow-up about the current talk: "kalau untuk anak?", "terus kalau
+# telat?", "nek kanggo lansia?", "what about a child?" (id, jv, su, en).
+FOLLOW_UP_OPENERS = frozenset(
+    "kalau kalo klo kl klau kalu terus trus lalu nek yen menawi lamun upami mun".split()
+)
+ENGLISH_OPENERS = (("what", "about"), ("how", "about"), ("and",))
 STATUS_WORDS = frozenset(
     "status cek lacak nomor permohonan pengajuan resi track tracking application".split()
 )
@@ -64,10 +70,44 @@ def in_service_talk(tracker: Tracker) -> bool:
 
 def question_in(text: str) -> str | None:
     """The catalog question the message asks by its keywords, if any (status talk: None)."""
+    asked = questions_in(text)
+    return asked[0] if asked else None
+
+
+def talks_status(text: str) -> bool:
+    """Whether the message has a status word ("cek", "status", "nomor", "track"...)."""
+    return bool(set(_WORD.findall(text.lower())) & STATUS_WORDS)
+
+
+def questions_in(text: str) -> list[str]:
+    """Every catalog question the message asks by its keywords, in `KEYWORDS` order (none
+    when it talks of a status)."""
+    if talks_status(text):
+        return []
     tokens = set(_WORD.findall(text.lower()))
-    if tokens & STATUS_WORDS:
+    return [intent for intent, keywords in KEYWORDS if tokens & keywords]
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether the message opens like a follow-up ("kalau ...", "nek ...", "what about ...")."""
+    tokens = _WORD.findall(text.lower())
+    if not tokens:
+        return False
+    if tokens[0] in FOLLOW_UP_OPENERS:
+        return True
+    return any(tuple(tokens[: len(opener)]) == opener for opener in ENGLISH_OPENERS)
+
+
+def follow_up_question(text: str, answered: str | None, read: str | None) -> str | None:
+    """The question a follow-up asks, given the question answered last and the one the NLU
+    `read`: what its own keywords ask ("kalau telat bayar gimana?" asks the fee; the NLU's
+    reading when it is one of them), else the question answered last ("kalau untuk anak
+    yang sudah umur 8 tahun?" after the requirements asks the requirements, for that case).
+    None when the message is not a follow-up, talks of a status, or nothing was answered
+    yet."""
+    if answered not in ASK_INTENTS or not is_follow_up(text) or talks_status(text):
         return None
-    for intent, keywords in KEYWORDS:
-        if tokens & keywords:
-            return intent
-    return None
+    asked = questions_in(text)
+    if not asked:
+        return answered
+    return read if read in asked else asked[0]

@@ -295,3 +295,21 @@ def test_unknown_slot_language_falls_back_to_indonesian(helpdesk: FakeHelpdesk) 
     _, (answer, offer) = run_action(ActionServiceInfo(), tracker)
     assert helpdesk.paths() == [f"GET {LIST_PATH}?lang=id", f"GET {SERVICE_PATH}?lang=id"]
     assert offer["text"] == FOLLOW_UP["id"]
+
+
+def test_a_follow_up_keeps_the_question_answered_last_whatever_the_nlu_read(
+    helpdesk: FakeHelpdesk,
+) -> None:
+    """Issue 17: "kalau untuk anak ...?" after the requirements asks the requirements again
+    (the NLU read eligibility); "kalau ... bayar gimana?" asks the fee by its own word."""
+    slots = {"service": "ktp_el", "question": "ask_requirements"}
+    tracker = make_tracker(
+        "kalau untuk anak yang sudah umur 8 tahun?", "ask_eligibility", slots=slots
+    )
+    events, messages = run_action(ActionServiceInfo(), tracker)
+    assert SlotSet("question", "ask_requirements") in events
+    assert messages[0]["text"].startswith("Persyaratan KTP Elektronik")
+    tracker = make_tracker("kalau telat bayar gimana?", "ask_requirements", slots=slots)
+    events, messages = run_action(ActionServiceInfo(), tracker)
+    assert SlotSet("question", "ask_fee") in events
+    assert messages[0]["text"] == format_service_answer("ask_fee", SERVICE)

@@ -10,7 +10,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.complaint_check import complaint_decision
-from actions.followup import question_in
+from actions.followup import follow_up_question, question_in
 from actions.handoff import ActionFileComplaint
 from actions.status import ActionCheckStatus
 from tests.unit.actions_fixtures import (
@@ -85,6 +85,37 @@ def test_an_unsure_message_asks_before_the_form(helpdesk: FakeHelpdesk) -> None:
 )
 def test_question_in_by_table(text: str, expected: str | None) -> None:
     assert question_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "answered", "read", "expected"),
+    [
+        # the case without a question of its own: the question answered last
+        (
+            "kalau untuk anak yang sudah umur 8 tahun?",
+            "ask_requirements",
+            "ask_eligibility",
+            "ask_requirements",
+        ),
+        ("kalau KK?", "ask_fee", "ask_requirements", "ask_fee"),
+        ("nek kanggo lansia?", "ask_procedure", "ask_eligibility", "ask_procedure"),
+        ("what about for a child?", "ask_duration", "ask_eligibility", "ask_duration"),
+        # its own keywords ask another question
+        ("kalau telat bayar gimana?", "ask_requirements", "ask_requirements", "ask_fee"),
+        # several: the NLU's reading when it is one of them
+        ("kalau syarat dan biayanya?", "ask_procedure", "ask_fee", "ask_fee"),
+        ("kalau syarat dan biayanya?", "ask_procedure", "greet", "ask_fee"),
+        # not a follow-up, or nothing answered yet: the NLU decides
+        ("untuk anak umur 8 tahun bisa?", "ask_requirements", "ask_eligibility", None),
+        ("what is the fee?", "ask_requirements", "ask_fee", None),
+        ("kalau untuk anak?", None, "ask_eligibility", None),
+        ("kalau mau cek status permohonan?", "ask_fee", "check_status", None),
+    ],
+)
+def test_follow_up_question_by_table(
+    text: str, answered: str | None, read: str, expected: str | None
+) -> None:
+    assert follow_up_question(text, answered, read) == expected
 
 
 def test_a_fee_question_taken_for_a_complaint_is_answered_in_a_service_talk(
