@@ -94,6 +94,15 @@ class Settings:
     backup_hour: int = 1
     testing: bool = False
 
+    @property
+    def public_base_url(self) -> str:
+        """Where citizens reach this helpdesk: `PUBLIC_URL`, else the public listener
+        (127.0.0.1 for a wildcard bind). Never the internal listener the actions call."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
     def is_production(self) -> bool:
         """Whether this is a production deployment (HELPDESK_ENV=production)."""
         return self.environment.strip().lower() == "production"

@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, *, bot_engine: BotEngine | None
 
     journeys = Journeys(
         application=ApplicationForm(current_catalog, settings),
-        public_url=settings.public_url or f"http://{settings.host}:{settings.port}",
+        public_url=settings.public_base_url,
         consent_notice=settings.consent_notice,
         unit_for=service_catalog.unit_for,
         requirements_for=requirements_for,

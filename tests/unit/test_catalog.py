@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from flask import Flask
 from flask.testing import FlaskClient
 
 from helpdesk.catalog import CATALOG_LANGUAGES, CONTRACT_SERVICE_CODES, Catalog, CatalogError
@@ -595,3 +596,15 @@ def test_every_shipped_service_says_who_may_apply_in_every_language(catalog: Cat
             assert payload is not None
             assert payload["eligibility"], (code, language)
             assert payload["language"] == language
+
+
+def test_page_links_point_at_the_public_listener_not_the_one_called(
+    app: Flask, client: FlaskClient, auth: dict[str, str]
+) -> None:
+    """The action server calls the internal listener (make run: port 8001), which serves
+    no `/layanan`: without PUBLIC_URL the link names the public listener."""
+    settings = app.extensions["settings"]
+    internal = client.get(
+        "/api/v1/services/skck", headers=auth, base_url="http://127.0.0.1:8001"
+    ).get_json()
+    assert internal["page_url"] == f"http://{settings.host}:{settings.port}/layanan/skck"

@@ -57,7 +57,7 @@ def get_service(code: str) -> Response:
     payload = catalog().service_payload(code, language)
     if payload is None:
         raise NotFound(f"no service '{code}'", code="service_not_found")
-    base = settings().public_url or request.host_url.rstrip("/")
+    base = settings().public_base_url
     suffix = "" if language == SOURCE_LANGUAGE else f"?lang={language}"
     payload["page_url"] = f"{base}/layanan/{code}{suffix}"
     return _conditional(jsonify(payload))
