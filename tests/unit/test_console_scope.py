@@ -256,3 +256,21 @@ def test_every_conversation_route_of_the_console_is_in_this_test(app: Flask) -> 
     covered = set(GET_ROUTES) | {f"/{r}" for r in POST_ROUTES}
     covered.add("/messages/<int:message_id>/reveal")
     assert found == covered
+
+
+def test_the_staff_apis_transcript_withholds_what_the_console_withholds(
+    app: Flask, world: World, auth: dict[str, str]
+) -> None:
+    """The REST API's staff transcript of an anonymous complaint's conversation: the
+    citizen's name, NIK and the complaint number up to the filing are left out, the desk
+    work after it is there."""
+    client = app.test_client()
+    body = client.get(f"/api/v1/conversations/{world.anonymous}", headers=auth)
+    assert body.status_code == 200
+    texts = [str(m.get("text")) for m in body.get_json()["messages"]]
+    assert texts == ["saya mau bicara dengan petugas"]
+    shown = body.get_data(as_text=True)
+    assert NAME not in shown and NIK[:6] + "******" not in shown
+    assert world.anonymous_number not in shown
+    whole = client.get(f"/api/v1/conversations/{world.dukcapil}", headers=auth).get_json()
+    assert [m["text"] for m in whole["messages"]][0] == "KTP saya hilang"

@@ -66,11 +66,17 @@ def list_conversations() -> Response:
 @require_token
 @require_staff
 def get_conversation(conversation_id: int) -> Response:
-    """A conversation with all its messages."""
+    """A conversation with its messages; in one that filed an anonymous complaint, those up
+    to the filing are withheld, as in the console (`desk.withheld_before`)."""
     session = database().request_session()
     conversation = convs.get_conversation(session, conversation_id)
     body = _summary(session, conversation)
-    body["messages"] = [_masked(message_json(m)) for m in conversation.messages]
+    withheld = desk.withheld_before(session, conversation)
+    body["messages"] = [
+        _masked(message_json(m))
+        for m in conversation.messages
+        if withheld is None or m.id >= withheld
+    ]
     audit.record(session, current_actor(), "conversation.read", "conversation", conversation.id)
     session.commit()
     return jsonify(body)
