@@ -119,6 +119,7 @@ class TurnResult:
     ok: bool
     why: str
     case_named: bool | None
+    reply: str = ""
 
 
 def in_form(harness: Harness, citizen: Citizen) -> bool:
@@ -157,7 +158,7 @@ def run_followups(harness: Harness) -> list[TurnResult]:
                 named = None if not case else case.lower() in reply.lower()
                 expected = f"{turn['question']} {turn['service']}"
                 results.append(
-                    TurnResult(conversation["id"], n, turn["say"], expected, ok, why, named)
+                    TurnResult(conversation["id"], n, turn["say"], expected, ok, why, named, reply)
                 )
         finally:
             citizen.close()
@@ -342,6 +343,11 @@ def report(
     for r in followups:
         if not r.ok:
             lines.append(f"- {r.conversation}/{r.turn} {r.say!r} (want {r.expected}): {r.why}")
+        elif r.case_named is False:
+            lines.append(
+                f"- {r.conversation}/{r.turn} {r.say!r} (want {r.expected}): the case is not "
+                f"named: {r.reply[:90]!r}"
+            )
     for c in digressions:
         if not c.ok:
             lines.append(f"- {c.case} {c.form} {c.say!r} (want {c.expected}): {c.why}")
