@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from helpdesk.infra.config import REPO_ROOT, Settings
 from helpdesk.journeys.i18n import t
 from helpdesk.models import (
     Attachment,
@@ -39,9 +40,10 @@ from helpdesk.models import (
     Subscription,
     utcnow,
 )
-from helpdesk.services import audit, outbox, surveys
+from helpdesk.services import audit, outbox, surveys, uploads
 from helpdesk.services import conversations as convs
 from helpdesk.services.channel_traits import traits_of
+from helpdesk.services.context import settings_of
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.text.personal import NIK_RE, PHONE_RE
 
@@ -337,23 +339,28 @@ def _tell(session: Session, conversation: Conversation | None, text: str) -> Non
     outbox.enqueue(session, conversation, message)
 
 
-def approve_erasure(
-    session: Session,
-    request_id: int,
-    actor: str,
-    *,
-    upload_dir: Path,
-    tracker_db: str | None,
-) -> DataRequest:
+def tracker_db_path(settings: Settings) -> str | None:
+    """The engine's SQLite tracker store (RASA_TRACKER_DB, relative to the repository), whose
+    events of the citizen are erased too; None when none is configured."""
+    if not settings.rasa_tracker_db:
+        return None
+    path = Path(settings.rasa_tracker_db)
+    return str(path if path.is_absolute() else REPO_ROOT / path)
+
+
+def approve_erasure(session: Session, request_id: int, actor: str) -> DataRequest:
     """The erasure workflow: approve the request, erase the conversation's data (messages,
-    attachments, complaints, stored webhooks, the engine's tracker), keep the counts as the
-    request's summary, tell the citizen, forget a WhatsApp address once that is delivered,
-    complete the request and audit it. The caller commits, then compacts SQLite
-    (`compact_sqlite`) and wakes the worker."""
+    attachments in the upload folder, complaints, stored webhooks, the engine's tracker, both
+    places from the session's settings), keep the counts as the request's summary, tell the
+    citizen, forget a WhatsApp address once that is delivered, complete the request and audit
+    it. The caller commits, then compacts SQLite (`compact_sqlite`) and wakes the worker."""
+    settings = settings_of(session)
+    folder = uploads.upload_dir(settings)
+    tracker_db = tracker_db_path(settings)
     item = decide(session, request_id, actor, approve=True)
     conversation = session.get(Conversation, item.conversation_id) if item.conversation_id else None
     if conversation is not None:
-        erased = erase_conversation(session, conversation, upload_dir, tracker_db)
+        erased = erase_conversation(session, conversation, folder, tracker_db)
         item.summary = {
             "messages": erased.messages,
             "attachments": erased.attachments,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, send_file
@@ -22,7 +21,6 @@ from helpdesk.services import audit, privacy, uploads
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
 from helpdesk.services.errors import NotFound
-from helpdesk.services.uploads import upload_dir
 from helpdesk.text.personal import mask_nik, mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
@@ -293,13 +291,7 @@ def list_data_requests() -> Response:
 def approve_erasure(request_id: int) -> Response:
     """Approve: erase the citizen's data now and tell them."""
     session = database().request_session()
-    item = privacy.approve_erasure(
-        session,
-        request_id,
-        current_actor(),
-        upload_dir=upload_dir(settings()),
-        tracker_db=_tracker_db(),
-    )
+    item = privacy.approve_erasure(session, request_id, current_actor())
     session.commit()
     privacy.compact_sqlite(database().engine)
     current_app.extensions["job_signal"].notify()
@@ -316,16 +308,6 @@ def refuse_erasure(request_id: int) -> Response:
     item = privacy.refuse_erasure(session, request_id, current_actor(), reason)
     commit_and_wake(session, True)
     return jsonify(data_request_json(item))
-
-
-def _tracker_db() -> str | None:
-    from helpdesk.infra.config import REPO_ROOT
-
-    configured = settings().rasa_tracker_db
-    if not configured:
-        return None
-    path = Path(configured)
-    return str(path if path.is_absolute() else REPO_ROOT / path)
 
 
 # --- attachments ----------------------------------------------------------------------------

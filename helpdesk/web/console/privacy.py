@@ -10,10 +10,9 @@ from flask.typing import ResponseReturnValue
 
 from helpdesk.models import AgentRole, DataRequestStatus, utcnow
 from helpdesk.services import audit, privacy
-from helpdesk.services.uploads import upload_dir
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, require_role
-from helpdesk.web.extensions import database, settings
+from helpdesk.web.extensions import database
 
 PRIVACY_ROLES = (AgentRole.ADMIN, AgentRole.DPO)
 
@@ -40,31 +39,12 @@ def _signal() -> ResponseReturnValue:
     return redirect(url_for("console.privacy_page"), 303)
 
 
-def tracker_db_path() -> str | None:
-    """The engine's SQLite tracker store, whose events of the citizen are erased too."""
-    from pathlib import Path
-
-    from helpdesk.infra.config import REPO_ROOT
-
-    configured = settings().rasa_tracker_db
-    if not configured:
-        return None
-    path = Path(configured)
-    return str(path if path.is_absolute() else REPO_ROOT / path)
-
-
 @bp.post("/privacy/<int:request_id>/approve")
 @require_role(*PRIVACY_ROLES)
 def privacy_approve(request_id: int) -> ResponseReturnValue:
     """Approve an erasure: the citizen's data is erased now and they are told."""
     session = database().request_session()
-    privacy.approve_erasure(
-        session,
-        request_id,
-        current_agent().username,
-        upload_dir=upload_dir(settings()),
-        tracker_db=tracker_db_path(),
-    )
+    privacy.approve_erasure(session, request_id, current_agent().username)
     session.commit()
     privacy.compact_sqlite(database().engine)
     return _signal()
