@@ -167,8 +167,7 @@ def forward_complaint(tracking_number: str) -> Response:
         unit_name=known[unit].name if unit in known else None,
         actor=current_actor(),
     )
-    session.commit()
-    current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, True)
     return jsonify(complaint_json(complaint))
 
 
@@ -182,8 +181,7 @@ def ask_about_complaint(tracking_number: str) -> Response:
     complaint = complaint_service.ask_citizen(
         session, tracking_number, required_str(data, "text", 4000), actor=current_actor()
     )
-    session.commit()
-    current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, True)
     return jsonify(complaint_json(complaint))
 
 
@@ -197,8 +195,7 @@ def reply_to_complaint(tracking_number: str) -> Response:
     complaint = complaint_service.reply(
         session, tracking_number, required_str(data, "text", 4000), actor=current_actor()
     )
-    session.commit()
-    current_app.extensions["job_signal"].notify()
+    commit_and_wake(session, True)
     return jsonify(complaint_json(complaint))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from flask import current_app, redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -22,7 +22,7 @@ from helpdesk.services import complaints as complaint_service
 from helpdesk.services.errors import NotFound
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
-from helpdesk.web.extensions import catalog, database, settings
+from helpdesk.web.extensions import catalog, commit_and_wake, database, settings
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
 
@@ -177,8 +177,7 @@ def complaint_file(number: str, attachment_id: int) -> ResponseReturnValue:
 
 
 def _done(number: str) -> ResponseReturnValue:
-    database().request_session().commit()
-    current_app.extensions["job_signal"].notify()
+    commit_and_wake(database().request_session(), True)
     return redirect(url_for("console.complaint_detail", number=number), 303)
 
 
@@ -210,8 +209,9 @@ def complaint_forward(number: str) -> ResponseReturnValue:
     number = _scoped(number)
     unit = request.form.get("unit", "")
     known = catalog().units
-    complaint_service.forward(
-        database().request_session(),
+    db = database().request_session()
+    complaint = complaint_service.forward(
+        db,
         number,
         unit,
         request.form.get("reason", ""),
@@ -219,11 +219,8 @@ def complaint_forward(number: str) -> ResponseReturnValue:
         unit_name=known[unit].name if unit in known else None,
         actor=current_agent().username,
     )
-    database().request_session().commit()
-    current_app.extensions["job_signal"].notify()
-    agent = current_agent()
-    complaint = complaint_service.get_complaint(database().request_session(), number)
-    if not casedesk.can_see(agent, complaint):  # it left the agent's unit
+    commit_and_wake(db, True)
+    if not casedesk.can_see(current_agent(), complaint):  # it left the agent's unit
         return redirect(url_for("console.complaints", forwarded=number), 303)
     return redirect(url_for("console.complaint_detail", number=number), 303)
 

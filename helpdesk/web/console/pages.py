@@ -24,7 +24,7 @@ from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.text.personal import mask_personal_data
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent, passive
-from helpdesk.web.extensions import catalog, database
+from helpdesk.web.extensions import catalog, commit_and_wake, database
 
 
 def mask_personal(text: str) -> tuple[str, bool]:
@@ -260,9 +260,7 @@ def reply(conversation_id: int) -> ResponseReturnValue:
     db = database().request_session()
     c = _conversation(conversation_id)
     message = desk.reply(db, current_agent(), c, _text_field())
-    db.commit()
-    if message.delivery_status == "queued":
-        current_app.extensions["job_signal"].notify()
+    commit_and_wake(db, message.delivery_status == "queued")
     return _done(c)
 
 
@@ -283,8 +281,7 @@ def resolve(conversation_id: int) -> ResponseReturnValue:
     """Done with the citizen; the bot answers their next message."""
     db = database().request_session()
     c = desk.resolve(db, current_agent(), _conversation(conversation_id))
-    db.commit()
-    current_app.extensions["job_signal"].notify()  # the survey offer is queued
+    commit_and_wake(db, True)  # the survey offer is queued
     return _done(c)
 
 
