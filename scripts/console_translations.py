@@ -119,7 +119,6 @@ EN: dict[str, str] = {
     "membuka kembali": "reopened",
     "Teks tidak boleh kosong.": "The text cannot be empty.",
     "%(count)s pesan sebelumnya disembunyikan: percakapan ini mengajukan pengaduan anonim (identitas pelapor dilindungi).": "%(count)s earlier messages withheld: this conversation filed an anonymous complaint (the complainant's identity is protected).",
-    "Unit tidak dikenal.": "Unknown unit.",
     "Petugas tidak dikenal.": "Unknown officer.",
     "Ringkasan": "Summary",
     "Status": "Status",

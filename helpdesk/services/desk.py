@@ -355,9 +355,18 @@ def assign(
 
 
 def transfer(
-    session: Session, agent: Agent, conversation: Conversation, to_unit: str, reason: str
+    session: Session,
+    agent: Agent,
+    conversation: Conversation,
+    to_unit: str,
+    reason: str,
+    *,
+    known_units: frozenset[str],
 ) -> Conversation:
-    """Send the conversation to another unit's queue, with a reason its agents read."""
+    """Send the conversation to another unit's queue (one of `known_units`), with a reason its
+    agents read."""
+    if to_unit not in known_units:
+        raise InvalidInput(f"unknown unit {to_unit!r}", code="unknown_unit")
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a reason is required")

@@ -113,7 +113,9 @@ def test_transfer_and_sweep(engine: Engine) -> None:
         people = _people(session)
         conversation = _waiting(session, "a", "dukcapil")
         desk.claim(session, people["sri"], conversation)
-        desk.transfer(session, people["sri"], conversation, "perizinan", "izin usaha")
+        desk.transfer(
+            session, people["sri"], conversation, "perizinan", "izin usaha", known_units=UNITS
+        )
         session.commit()
         assert conversation.status == ConversationStatus.PENDING
         assert desk.can_see(people["andi"], conversation)

@@ -309,12 +309,14 @@ def release(conversation_id: int) -> ResponseReturnValue:
 @login_required
 def transfer(conversation_id: int) -> ResponseReturnValue:
     """Send the conversation to another unit with a reason."""
-    unit = request.form.get("unit", "")
-    if unit not in catalog().units:
-        raise InvalidInput(_("Unit tidak dikenal."))
     db = database().request_session()
     c = desk.transfer(
-        db, current_agent(), _conversation(conversation_id), unit, request.form.get("reason", "")
+        db,
+        current_agent(),
+        _conversation(conversation_id),
+        request.form.get("unit", ""),
+        request.form.get("reason", ""),
+        known_units=frozenset(catalog().units),
     )
     db.commit()
     # The agent may no longer see it (another unit): back to the queue.
