@@ -83,6 +83,10 @@ class Unit:
     name_en: str
     hours: dict[int, tuple[str, str]] = field(default_factory=dict)
 
+    def name_in(self, language: str) -> str:
+        """The unit's name for a reader of `language` (English for "en", else Indonesian)."""
+        return self.name_en if language == "en" else self.name
+
     def hours_spec(self) -> dict[str, str]:
         """The hours as `{"mon": "08:00-15:00", ...}` (what `OfficeHours.parse` reads)."""
         return {WEEKDAYS[day]: f"{start}-{end}" for day, (start, end) in sorted(self.hours.items())}

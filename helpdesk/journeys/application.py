@@ -371,7 +371,7 @@ class ApplicationForm:
         _clear(conversation)
         catalog = self.catalog()
         unit = catalog.units.get(request.unit or "")
-        unit_name = (unit.name_en if language == "en" else unit.name) if unit else request.unit
+        unit_name = unit.name_in(language) if unit else request.unit
         due = request.due_at or self.clock()
         text = at(
             "filed",

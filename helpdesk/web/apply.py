@@ -209,7 +209,7 @@ def receipt(code: str) -> ResponseReturnValue:
         abort(404)
     cat = catalog()
     unit = cat.units.get(found.unit or "")
-    unit_name = (unit.name_en if language == "en" else unit.name) if unit else found.unit
+    unit_name = unit.name_in(language) if unit else found.unit
     due = format_moment(found.due_at, cat.timezone, language) if found.due_at else "-"
     return render_template(
         "apply/receipt.html",

@@ -22,6 +22,7 @@ from helpdesk.services import complaints as complaint_service
 from helpdesk.services.errors import NotFound
 from helpdesk.web.console import bp
 from helpdesk.web.console.auth import current_agent
+from helpdesk.web.console.pages import unit_names
 from helpdesk.web.extensions import catalog, commit_and_wake, database, settings
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif"})
@@ -73,13 +74,6 @@ def _complaint_labels() -> dict[str, object]:
     }
 
 
-def _unit_names() -> dict[str, str]:
-    from flask_babel import get_locale
-
-    english = str(get_locale()) == "en"
-    return {code: (u.name_en if english else u.name) for code, u in catalog().units.items()}
-
-
 def _filter() -> casedesk.ComplaintFilter:
     args = request.args
     status = args.get("status", "open")
@@ -114,7 +108,7 @@ def complaints() -> ResponseReturnValue:
         wanted=wanted,
         statuses=[s.value for s in ComplaintStatus],
         categories=[c.value for c in ComplaintCategory],
-        units=_unit_names(),
+        units=unit_names(),
     )
 
 
@@ -124,7 +118,7 @@ def _page(number: str, status: int = 200, error: str | None = None) -> ResponseR
     complaint = casedesk.get_for_agent(db, agent, number)
     clock = casedesk.clocks_of(db, [complaint.tracking_number]).get(complaint.tracking_number)
     target, due = casedesk.next_due(clock)
-    names = _unit_names()
+    names = unit_names()
     body = render_template(
         "console/complaint.html",
         c=complaint,

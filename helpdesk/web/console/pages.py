@@ -52,8 +52,8 @@ def unit_names() -> dict[str, str]:
     """Unit code → name in the console's language."""
     from flask_babel import get_locale
 
-    english = str(get_locale()) == "en"
-    return {c: (u.name_en if english else u.name) for c, u in catalog().units.items()}
+    language = str(get_locale())
+    return {c: u.name_in(language) for c, u in catalog().units.items()}
 
 
 # --- the queue -------------------------------------------------------------------------
