@@ -622,63 +622,16 @@ class Journeys:
         if said and is_word(said, "words.cancel", language):
             self._clear(conversation)
             return [JourneyReply(t("complaint.cancelled", language))]
-        plain = normalize(said)
-        error: str | None = None
-        next_step = step
-        if step == "category":
-            category = _choice(plain, CATEGORY_WORDS)
-            if category is None:
-                error = "complaint.category_invalid"
-            else:
-                data["category"], next_step = category, "description"
-        elif step == "description":
-            if len(said.strip()) < complaint_service.MIN_DESCRIPTION_CHARS or not re.search(
-                r"[^\W\d_]", said
-            ):
-                error = "complaint.description_short"
-            else:
-                data["description"], next_step = said.strip()[:2000], "location"
-        elif step == "location":
-            if len(said.strip()) < 3 or not re.search(r"[^\W\d_]", said):
-                error = "complaint.location_invalid"
-            else:
-                data["location"], next_step = said.strip()[:300], "when"
-        elif step == "when":
-            occurred = parse_when(said, (self.clock() + WIB).date())
-            if occurred is None:
-                error = "complaint.when_invalid"
-            else:
-                data["occurred"], next_step = occurred, "photo"
-        elif step == "photo":
-            if attachments:
-                data["attachments"] = [a.id for a in attachments]
-                data["attachment_names"] = [a.filename for a in attachments]
-                next_step = "handling"
-            elif plain in words("words.skip", language):
-                next_step = "handling"
-            else:
-                error = "complaint.photo_invalid"
-        elif step == "handling":
-            handling = _choice(plain, HANDLING_WORDS)
-            if handling is None:
-                error = "complaint.handling_invalid"
-            else:
-                data["handling"], next_step = handling, "nik"
-        elif step == "nik":
-            digits = re.sub(r"[\s.\-]", "", said)
-            if is_nik(digits):
-                data["nik"], next_step = digits, "confirm"
-            elif plain in words("words.skip", language):
-                data["nik"], next_step = None, "confirm"
-            else:
-                error = "complaint.nik_invalid"
-        elif step == "confirm":
-            if is_word(said, "words.yes", language) or plain == "kirim laporan":
+        error: str | None
+        if step == "confirm":
+            if is_word(said, "words.yes", language) or normalize(said) == "kirim laporan":
                 return self._file(session, conversation, data)
             if is_word(said, "words.no", language):
                 self._clear(conversation)
                 return [JourneyReply(t("complaint.cancelled", language))]
-            error = "complaint.confirm_invalid"
+            next_step, error = step, "complaint.confirm_invalid"
+        else:
+            next_step, error = self._read_complaint_field(step, said, attachments, language, data)
         self._set(conversation, {"kind": "complaint", "step": next_step, "data": data})
         replies = []
         if step == "photo" and attachments:
@@ -689,6 +642,66 @@ class Journeys:
         else:
             replies.append(self._prompt(conversation, next_step, None, data))
         return replies
+
+    def _read_complaint_field(
+        self,
+        step: str,
+        said: str,
+        attachments: list[Attachment],
+        language: str,
+        data: dict[str, Any],
+    ) -> tuple[str, str | None]:
+        """Read the answer to one question of the complaint form into `data`: the next step,
+        or this step again with the key of the message saying what was wrong."""
+        plain = normalize(said)
+        if step == "category":
+            category = _choice(plain, CATEGORY_WORDS)
+            if category is None:
+                return step, "complaint.category_invalid"
+            data["category"] = category
+            return "description", None
+        if step == "description":
+            if len(said.strip()) < complaint_service.MIN_DESCRIPTION_CHARS or not re.search(
+                r"[^\W\d_]", said
+            ):
+                return step, "complaint.description_short"
+            data["description"] = said.strip()[:2000]
+            return "location", None
+        if step == "location":
+            if len(said.strip()) < 3 or not re.search(r"[^\W\d_]", said):
+                return step, "complaint.location_invalid"
+            data["location"] = said.strip()[:300]
+            return "when", None
+        if step == "when":
+            occurred = parse_when(said, (self.clock() + WIB).date())
+            if occurred is None:
+                return step, "complaint.when_invalid"
+            data["occurred"] = occurred
+            return "photo", None
+        if step == "photo":
+            if attachments:
+                data["attachments"] = [a.id for a in attachments]
+                data["attachment_names"] = [a.filename for a in attachments]
+                return "handling", None
+            if plain in words("words.skip", language):
+                return "handling", None
+            return step, "complaint.photo_invalid"
+        if step == "handling":
+            handling = _choice(plain, HANDLING_WORDS)
+            if handling is None:
+                return step, "complaint.handling_invalid"
+            data["handling"] = handling
+            return "nik", None
+        if step == "nik":
+            digits = re.sub(r"[\s.\-]", "", said)
+            if is_nik(digits):
+                data["nik"] = digits
+                return "confirm", None
+            if plain in words("words.skip", language):
+                data["nik"] = None
+                return "confirm", None
+            return step, "complaint.nik_invalid"
+        return step, None  # not a step of the form: ask it again
 
     def _prompt(
         self,
