@@ -31,6 +31,7 @@ def dev_texts() -> list[str]:
     texts += [turn["say"] for c in followups["conversations"] for turn in c["turns"]]
     digressions = yaml.safe_load((DEV / "digressions.yml").read_text(encoding="utf-8"))
     texts += [case["say"] for case in digressions["cases"]]
+    texts += [row[3] for row in tsv("hard_chat.tsv")]
     return texts
 
 
@@ -38,6 +39,20 @@ def test_no_development_text_is_in_the_training_data() -> None:
     training = training_texts()
     leaked = [text for text in dev_texts() if normalise(text) in training]
     assert leaked == []
+
+
+def test_hard_chat_messages_are_labelled_and_cited() -> None:
+    domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    rows = tsv("hard_chat.tsv")
+    assert len(rows) >= 80
+    for language, intent, service, text, source in rows:
+        assert language in {"id", "jv", "su", "en"}, text
+        assert intent in domain["intents"], intent
+        assert not service or service in CONTRACT_SERVICE_CODES, service
+        assert text.strip() == text and text, text
+        assert source == "written" or source.startswith(("http://", "https://")), source
+    assert {row[0] for row in rows} == {"id", "jv", "su", "en"}
+    assert len({row[3] for row in rows}) == len(rows)
 
 
 def test_followup_conversations_are_labelled() -> None:
