@@ -8,7 +8,11 @@ Parses every message of `tests/nlu_real/items.tsv` and `tests/nlu_dev/` with the
   "do you want to complain?" check;
 - fallback: for a sweep of FallbackClassifier thresholds, the share of gibberish that falls
   back and of real short messages that wrongly fall back, per split (`tune`, `test`), with
-  the router's unreadable-message check (`helpdesk` language text module) applied first.
+  the router's unreadable-message check (`helpdesk` language text module) applied first;
+- hard chat messages (`tests/nlu_dev/hard_chat.tsv`): intent accuracy and service accuracy,
+  overall and per language, and the misses. The service is decided as the bot decides it:
+  the resolver (`helpdesk.text.resolver`, over the catalog) with the NLU's `service` entity
+  and no current service; it is scored on the rows that name a service.
 
     .venv/bin/python scripts/eval_dev.py [--model models/x.tar.gz] [--parses saved.jsonl]
 """
@@ -27,11 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.complaint_check import starts_form_at_once  # noqa: E402
+from helpdesk.catalog.loader import default_catalog_dir, load_catalog  # noqa: E402
 from helpdesk.text.language.readable import is_unreadable  # noqa: E402
 
 DEV = ROOT / "tests" / "nlu_dev"
 REAL = ROOT / "tests" / "nlu_real" / "items.tsv"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+LANGUAGES = ("id", "jv", "su", "en")
 
 
 def rows(path: Path) -> list[list[str]]:
@@ -44,13 +50,22 @@ class Parse:
     intent: str
     confidence: float
     top_real: tuple[str, float]  # best intent other than nlu_fallback
+    service: str | None = None  # the first `service` entity's value, as the actions read it
 
     @classmethod
     def of(cls, item: dict[str, Any]) -> Parse:
         intent = item.get("intent") or {}
         ranking = [r for r in item.get("ranking") or [] if r.get("name") != "nlu_fallback"]
         top = (ranking[0]["name"], float(ranking[0]["confidence"])) if ranking else ("", 0.0)
-        return cls(str(intent.get("name")), float(intent.get("confidence") or 0.0), top)
+        services = [
+            str(e["value"]) for e in item.get("entities") or [] if e.get("entity") == "service"
+        ]
+        return cls(
+            str(intent.get("name")),
+            float(intent.get("confidence") or 0.0),
+            top,
+            services[0] if services else None,
+        )
 
 
 def newest_model() -> Path:
@@ -107,7 +122,9 @@ def main() -> None:
     real = rows(REAL)
     qvc = rows(DEV / "question_vs_complaint.tsv")
     fallback = rows(DEV / "fallback.tsv")
+    hard = rows(DEV / "hard_chat.tsv")
     texts = [r[3] for r in real] + [r[2] for r in qvc] + [r[3] for r in fallback]
+    texts += [r[3] for r in hard]
     parsed = parse(texts, args.model or newest_model(), args.parses)
 
     print("## Real questions (tests/nlu_real), intent")
@@ -153,6 +170,45 @@ def main() -> None:
         p = parsed[text]
         flag = unreadable(text)
         print(f"  {label:10} {text!r}: {p.top_real[0]} {p.top_real[1]:.2f} unreadable={flag}")
+
+    hard_chat(hard, parsed)
+
+
+def hard_chat(items: list[list[str]], parsed: dict[str, Parse]) -> None:
+    """Intent and service accuracy on the hard chat messages, overall and per language."""
+    resolver = load_catalog(default_catalog_dir()).resolver
+    print("\n## Hard chat messages (tests/nlu_dev/hard_chat.tsv)")
+    intent_misses: list[str] = []
+    service_misses: list[str] = []
+    for language in (*LANGUAGES, "all"):
+        subset = [r for r in items if language in ("all", r[0])]
+        intent_right = service_right = with_service = 0
+        for lang, intent, service, text, _src in subset:
+            p = parsed[text]
+            intent_right += p.intent == intent
+            if language == "all" and p.intent != intent:
+                intent_misses.append(
+                    f"  - [{lang}] {text!r}: {intent} -> {p.intent} ({p.confidence:.2f})"
+                )
+            if not service:
+                continue
+            got = resolver.resolve(text, entity=p.service, current=None)
+            with_service += 1
+            service_right += got.service == service
+            if language == "all" and got.service != service:
+                found = got.code or "none"
+                service_misses.append(
+                    f"  - [{lang}] {text!r}: {service} -> {got.kind}:{found}"
+                    f" (via {got.source}; NLU entity {p.service!r})"
+                )
+        print(
+            f"{language}: intent {share(intent_right, len(subset))},"
+            f" service {share(service_right, with_service)}"
+        )
+    print("### Intent misses")
+    print("\n".join(intent_misses) or "  (none)")
+    print("### Service misses")
+    print("\n".join(service_misses) or "  (none)")
 
 
 def _before_form(_text: str, intent: str, _confidence: float) -> bool:
