@@ -184,7 +184,7 @@ EN: dict[str, str] = {
     "Keluar": "Sign out",
     "Percakapan": "Conversation",
     "Balas warga": "Reply to the citizen",
-    "WhatsApp: sudah lebih dari 24 jam sejak pesan terakhir warga. WhatsApp hanya menerima pesan template yang disetujui: balasan Anda dikirim di dalam template pemberitahuan sebagai isinya (maksimal 1024 karakter, tanpa tombol). Obrolan bebas berlanjut setelah warga membalas.": "WhatsApp: more than 24 hours have passed since the citizen's last message. WhatsApp then accepts approved templates only: your reply goes out inside the notification template as its text (1024 characters at most, no buttons). Free chat resumes once the citizen answers.",
+    "%(channel)s: sudah lebih dari %(hours)s jam sejak pesan terakhir warga. %(channel)s hanya menerima pesan template yang disetujui: balasan Anda dikirim di dalam template pemberitahuan sebagai isinya (maksimal 1024 karakter, tanpa tombol). Obrolan bebas berlanjut setelah warga membalas.": "%(channel)s: more than %(hours)s hours have passed since the citizen's last message. %(channel)s then accepts approved templates only: your reply goes out inside the notification template as its text (1024 characters at most, no buttons). Free chat resumes once the citizen answers.",
     'Pesan untuk warga (ketik "/" untuk balasan cepat)': 'Message to the citizen (type "/" for canned replies)',
     "Balasan cepat": "Canned replies",
     "Balasan cepat dalam bahasa percakapan (%(lang)s); variabel {nama_layanan} dan {nomor} "

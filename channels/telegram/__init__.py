@@ -14,5 +14,7 @@ def _adapter(settings: Settings) -> ChannelAdapter | None:
 
 
 CHANNEL = ChannelSpec(
-    ChannelTraits("telegram", pushes=True, fetches_media=True), telegram_bp, _adapter
+    ChannelTraits("telegram", pushes=True, fetches_media=True, label="Telegram"),
+    telegram_bp,
+    _adapter,
 )

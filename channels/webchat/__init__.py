@@ -289,4 +289,6 @@ def _allowed_methods(path: str) -> str:
     return ", ".join(sorted(allowed))
 
 
-CHANNEL = ChannelSpec(ChannelTraits("webchat"), bp)  # polled by the widget: no adapter
+CHANNEL = ChannelSpec(
+    ChannelTraits("webchat", label="Web chat"), bp
+)  # polled by the widget: no adapter

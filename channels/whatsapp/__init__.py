@@ -24,6 +24,7 @@ CHANNEL = ChannelSpec(
         reply_window=timedelta(hours=24),  # free text only 24 h after the citizen wrote
         address_is_phone=True,
         fetches_media=True,
+        label="WhatsApp",
     ),
     whatsapp_bp,
     _adapter,

@@ -30,6 +30,13 @@ class ChannelTraits:
     """The channel address is the citizen's phone number (forgotten after erasure)."""
     fetches_media: bool = False
     """Photos and documents are downloaded from the provider by the worker."""
+    label: str = ""
+    """The channel's name for people ("WhatsApp"); empty: the name, capitalised."""
+
+    @property
+    def display_name(self) -> str:
+        """What agents read: the label, else the name capitalised."""
+        return self.label or self.name.capitalize()
 
 
 def _table(session: Session | None) -> Mapping[str, ChannelTraits]:

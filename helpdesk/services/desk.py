@@ -419,6 +419,10 @@ class ReplyChannelState:
 
     free_text: bool
     explanation: str | None = None
+    channel: str = ""
+    """The channel's name for agents ("WhatsApp")."""
+    window_hours: int = 0
+    """The channel's reply window in hours (0: none)."""
 
 
 def reply_channel_state(
@@ -426,13 +430,15 @@ def reply_channel_state(
 ) -> ReplyChannelState:
     """A channel with a reply window (WhatsApp: 24 hours) takes free text only that long
     after the citizen's last message; outside it the worker sends the approved template."""
-    window = traits_of_conversation(conversation, conversation.channel).reply_window
+    traits = traits_of_conversation(conversation, conversation.channel)
+    window = traits.reply_window
     if window is None:
-        return ReplyChannelState(True)
+        return ReplyChannelState(True, channel=traits.display_name)
+    hours = int(window.total_seconds() // 3600)
     last = conversation.last_inbound_at
     if last is not None and (at or utcnow()) - last < window:
-        return ReplyChannelState(True)
-    return ReplyChannelState(False, f"{conversation.channel}_template")
+        return ReplyChannelState(True, channel=traits.display_name, window_hours=hours)
+    return ReplyChannelState(False, f"{conversation.channel}_template", traits.display_name, hours)
 
 
 def _reply_text(text: str) -> str:

@@ -47,6 +47,8 @@ def test_a_toy_channel_needs_only_its_folder_and_one_registry_line(
         session.add(conversation)  # pending in the session: traits reach it; never flushed
         state = desk.reply_channel_state(conversation)
         assert (state.free_text, state.explanation) == (False, "toy_template")
+        # the console's notice names the channel and its window, not WhatsApp's 24 hours
+        assert (state.channel, state.window_hours) == ("Toy", 1)
         session.expunge(conversation)
 
 

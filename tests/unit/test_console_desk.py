@@ -162,7 +162,7 @@ def test_whatsapp_after_24_hours_says_the_template_path(app: Flask, dukcapil: Fl
         session.commit()
         cid = conversation.id
     page = dukcapil.get(f"/console/conversations/{cid}").get_data(as_text=True)
-    assert "24 jam" in page and "template" in page
+    assert "WhatsApp: sudah lebih dari 24 jam" in page and "template" in page
 
 
 def test_citizen_text_is_escaped_and_personal_data_masked(
