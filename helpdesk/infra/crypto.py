@@ -104,6 +104,23 @@ class Keyring:
                 "stored value does not decrypt with any key in ENCRYPTION_KEYS"
             ) from None
 
+    def rotate_bytes(self, token: bytes) -> bytes:
+        """A file's token re-encrypted under the newest key (same bytes inside)."""
+        try:
+            return self._multi.rotate(token)
+        except InvalidToken:
+            raise DecryptionFailed(
+                "stored file does not decrypt with any key in ENCRYPTION_KEYS"
+            ) from None
+
+    def is_current_bytes(self, token: bytes) -> bool:
+        """Whether a file's token was made with the newest key."""
+        try:
+            self._fernets[0].decrypt(token)
+        except InvalidToken:
+            return False
+        return True
+
     def is_current(self, token: str) -> bool:
         """Whether the token was made with the newest key."""
         try:

@@ -255,14 +255,17 @@ def cmd_langid(_settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_reencrypt(settings: Settings, _args: argparse.Namespace) -> int:
-    """Re-encrypt personal data under the newest key and recompute the blind indexes."""
+    """Re-encrypt personal data (database fields and uploaded files) under the newest key
+    and recompute the blind indexes."""
     from helpdesk.security.keys import reencrypt_all
+    from helpdesk.services.uploads import reencrypt_files, upload_dir
 
     database = _database(settings)
     with database.engine.begin() as connection:
         counts = reencrypt_all(connection)
     for name, count in counts.items():
         print(f"{name}: {count} value(s) re-encrypted")
+    print(f"uploaded files: {reencrypt_files(upload_dir(settings))} re-encrypted")
     return 0
 
 

@@ -116,3 +116,24 @@ def read(settings: Settings, attachment: Attachment) -> bytes | None:
     if sniff(stored[:16]) is not None:
         return stored  # stored before files were encrypted
     return keyring().decrypt_bytes(stored)
+
+
+def reencrypt_files(folder: Path) -> int:
+    """Every stored file under the newest key (`helpdesk reencrypt`): files under an older
+    key are rotated, files stored before encryption are encrypted; each is replaced
+    atomically. Returns how many changed."""
+    ring = keyring()
+    changed = 0
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        stored = path.read_bytes()
+        if sniff(stored[:16]) is not None:
+            fresh = ring.encrypt_bytes(stored)
+        elif ring.is_current_bytes(stored):
+            continue
+        else:
+            fresh = ring.rotate_bytes(stored)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(fresh)
+        temporary.replace(path)
+        changed += 1
+    return changed

@@ -91,6 +91,37 @@ def test_finding8_reencrypt_moves_every_value_to_the_new_key(
     db.dispose()
 
 
+def test_reencrypt_moves_uploaded_files_to_the_new_key_too(
+    cli_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A file stored under the old key, and one stored before files were encrypted, read
+    back with only the new key after `helpdesk reencrypt`."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    photo = b"\xff\xd8\xff\xe0" + b"ktp scan" * 50
+    crypto.reset()
+    (folder / "old.jpg").write_bytes(crypto.keyring().encrypt_bytes(photo))
+    (folder / "plain.pdf").write_bytes(b"%PDF-1.4 surat pengantar")
+    old_key = os.environ["ENCRYPTION_KEYS"]
+    new_key = crypto.generate_key()
+    monkeypatch.setenv("ENCRYPTION_KEYS", f"{new_key},{old_key}")
+    crypto.reset()
+    assert cli_main(["reencrypt"]) == 0
+    assert "uploaded files: 2 re-encrypted" in capsys.readouterr().out
+    monkeypatch.setenv("ENCRYPTION_KEYS", new_key)
+    crypto.reset()
+    assert crypto.keyring().decrypt_bytes((folder / "old.jpg").read_bytes()) == photo
+    plain = crypto.keyring().decrypt_bytes((folder / "plain.pdf").read_bytes())
+    assert plain == b"%PDF-1.4 surat pengantar"
+    assert sorted(p.name for p in folder.iterdir()) == ["old.jpg", "plain.pdf"]
+    assert cli_main(["reencrypt"]) == 0  # nothing left to move
+    assert "uploaded files: 0 re-encrypted" in capsys.readouterr().out
+
+
 # --- finding 7: make run seeds once; tokens revoke and expire --------------------------------
 
 
