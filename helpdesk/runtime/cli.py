@@ -67,6 +67,9 @@ def cmd_revoke_token(settings: Settings, args: argparse.Namespace) -> int:
 
 
 DEMO_CREDENTIALS = REPO_ROOT / "var" / "demo-credentials.txt"
+# A web-form file is kept for the citizen's next try as long as its signed token lives
+# (helpdesk/web/apply.py: RECEIPT_MAX_AGE, 24 hours); `purge` removes it after that.
+UNCLAIMED_UPLOAD_HOURS = 24
 
 
 def _demo_token(session: object, path: Path) -> tuple[str, bool]:
@@ -265,13 +268,24 @@ def cmd_reencrypt(settings: Settings, _args: argparse.Namespace) -> int:
         counts = reencrypt_all(connection)
     for name, count in counts.items():
         print(f"{name}: {count} value(s) re-encrypted")
-    print(f"uploaded files: {reencrypt_files(upload_dir(settings))} re-encrypted")
+    folder = upload_dir(settings)
+    changed, unreadable = reencrypt_files(folder)
+    print(f"uploaded files: {changed} re-encrypted")
+    if unreadable:
+        print(
+            f"{len(unreadable)} file(s) in {folder} open with no key in ENCRYPTION_KEYS "
+            f"(left as they are): {', '.join(unreadable[:20])}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
 def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
-    """Delete what is past its retention period (inbound events, trackers, transcripts)."""
+    """Delete what is past its retention period (inbound events, trackers, transcripts,
+    uploads nobody claimed within a day)."""
     from helpdesk.security import retention
+    from helpdesk.services import uploads
 
     inbound_days = (
         settings.retention_inbound_days if args.inbound_days is None else args.inbound_days
@@ -295,6 +309,9 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
         inbound = retention.purge_inbound(session, inbound_days)
         conversations, messages = retention.purge_transcripts(session, transcript_days)
         sessions = console_sessions.purge(session, lifetimes)
+        rows, stray = uploads.purge_unclaimed(
+            session, uploads.upload_dir(settings), timedelta(hours=UNCLAIMED_UPLOAD_HOURS)
+        )
         session.commit()
     tracker_db = Path(
         args.tracker_db or settings.rasa_tracker_db or REPO_ROOT / "var" / "rasa-tracker.db"
@@ -302,6 +319,10 @@ def cmd_purge(settings: Settings, args: argparse.Namespace) -> int:
     senders, events = retention.purge_trackers(tracker_db, tracker_days)
     print(f"inbound events older than {inbound_days} days: {inbound} deleted")
     print(f"console sessions ended or expired: {sessions} deleted")
+    print(
+        f"uploads unclaimed for {UNCLAIMED_UPLOAD_HOURS} hours: "
+        f"{rows} kept web-form files, {stray} files without a record deleted"
+    )
     print(
         f"transcripts idle for {transcript_days} days: "
         f"{conversations} conversations, {messages} messages deleted"

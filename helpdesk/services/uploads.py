@@ -9,13 +9,15 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpdesk.infra.config import REPO_ROOT, Settings
-from helpdesk.infra.crypto import keyring
-from helpdesk.models import Attachment, Conversation
+from helpdesk.infra.crypto import DecryptionFailed, keyring
+from helpdesk.models import Attachment, Conversation, utcnow
 from helpdesk.services.errors import ServiceError
 
 SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
@@ -118,12 +120,14 @@ def read(settings: Settings, attachment: Attachment) -> bytes | None:
     return keyring().decrypt_bytes(stored)
 
 
-def reencrypt_files(folder: Path) -> int:
+def reencrypt_files(folder: Path) -> tuple[int, list[str]]:
     """Every stored file under the newest key (`helpdesk reencrypt`): files under an older
     key are rotated, files stored before encryption are encrypted; each is replaced
-    atomically. Returns how many changed."""
+    atomically. Returns how many changed, and the files no configured key opens (left as
+    they are: their key is missing from ENCRYPTION_KEYS)."""
     ring = keyring()
     changed = 0
+    unreadable: list[str] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         stored = path.read_bytes()
         if sniff(stored[:16]) is not None:
@@ -131,9 +135,44 @@ def reencrypt_files(folder: Path) -> int:
         elif ring.is_current_bytes(stored):
             continue
         else:
-            fresh = ring.rotate_bytes(stored)
+            try:
+                fresh = ring.rotate_bytes(stored)
+            except DecryptionFailed:
+                unreadable.append(path.name)
+                continue
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_bytes(fresh)
         temporary.replace(path)
         changed += 1
-    return changed
+    return changed, unreadable
+
+
+def purge_unclaimed(session: Session, folder: Path, older_than: timedelta) -> tuple[int, int]:
+    """Files nobody will claim, older than `older_than` (`helpdesk purge`): web-form uploads
+    kept for a next try that never came (no request, conversation, message or complaint),
+    and files on disk without a row (a form refused after they were written). Returns
+    (rows, files) deleted; the caller commits."""
+    cutoff = utcnow() - older_than
+    unclaimed = list(
+        session.scalars(
+            select(Attachment).where(
+                Attachment.request_id.is_(None),
+                Attachment.conversation_id.is_(None),
+                Attachment.message_id.is_(None),
+                Attachment.complaint_id.is_(None),
+                Attachment.created_at < cutoff,
+            )
+        )
+    )
+    for attachment in unclaimed:
+        (folder / attachment.storage_key).unlink(missing_ok=True)
+        session.delete(attachment)
+    session.flush()
+    known = set(session.scalars(select(Attachment.storage_key)))
+    stray = 0
+    oldest = cutoff.timestamp()
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in known and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+            stray += 1
+    return len(unclaimed), stray

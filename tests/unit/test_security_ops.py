@@ -23,6 +23,7 @@ from helpdesk.infra import crypto, localsecrets
 from helpdesk.infra.config import Settings
 from helpdesk.infra.db import Database
 from helpdesk.models import (
+    Attachment,
     AuditEvent,
     Channel,
     Conversation,
@@ -46,9 +47,10 @@ NIK = "3201019876543210"
 
 
 @pytest.fixture
-def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The CLI pointed at the test's database."""
+def cli_env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """The CLI pointed at the test's database (and an empty upload folder of its own)."""
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "cli-uploads"))
     yield database_url
     crypto.reset()
 
@@ -120,6 +122,13 @@ def test_reencrypt_moves_uploaded_files_to_the_new_key_too(
     assert sorted(p.name for p in folder.iterdir()) == ["old.jpg", "plain.pdf"]
     assert cli_main(["reencrypt"]) == 0  # nothing left to move
     assert "uploaded files: 0 re-encrypted" in capsys.readouterr().out
+    (folder / "lost.jpg").write_bytes(
+        crypto.Keyring([crypto.generate_key()], "x").encrypt_bytes(photo)
+    )
+    assert cli_main(["reencrypt"]) == 1  # a file whose key is gone: said, left alone
+    assert "open with no key in ENCRYPTION_KEYS (left as they are): lost.jpg" in (
+        capsys.readouterr().err
+    )
 
 
 # --- finding 7: make run seeds once; tokens revoke and expire --------------------------------
@@ -239,6 +248,60 @@ def test_finding8_purge_removes_old_payloads_transcripts_and_trackers(
     with sqlite3.connect(tracker) as connection:
         assert [r[0] for r in connection.execute("SELECT sender_id FROM events")] == ["c_new"]
     assert NIK.encode() not in tracker.read_bytes()
+
+
+def test_purge_removes_uploads_nobody_claimed_within_a_day(
+    app: Flask,
+    cli_env: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A web-form file kept for a next try that never came, and a file a refused form left
+    without a record, go after 24 hours; younger ones and claimed ones stay."""
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    old = utcnow() - timedelta(hours=25)
+    for name in ("kept-old.jpg", "kept-new.jpg", "chat-old.jpg", "stray-old.pdf", "stray-new.pdf"):
+        (folder / name).write_bytes(b"x")
+    stale = time.time() - 25 * 3600
+    for name in ("kept-old.jpg", "chat-old.jpg", "stray-old.pdf"):
+        os.utime(folder / name, (stale, stale))
+    with app.app_context(), database().session() as session:
+        chat = convs.get_or_create(session, Channel.WEBCHAT, "with-photo")
+        session.flush()
+
+        def attachment(key: str, **links: object) -> Attachment:
+            return Attachment(
+                storage_key=key,
+                filename=key,
+                content_type="image/jpeg",
+                size=1,
+                sha256="0",
+                created_at=old if "old" in key else utcnow(),
+                **links,
+            )
+
+        session.add_all(
+            [
+                attachment("kept-old.jpg"),
+                attachment("kept-new.jpg"),
+                attachment("chat-old.jpg", conversation_id=chat.id),
+            ]
+        )
+        session.commit()
+    assert cli_main(["purge"]) == 0
+    out = capsys.readouterr().out
+    assert "1 kept web-form files, 1 files without a record deleted" in out
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "chat-old.jpg",
+        "kept-new.jpg",
+        "stray-new.pdf",
+    ]
+    with app.app_context(), database().session() as session:
+        keys = sorted(session.scalars(select(Attachment.storage_key)))
+    assert keys == ["chat-old.jpg", "kept-new.jpg"]
 
 
 # --- audit and breach report -----------------------------------------------------------------
