@@ -119,6 +119,14 @@ def pick(service: Mapping[str, Any], source: Mapping[str, Any], key: str, text: 
     return by_age(titles, text) or matching_indexes(titles, named_cases(text))
 
 
+def with_footer(answer: str, footer: str, limit: int = MAX_MESSAGE) -> str:
+    """One message: `answer`, a blank line, `footer`; the answer is clipped so that the
+    whole fits in `limit`. Sent with buttons, so the engine's REST channel keeps it whole
+    (it splits a text-only message at every blank line: seven messages for one answer)."""
+    room = limit - len(footer) - 2
+    return f"{clip(answer, max(room, 0))}\n\n{footer}" if room > 0 else clip(footer, limit)
+
+
 def clip(text: str, limit: int = MAX_MESSAGE) -> str:
     """`text` cut at a line break so that it fits in `limit` characters (with an ellipsis)."""
     if len(text) <= limit:

@@ -314,12 +314,12 @@ async def service_info(
     if by_case is not None:
         dispatcher.utter_message(text=by_case[0], buttons=by_case[1])
         return [SlotSet("service", service["code"]), SlotSet("question", intent)]
-    dispatcher.utter_message(text=format_service_answer(intent, service, language))
     offer = follow_up_offer(service, language)
     if service.get("page_url"):
         offer += "\n" + t("page.link", language, url=service["page_url"])
     dispatcher.utter_message(
-        text=offer, buttons=follow_up_buttons(service["code"], intent, language)
+        text=cases.with_footer(format_service_answer(intent, service, language), offer),
+        buttons=follow_up_buttons(service["code"], intent, language),
     )
     return [SlotSet("service", service["code"]), SlotSet("question", intent)]
 

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from rasa_sdk.events import SlotSet
 
+from actions import cases
 from actions.cases import MAX_MESSAGE
 from actions.catalog import ActionOutOfScope, ActionServiceInfo
 from actions.client import HelpdeskClient, set_client_factory
@@ -81,9 +82,10 @@ def test_a_question_without_a_case_gets_the_whole_answer_and_the_page(
     live: HelpdeskClient,
 ) -> None:
     tracker = make_tracker("syarat ktp apa saja", "ask_requirements")
-    _, (answer, offer) = run_action(ActionServiceInfo(), tracker)
+    _, (answer,) = run_action(ActionServiceInfo(), tracker)
     assert "perekaman" in answer["text"] and "kepolisian" in answer["text"]
-    assert "/layanan/ktp_el" in offer["text"]
+    assert "/layanan/ktp_el" in answer["text"]
+    assert len(answer["text"]) <= 1024 and answer["buttons"]
 
 
 @pytest.mark.parametrize(
@@ -232,3 +234,13 @@ def test_a_draft_whose_name_belongs_to_another_agency_is_refused(
     )
     assert draft.status_code == 422
     assert "sim keliling" in str(draft.get_json())
+
+
+def test_an_answer_and_its_footer_fit_one_whatsapp_message() -> None:
+    footer = "Ada lagi yang ingin Anda ketahui?\nSelengkapnya: https://x.example/layanan/ktp_el"
+    short = cases.with_footer("Biaya: gratis.", footer)
+    assert short == f"Biaya: gratis.\n\n{footer}"
+    long_answer = "\n".join(f"• syarat nomor {n} yang panjang sekali" for n in range(100))
+    whole = cases.with_footer(long_answer, footer)
+    assert len(whole) <= cases.MAX_MESSAGE and whole.endswith(f"…\n\n{footer}")
+    assert cases.with_footer("x", "y" * 2000) == cases.clip("y" * 2000)
