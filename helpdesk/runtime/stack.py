@@ -170,12 +170,22 @@ class Stack:
                 self.processes[name] = subprocess.Popen(
                     command,
                     cwd=REPO_ROOT,
-                    env={**env, **self.process_env(name)},
+                    env={**env, **self._code_path(command, env), **self.process_env(name)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                     umask=0o077,  # whatever they write under var/ is the owner's only
                 )
+
+    def _code_path(self, command: list[str], env: dict[str, str]) -> dict[str, str]:
+        """PYTHONPATH for the project's own processes: this checkout first. The venv's editable
+        install names one checkout (a worktree sharing /work/main's venv got main's code in
+        `helpdesk serve` while its tests imported its own)."""
+        if not command[0].startswith(str(Path(sys.executable).parent) + os.sep):
+            return {}  # the engine's own venv
+        return {
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+        }
 
     def checks(self) -> dict[str, Callable[[], bool]]:
         """One readiness probe per process."""
