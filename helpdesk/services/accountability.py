@@ -12,6 +12,7 @@ holds a citizen's identity (no NIK, no conversation), so anonymous complaints st
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import logging
@@ -58,14 +59,19 @@ COUNTS = ("received", "verified", "verified_in_time", "finished", "finished_in_t
 
 
 def quarter_bounds(label: str) -> tuple[date, date]:
-    """First and last day of YYYY-Qn."""
+    """First and last day of YYYY-Qn (year 0001 to 9999, like the month's report)."""
     match = re.fullmatch(r"(\d{4})-Q([1-4])", label or "")
     if not match:
         raise ValueError("quarter must look like 2026-Q4")
     year, quarter = int(match.group(1)), int(match.group(2))
-    first = date(year, 3 * quarter - 2, 1)
-    following = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    if year < 1:
+        raise ValueError("quarter must look like 2026-Q4 (year 0001 or later)")
+    last_month = 3 * quarter
+    # the last day from the calendar, not the next quarter's first minus one: 9999-Q4 has no
+    # next quarter in datetime (it was a 422 "year 10000 is out of range")
+    return date(year, last_month - 2, 1), date(
+        year, last_month, calendar.monthrange(year, last_month)[1]
+    )
 
 
 def quarter_of(day: date) -> str:
@@ -199,7 +205,10 @@ class FallbackFigures:
 
 def fallback_figures(session: Session, start: date, end: date) -> FallbackFigures:
     """The fallback rate over the period (the teach-the-bot inbox's misses per message)."""
-    days = nlu_inbox.fallback_rate(session, start, min(end, start + timedelta(days=366)))
+    # at most a year on from start, counted in days: start + 366 days overflowed near 9999
+    days = nlu_inbox.fallback_rate(
+        session, start, start + timedelta(days=min((end - start).days, 366))
+    )
     return FallbackFigures(sum(d.citizen_messages for d in days), sum(d.misses for d in days))
 
 

@@ -348,7 +348,8 @@ def forward(
     if unit not in known_units:
         raise InvalidInput(f"unknown unit {unit!r}", code="unknown_unit")
     if unit == complaint.unit:
-        raise InvalidInput("the complaint is already with this unit", code="same_unit")
+        # a state the request cannot know from its own fields: 409 like the closed case below
+        raise Conflict("the complaint is already with this unit", code="same_unit")
     if complaint.status in CLOSED:
         raise Conflict(f"a {complaint.status.value} complaint cannot be forwarded")
     when = now or utcnow()

@@ -7,11 +7,10 @@ undocumented status code and no valid input the API refuses. The engine is not s
 (RASA_URL points at a closed port): the web chat then hands the citizen to an agent, as
 it does when the engine is down, which is part of the surface too.
 
-`FUZZ_MAX_EXAMPLES` and `FUZZ_SEED` override the bounds (e.g. a longer run by hand).
+`FUZZ_MAX_EXAMPLES` and `FUZZ_SEED` override the bounds (e.g. a longer run by hand);
+`FUZZ_LOG` names the file that keeps schemathesis's whole output.
 
-Opt-in for now (`FUZZ=1`): its last run found 6 failures, all fixed since but not yet
-confirmed by a run (docs: /work/notes/20-backup.md); it joins `make test` once a run
-reports 0.
+With the defaults: 57 operations, about 2,300 cases, under half a minute of schemathesis.
 """
 
 from __future__ import annotations
@@ -31,10 +30,7 @@ from helpdesk.runtime.stack import Stack, StackConfig
 from helpdesk.services.tokens import create_token
 from tests.stackutil import free_port, seed_database
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(os.environ.get("FUZZ") != "1", reason="opt-in: FUZZ=1 (see docstring)"),
-]
+pytestmark = pytest.mark.e2e
 
 SEED = int(os.environ.get("FUZZ_SEED", "20"))
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))

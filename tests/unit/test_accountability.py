@@ -32,6 +32,50 @@ def test_quarter_bounds() -> None:
         accountability.quarter_bounds("2026-Q5")
 
 
+def test_quarter_bounds_at_the_ends_of_the_calendar() -> None:
+    # 9999-Q4 has no following quarter in datetime: it was refused ("year 10000 is out of
+    # range", a 422 for a quarter the document allows); year 0 does not exist.
+    assert accountability.quarter_bounds("9999-Q4") == (date(9999, 10, 1), date(9999, 12, 31))
+    assert accountability.quarter_bounds("0001-Q1") == (date(1, 1, 1), date(1, 3, 31))
+    assert accountability.quarter_bounds("2024-Q1")[1] == date(2024, 3, 31)
+    with pytest.raises(ValueError, match="0001 or later"):
+        accountability.quarter_bounds("0000-Q1")
+
+
+@pytest.mark.parametrize("quarter", ["0001-Q1", "9999-Q4"])
+def test_quarterly_reports_at_the_ends_of_the_calendar(
+    client: FlaskClient, auth: dict[str, str], quarter: str
+) -> None:
+    pdf = client.get(f"/api/v1/reports/quarterly.pdf?quarter={quarter}", headers=auth)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    csv_file = client.get(
+        f"/api/v1/reports/quarterly-complaints.csv?quarter={quarter}", headers=auth
+    )
+    assert csv_file.status_code == 200
+    assert csv_file.data.decode("utf-8-sig").startswith("number,category,unit,status")
+
+
+def test_the_documented_month_and_quarter_are_the_ones_the_api_takes(
+    client: FlaskClient, auth: dict[str, str]
+) -> None:
+    from helpdesk.web.api.openapi import document
+
+    paths = document()["paths"]
+    quarter = paths["/api/v1/reports/quarterly.pdf"]["get"]["parameters"][0]
+    month = paths["/api/v1/reports/monthly.pdf"]["get"]["parameters"][0]
+    assert (quarter["name"], month["name"]) == ("quarter", "month")
+    quarter_re = re.compile(quarter["schema"]["pattern"])
+    month_re = re.compile(month["schema"]["pattern"])
+    years = ("0001", "0010", "0100", "1000", "2000", "2020", "2026", "9999")
+    assert all(quarter_re.search(f"{year}-Q4") for year in years)
+    assert all(month_re.search(f"{year}-05") for year in years)  # 2020-05 was left out
+    assert quarter_re.search("0000-Q1") is None and month_re.search("0000-01") is None
+    for route, bad in (("quarterly.pdf?quarter", "0000-Q1"), ("monthly.pdf?month", "0000-01")):
+        assert client.get(f"/api/v1/reports/{route}={bad}", headers=auth).status_code == 422
+    ok = client.get("/api/v1/reports/monthly.pdf?month=2020-05", headers=auth)
+    assert ok.status_code == 200
+
+
 def _seed(app: Flask) -> dict[str, str]:
     """This month: three complaints (one verified and finished in time, one anonymous still
     open, one aspiration), an erasure request overdue, a bot miss."""

@@ -20,7 +20,7 @@ from helpdesk.models import (
 from helpdesk.services import audit, privacy, uploads
 from helpdesk.services import complaints as complaint_service
 from helpdesk.services import conversations as convs
-from helpdesk.services.errors import NotFound
+from helpdesk.services.errors import InvalidInput, NotFound
 from helpdesk.text.personal import mask_nik, mask_personal_data
 from helpdesk.web.api import bp
 from helpdesk.web.api.auth import current_actor, is_staff, require_staff, require_token
@@ -214,8 +214,12 @@ def start_complaint_form(conversation_id: str) -> Response:
     """Open the complaint form in this conversation; answers with its first prompt. With
     `{"confirm": true}` it first asks whether the citizen wants to complain (issue 17)."""
     conversation = _conversation(conversation_id)
-    data = request.get_json(silent=True)
-    confirm = isinstance(data, dict) and data.get("confirm") is True
+    # the body is optional; one that is there must be the documented object (a list or a
+    # string was taken as "no confirm", a 200 for input the document refuses)
+    data = json_object() if request.get_data() else {}
+    confirm = data.get("confirm", False)
+    if not isinstance(confirm, bool):
+        raise InvalidInput("confirm must be true or false")
     if confirm:
         replies = journeys().ask_complaint(conversation)
     else:

@@ -303,12 +303,15 @@ SPEC: dict[str, Any] = {
             "NewRequest": {
                 "type": "object",
                 "required": ["service", "applicant_name", "nik"],
-                # WhatsApp updates need the number to send them to
+                # WhatsApp updates need the number to send them to (not empty: phone_required)
                 "if": {
                     "required": ["notify_whatsapp"],
                     "properties": {"notify_whatsapp": {"const": True}},
                 },
-                "then": {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+                "then": {
+                    "required": ["phone"],
+                    "properties": {"phone": {"type": "string", "minLength": 1}},
+                },
                 "properties": {
                     "service": {"type": "string", "example": "ktp_el"},
                     "applicant_name": {
@@ -441,11 +444,16 @@ SPEC["paths"]["/services/{code}"]["patch"] = PATCH_SERVICE
 
 
 @cache
-def document(services: tuple[str, ...] = (), intents: tuple[str, ...] = ()) -> dict[str, Any]:
+def document(
+    services: tuple[str, ...] = (), intents: tuple[str, ...] = (), units: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """The served document: the REST API under /api/v1, the web chat, the webhooks.
-    `services` (the catalog's codes) and `intents` (the bot's) are the values the routes
-    that take them accept."""
+    `services` (the catalog's codes), `intents` (the bot's) and `units` (the catalog's) are
+    the values the routes that take them accept."""
     doc = copy.deepcopy(SPEC)
+    if units:
+        forward = doc["paths"]["/complaints/{tracking_number}/forward"]["post"]["requestBody"]
+        forward["content"][_JSON]["schema"]["properties"]["unit"] = {"enum": sorted(units)}
     if services:
         new_request = doc["components"]["schemas"]["NewRequest"]["properties"]
         new_request["service"]["enum"] = sorted(services)
@@ -471,4 +479,10 @@ def document(services: tuple[str, ...] = (), intents: tuple[str, ...] = ()) -> d
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI document (public: it holds no data)."""
-    return jsonify(document(tuple(sorted(catalog().services)), tuple(nlu_inbox.known_intents())))
+    return jsonify(
+        document(
+            tuple(sorted(catalog().services)),
+            tuple(nlu_inbox.known_intents()),
+            tuple(sorted(catalog().units)),
+        )
+    )

@@ -56,6 +56,10 @@ _IKM = {
     },
 }
 
+# A year as the report routes take it: four digits, 0001 to 9999 (datetime has no year 0)
+_YEAR = "([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)"
+_MONTH = _q("month", {"type": "string", "pattern": f"^{_YEAR}-(0[1-9]|1[0-2])$"})
+_QUARTER = _q("quarter", {"type": "string", "pattern": f"^{_YEAR}-Q[1-4]$"})
 _UNIT = _q("unit", {"type": "string", "pattern": "^([a-z][a-z0-9_]{0,31})?$"}, required=False)
 
 PATHS: dict[str, Any] = {
@@ -77,7 +81,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The month's report with charts (fonts embedded)",
             "parameters": [
-                _q("month", {"type": "string", "pattern": "^[0-9]{3}[1-9]-(0[1-9]|1[0-2])$"}),
+                _MONTH,
                 _UNIT,
             ],
             "responses": {
@@ -96,7 +100,7 @@ PATHS: dict[str, Any] = {
             "summary": "The quarter's report: the monthly document over the quarter, plus "
             "complaints (verified / finished in time), data requests and the fallback rate",
             "parameters": [
-                _q("quarter", {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}),
+                _QUARTER,
                 _UNIT,
             ],
             "responses": {
@@ -114,7 +118,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "The quarter's complaints, one row each with their deadlines (no identity)",
             "parameters": [
-                _q("quarter", {"type": "string", "pattern": "^[0-9]{4}-Q[1-4]$"}),
+                _QUARTER,
                 _UNIT,
             ],
             "responses": {

@@ -92,9 +92,8 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Forward to another unit with a reason; the SLA clock goes with it",
             "parameters": [_TN],
-            "requestBody": _body(
-                {"unit": {"type": "string"}, "reason": {"type": "string"}}, ["unit", "reason"]
-            ),
+            # unit: a catalog unit (document() lists them), not the complaint's own unit (409)
+            "requestBody": _body({"unit": _text(32), "reason": _text(4000)}, ["unit", "reason"]),
             "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
         }
     },
@@ -102,7 +101,7 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Ask the citizen for more information; the clock pauses until they answer",
             "parameters": [_TN],
-            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
+            "requestBody": _body({"text": _text(4000)}, ["text"]),
             "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
         }
     },
@@ -110,7 +109,7 @@ JOURNEY_PATHS: dict[str, Any] = {
         "post": {
             "summary": "Send the citizen the follow-up on their channel",
             "parameters": [_TN],
-            "requestBody": _body({"text": {"type": "string"}}, ["text"]),
+            "requestBody": _body({"text": _text(4000)}, ["text"]),
             "responses": {**_ok("The complaint"), **_errors("401", "403", "404", "409", "422")},
         }
     },
@@ -129,7 +128,7 @@ JOURNEY_PATHS: dict[str, Any] = {
                     }
                 },
             },
-            "responses": {**_ok("The prompt messages"), **_errors("401", "404")},
+            "responses": {**_ok("The prompt messages"), **_errors("401", "404", "422")},
         }
     },
     "/conversations/{conversation_id}/status-lookup": {
