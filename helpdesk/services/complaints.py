@@ -26,6 +26,7 @@ from helpdesk.models import (
     Sender,
     utcnow,
 )
+from helpdesk.services.context import catalog_of
 from helpdesk.services.errors import Conflict, InvalidInput, NotFound
 from helpdesk.services.tracking import new_tracking_number, normalize_tracking_number
 from helpdesk.text.personal import is_nik
@@ -339,7 +340,9 @@ def forward(
     now: datetime | None = None,
 ) -> Complaint:
     """Hand the complaint to another unit (disposisi) with a reason. The SLA clock goes with
-    it (same deadlines); the receiving unit sees it at once; the citizen is told where."""
+    it (same deadlines); the receiving unit sees it at once; the citizen is told where, by
+    the unit's name in their language (from the session's catalog; else `unit_name`, else
+    the code)."""
     from helpdesk.journeys.i18n import t
     from helpdesk.services import audit, sla
 
@@ -368,6 +371,9 @@ def forward(
     conversation = _conversation(session, complaint)
     if conversation is not None:
         language = conversation.language
+    catalog = catalog_of(session)
+    if catalog is not None and unit in catalog.units:
+        unit_name = catalog.units[unit].name_in(language)  # in the citizen's language
     _notify(session, complaint, t("casedesk.forwarded_to", language, unit=unit_name or unit))
     audit.record(
         session,

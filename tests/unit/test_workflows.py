@@ -79,3 +79,41 @@ def test_the_api_and_the_console_run_the_same_status_workflow(
             select(AuditEvent).where(AuditEvent.action == "request.status")
         ).one()
         assert audit.target_type == "service_request"
+
+
+def test_a_forwarded_complaint_tells_the_citizen_the_unit_in_their_language(
+    app: Flask, auth: dict[str, str]
+) -> None:
+    """The API and the console passed the unit's Indonesian name whatever the citizen
+    spoke; the service now names it from the session's catalog in their language."""
+    from helpdesk.services import complaints
+
+    with app.app_context(), database().session() as session:
+        conversation = convs.get_or_create(session, Channel.TELEGRAM, "4343", "en")
+        session.flush()
+        complaint = complaints.create_complaint(
+            session,
+            category="pengaduan",
+            description="The counter asked me for extra money",
+            location="Kantor Dukcapil",
+            occurred="yesterday",
+            unit="dukcapil",
+            language="en",
+            conversation_id=conversation.id,
+        )
+        notifications.subscribe(session, conversation, complaint.tracking_number)
+        session.commit()
+        number, conversation_id = complaint.tracking_number, conversation.id
+    response = app.test_client().post(
+        f"/api/v1/complaints/{number}/forward",
+        json={"unit": "perizinan", "reason": "A licence matter"},
+        headers=auth,
+    )
+    assert response.status_code == 200
+    with app.app_context(), database().session() as session:
+        told = session.scalars(
+            select(Message.text).where(
+                Message.conversation_id == conversation_id, Message.sender == Sender.BOT
+            )
+        ).all()
+    assert any("forwarded to Licensing one-stop service (DPMPTSP)" in str(t) for t in told), told

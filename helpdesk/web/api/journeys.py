@@ -164,7 +164,6 @@ def forward_complaint(tracking_number: str) -> Response:
         unit,
         required_str(data, "reason", 4000),
         known_units=frozenset(known),
-        unit_name=known[unit].name if unit in known else None,
         actor=current_actor(),
     )
     commit_and_wake(session, True)

@@ -210,7 +210,6 @@ def complaint_forward(number: str) -> ResponseReturnValue:
         unit,
         request.form.get("reason", ""),
         known_units=frozenset(known),
-        unit_name=known[unit].name if unit in known else None,
         actor=current_agent().username,
     )
     commit_and_wake(db, True)
