@@ -232,40 +232,22 @@ class Resolver:
         self, text: str, entity: str | None = None, current: str | None = None
     ) -> Resolution:
         """What `text` is about: its explicit mention, else the NLU's `entity` (a code or the
-        words it tagged), else the conversation's `current` service, else nothing. When the
-        text names several, the one the NLU tagged wins ("syarat KK, bukan KTP" tagged KK),
-        else the first; but never a catalog service over a named elsewhere entry (the
-        invariant above)."""
+        words it tagged), else the conversation's `current` service, else nothing."""
         found = self.mention(text)
-        tagged = self._entity(entity) if entity else None
-        if found is not None and found.kind != "refused" and tagged is not None:
-            overrides = tagged.code != found.code and not (
-                found.kind == "elsewhere" and tagged.kind == "service"
-            )
-            if overrides:
-                named = {(str(m.target.kind), str(m.target.code)): m for m in self.mentions(text)}
-                m = named.get((str(tagged.kind), str(tagged.code)))
-                if m is not None:
-                    return Resolution(tagged.kind, m.target.code, "mention", m.name, m.fuzzy)
         if found is not None:
             return found
-        if tagged is not None:
-            return tagged
+        if entity:
+            code = entity.strip().lower().replace("-", "_").replace(" ", "_")
+            if code in self.services:
+                return Resolution("service", code, "entity", entity)
+            if code in self.elsewhere:
+                return Resolution("elsewhere", code, "entity", entity)
+            named = self.mention(entity)
+            if named is not None and named.kind in ("service", "elsewhere"):
+                return Resolution(named.kind, named.code, "entity", named.matched, named.fuzzy)
         if current and current in self.services:
             return Resolution("service", current, "context")
         return NONE
-
-    def _entity(self, entity: str) -> Resolution | None:
-        """The service or elsewhere entry an NLU `entity` (a code or tagged words) names."""
-        code = entity.strip().lower().replace("-", "_").replace(" ", "_")
-        if code in self.services:
-            return Resolution("service", code, "entity", entity)
-        if code in self.elsewhere:
-            return Resolution("elsewhere", code, "entity", entity)
-        named = self.mention(entity)
-        if named is not None and named.kind in ("service", "elsewhere"):
-            return Resolution(named.kind, named.code, "entity", named.matched, named.fuzzy)
-        return None
 
     def rank(self, text: str, limit: int = 5) -> list[Target]:
         """Targets for a search box, best first: the names the query mentions; when it

@@ -231,17 +231,3 @@ def test_the_resolver_loads_no_web_framework() -> None:
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
-
-
-def test_of_several_names_the_one_the_nlu_tagged_wins_but_never_over_an_elsewhere_entry(
-    catalog: Catalog,
-) -> None:
-    """Two names in one message: the NLU's entity picks among them; an entity that names
-    nothing in the text, or a catalog service against a named elsewhere entry, does not."""
-    tagged = catalog.resolve("mau tanya syarat KK, bukan KTP", entity="kartu_keluarga")
-    assert (tagged.code, tagged.source, tagged.matched) == ("kartu_keluarga", "mention", "kk")
-    assert catalog.resolve("KTP hilang, KK juga", entity="paspor").code == "ktp_el"
-    sim = catalog.resolve("syarat SIM sama kayak KTP?", entity="ktp_el")
-    assert (sim.kind, sim.code) == ("elsewhere", "sim")
-    towards_elsewhere = catalog.resolve("syarat KTP buat bikin SIM", entity="sim")
-    assert (towards_elsewhere.kind, towards_elsewhere.code) == ("elsewhere", "sim")
