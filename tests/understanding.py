@@ -179,7 +179,9 @@ def _enter_form(harness: Harness, citizen: Citizen, case: dict[str, Any]) -> str
     """Bring the citizen into the case's form; the form's state kind, or why not."""
     form = case["form"]
     if form == "complaint":
-        reply = citizen.say("/file_complaint")
+        # as a citizen writes it: a typed "/file_complaint" reaches the engine as plain
+        # words (the router drops typed slashes), which a model need not understand
+        reply = citizen.say("saya mau membuat pengaduan")
         answers = {
             "category": [],
             "description": ["1"],
@@ -213,7 +215,7 @@ def _enter_form(harness: Harness, citizen: Citizen, case: dict[str, Any]) -> str
             return "no identity check armed"
         return "verify"
     # survey: an officer resolves the conversation, the citizen says yes
-    citizen.say("/request_human")
+    citizen.say("saya mau bicara dengan petugas")
     conversation = harness.conversation(citizen)
     response = httpx.post(
         f"{harness.helpdesk_url}/api/v1/conversations/{conversation.id}/resolve",
