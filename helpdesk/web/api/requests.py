@@ -25,12 +25,13 @@ def _json(request: ServiceRequest) -> dict[str, object]:
     """
     service = catalog().get(request.service_code)
     body = request_json(request, service.name if service else None)
-    body["attachments"] = request_attachments(request)
-    if not is_staff():
-        for field in ("applicant_name", "nik_masked", "phone_masked", "answers", "attachments"):
-            body.pop(field)
-        for change in body["history"]:
-            change["note"] = None
+    if is_staff():
+        body["attachments"] = request_attachments(request)
+        return body
+    for field in ("applicant_name", "nik_masked", "phone_masked", "answers"):
+        body.pop(field)
+    for change in body["history"]:
+        change["note"] = None
     return body
 
 
