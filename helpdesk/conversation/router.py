@@ -32,6 +32,7 @@ from helpdesk.models import (
     ConversationStatus,
     Message,
     Sender,
+    SurveyStatus,
     TurnState,
     utcnow,
 )
@@ -271,13 +272,17 @@ class Router:
     ) -> Accepted:
         """After the citizen's message is stored: a survey or journey answers it at once
         (the turn ends in that commit), or it needs the engine (the turn, held)."""
-        escape = self._escape(session, conversation, citizen)  # inside a form: a way out?
+        survey = surveys.pending_survey(session, conversation)  # looked up once per turn
+        running = survey is not None and survey.status == SurveyStatus.ACTIVE
+        escape = self._escape(session, conversation, citizen, running)  # a way out of a form?
         if escape is not None and escape.kind == "question":
             answered = None  # the engine answers it; the offer to go on follows
         elif escape is not None:
             answered = self._escaped(session, conversation, escape)
         else:
-            answered = surveys.answer(session, conversation, citizen)  # an SKM survey running?
+            answered = None
+            if survey is not None:  # an SKM survey waiting for this message?
+                answered = surveys.answer(session, survey, conversation, citizen)
             if answered is None:
                 answered = self._journey(session, conversation, citizen.text, citizen.payload)
         if answered is not None:  # the helpdesk itself answered; no engine turn
@@ -445,12 +450,14 @@ class Router:
         return RouteResult(conversation, citizen, replies)
 
     def _escape(
-        self, session: Session, conversation: Conversation, citizen: Message
+        self, session: Session, conversation: Conversation, citizen: Message, survey_active: bool
     ) -> EscapeStep | None:
         """Inside a bot-led form: the citizen's way out, checked before the form reads it."""
         if self._journeys is None:
             return None
-        return self._journeys.escape(session, conversation, citizen.text, citizen.payload)
+        return self._journeys.escape(
+            session, conversation, citizen.text, citizen.payload, survey_active=survey_active
+        )
 
     def _escaped(
         self, session: Session, conversation: Conversation, escape: EscapeStep

@@ -290,24 +290,33 @@ class Journeys:
 
     # --- the way out of every form (issue 17) -------------------------------------------
 
-    def form_in_progress(self, session: Session, conversation: Conversation) -> str | None:
-        """The kind of the bot-led form this conversation is in, if any."""
+    def form_in_progress(
+        self, session: Session, conversation: Conversation, survey_active: bool | None = None
+    ) -> str | None:
+        """The kind of the bot-led form this conversation is in, if any. `survey_active` is
+        whether an SKM survey runs, when the caller already looked (else it is looked up)."""
         kind = (conversation.journey or {}).get("kind")
         if isinstance(kind, str) and kind in self.forms and kind != "survey":
             return kind
-        if surveys.active_survey(session, conversation) is not None:
-            return "survey"
-        return None
+        if survey_active is None:
+            survey_active = surveys.active_survey(session, conversation) is not None
+        return "survey" if survey_active else None
 
     def escape(
-        self, session: Session, conversation: Conversation, text: str, payload: str | None = None
+        self,
+        session: Session,
+        conversation: Conversation,
+        text: str,
+        payload: str | None = None,
+        *,
+        survey_active: bool | None = None,
     ) -> EscapeStep | None:
         """Inside a form: the citizen's way out (or back in), checked before the form reads
         the message; None when the form should read it as usual (see `escape.py`)."""
         said = payload if payload and not payload.startswith("/") else text
         state = dict(conversation.journey or {})
         paused = state.pop("resume", None)
-        kind = self.form_in_progress(session, conversation)
+        kind = self.form_in_progress(session, conversation, survey_active)
         if paused is not None:
             self._store_state(conversation, state)
             if kind is not None and kind == paused and _any_language_word(said, "words.resume"):

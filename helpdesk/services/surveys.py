@@ -319,16 +319,14 @@ def _question(
 
 def answer(
     session: Session,
+    survey: Survey,
     conversation: Conversation,
     citizen: Message,
     config: SurveyConfig | None = None,
     now: datetime | None = None,
 ) -> list[Message] | None:
-    """Take the citizen's message as a survey answer; None when it is not the survey's
-    (no survey waiting, expired, declined by ignoring it), so the bot answers it."""
-    survey = pending_survey(session, conversation)
-    if survey is None:
-        return None
+    """Take the citizen's message as an answer to `survey` (what `pending_survey` found);
+    None when it is not the survey's (expired, declined by ignoring it), so the bot answers."""
     config = config or SurveyConfig.of(settings_of(session))
     now = now or utcnow()
     q = config.questionnaire
