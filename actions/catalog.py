@@ -313,15 +313,33 @@ async def service_info(
         by_case = _case_chooser(intent, service, language)
     if by_case is not None:
         dispatcher.utter_message(text=by_case[0], buttons=by_case[1])
-        return [SlotSet("service", service["code"]), SlotSet("question", intent)]
-    offer = follow_up_offer(service, language)
-    if service.get("page_url"):
-        offer += "\n" + t("page.link", language, url=service["page_url"])
-    dispatcher.utter_message(
-        text=cases.with_footer(format_service_answer(intent, service, language), offer),
-        buttons=follow_up_buttons(service["code"], intent, language),
-    )
+    else:
+        offer = follow_up_offer(service, language)
+        if service.get("page_url"):
+            offer += "\n" + t("page.link", language, url=service["page_url"])
+        dispatcher.utter_message(
+            text=cases.with_footer(format_service_answer(intent, service, language), offer),
+            buttons=follow_up_buttons(service["code"], intent, language),
+        )
+    also = _other_agency_named(resolver, text)
+    if also is not None:  # "bedanya BPJS Kesehatan dan BPJS Ketenagakerjaan"
+        try:
+            await asyncio.to_thread(_answer_elsewhere, dispatcher, client, also, language)
+        except HelpdeskUnavailable as exc:
+            log.warning("elsewhere entry %s unavailable: %s", also, exc.reason)
     return [SlotSet("service", service["code"]), SlotSet("question", intent)]
+
+
+def _other_agency_named(resolver: Resolver | None, text: str) -> str | None:
+    """An elsewhere entry the message names beside the catalog service it is answered
+    about (the first name wins the answer): who handles it follows, so the citizen is
+    never left thinking our answer covers it."""
+    if resolver is None or not text or is_command(text):
+        return None
+    for mention in resolver.mentions(text):
+        if mention.target.kind == "elsewhere":
+            return mention.target.code
+    return None
 
 
 class ActionListServices(Action):
