@@ -434,8 +434,10 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     """Back up the database and the uploads (consistent while the stack runs); the last
     line is the backup's path."""
     from helpdesk.services.backup import BackupError, create_backup
+    from helpdesk.services.privacy import tracker_db_path
     from helpdesk.services.uploads import upload_dir
 
+    tracker = tracker_db_path(settings)
     try:
         result = create_backup(
             settings.database_url,
@@ -443,6 +445,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
             settings.backup_dir,
             path=Path(args.path) if args.path else None,
             key=settings.backup_key,
+            tracker_db=Path(tracker) if tracker else None,
         )
     except (BackupError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -452,6 +455,9 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
         f"backup of {result.manifest['rows']} rows in {len(result.manifest['tables'])} tables "
         f"and {files} uploaded files: {result.size / 1e6:.1f} MB in {result.seconds:.1f} s"
     )
+    events = result.manifest.get("tracker_events")
+    if events is not None:
+        print(f"with the engine's tracker store ({events} events)")
     if not result.sealed:
         print(
             "warning: BACKUP_KEY is not set, so this backup is not encrypted "
@@ -466,8 +472,10 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     """Restore a backup into an empty database (--force replaces one that holds data),
     then check it against the backup's manifest."""
     from helpdesk.services.backup import BackupError, restore_backup
+    from helpdesk.services.privacy import tracker_db_path
     from helpdesk.services.uploads import upload_dir
 
+    tracker = tracker_db_path(settings)
     try:
         result = restore_backup(
             Path(args.path),
@@ -475,6 +483,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
             upload_dir(settings),
             key=settings.backup_key,
             force=args.force,
+            tracker_db=Path(tracker) if tracker else None,
         )
     except (BackupError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -484,6 +493,14 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
         f"{result.manifest['created_at']} in {result.seconds:.1f} s; "
         "row counts and checksums match the manifest"
     )
+    if result.tracker_events is not None:
+        print(f"the engine's tracker store is back with {result.tracker_events} events")
+    elif result.manifest.get("tracker_events") is not None:
+        print(
+            "note: the backup holds the engine's tracker store, but RASA_TRACKER_DB is not "
+            "set, so it was not restored",
+            file=sys.stderr,
+        )
     return 0
 
 

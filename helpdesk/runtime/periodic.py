@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 from flask import current_app, has_app_context
 
@@ -76,9 +77,11 @@ class Periodic:
         """Start tonight's backup in a thread when it is due (BACKUP_HOUR, BACKUP_KEEP);
         the running thread, or None when none was started."""
         from helpdesk.services import backup
+        from helpdesk.services.privacy import tracker_db_path
         from helpdesk.services.uploads import upload_dir
 
         settings = self.settings
+        tracker = tracker_db_path(settings)
         if self._backup is not None and self._backup.is_alive():
             return None
         if not backup.nightly_due(
@@ -97,6 +100,7 @@ class Periodic:
                     hour=settings.backup_hour,
                     timezone=settings.timezone,
                     now=now,
+                    tracker_db=Path(tracker) if tracker else None,
                 )
             except Exception:  # noqa: BLE001 - logged; tried again on the next tick
                 log.exception("nightly backup failed")

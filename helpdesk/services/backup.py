@@ -2,14 +2,18 @@
 
 A backup is one file: a gzip'd tar of `database.sqlite` or `database.pgdump` (see
 `backup_db`: a consistent copy taken while the stack runs), `uploads/<key>` for every
-uploaded file, and `manifest.json` (rows per table, schema revision, the sha256 and size
-of every other member). With `BACKUP_KEY` set the whole file is sealed (`backup_crypto`);
-without it, it is written in clear and the operator is told so. Files are the owner's
-only (0600 in a 0700 folder), because a backup holds every conversation.
+uploaded file, `tracker.sqlite` when the engine keeps its conversations in a SQLite
+tracker store (RASA_TRACKER_DB: what the bot remembers of each conversation, such as its
+current service and language), and `manifest.json` (rows per table, schema revision,
+the sha256 and size of every other member, the tracker's events). With `BACKUP_KEY` set
+the whole file is sealed (`backup_crypto`); without it, it is written in clear and the
+operator is told so. Files are the owner's only (0600 in a 0700 folder), because a backup
+holds every conversation.
 
-Restore refuses a database that holds rows unless forced, puts the copy and the files
-back, then checks the restored database and files against the manifest. Encrypted
-columns travel as their ciphertext: they read back with the same ENCRYPTION_KEYS.
+Restore refuses a database (or tracker store) that holds rows unless forced, puts the
+copies and the files back, then checks the restored database and files against the
+manifest. Encrypted columns travel as their ciphertext: they read back with the same
+ENCRYPTION_KEYS.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from helpdesk.services.backup_crypto import (
 FORMAT = "halo-warga-backup/1"
 MANIFEST = "manifest.json"
 UPLOADS = "uploads"
+TRACKER = "tracker.sqlite"
 NIGHTLY_PREFIX = "nightly-"
 SUFFIX_SEALED = ".hwbackup"
 SUFFIX_PLAIN = ".tar.gz"
@@ -74,6 +79,8 @@ class RestoreResult:
     seconds: float
     rows: int
     files: int
+    tracker_events: int | None = None
+    """Events put back in the engine's tracker store; None when none was restored."""
 
 
 def backup_name(now: datetime, sealed: bool, nightly: bool = False) -> str:
@@ -170,8 +177,10 @@ def create_backup(
     path: Path | None = None,
     key: str = "",
     nightly: bool = False,
+    tracker_db: Path | None = None,
 ) -> BackupResult:
-    """Write a backup of the database and the uploads; return where and what."""
+    """Write a backup of the database, the uploads and, when `tracker_db` exists, the
+    engine's SQLite tracker store; return where and what."""
     started = time.monotonic()
     raw_key = parse_key(key) if key.strip() else None
     target = _target(path, backup_dir, raw_key is not None, nightly)
@@ -189,6 +198,13 @@ def create_backup(
                     sha, size = _add(archive, dumped, member)
                     files[member] = {"sha256": sha, "bytes": size}
                     dumped.unlink()
+                    tracker_events = None
+                    if tracker_db is not None and tracker_db.exists():
+                        copied = work / TRACKER
+                        tracker_events = backup_db.copy_sqlite(tracker_db, copied)
+                        sha, size = _add(archive, copied, TRACKER)
+                        files[TRACKER] = {"sha256": sha, "bytes": size}
+                        copied.unlink()
                     for upload in upload_files(upload_dir):
                         name = f"{UPLOADS}/{upload.relative_to(upload_dir).as_posix()}"
                         try:
@@ -204,6 +220,7 @@ def create_backup(
                         "tables": counts,
                         "rows": sum(counts.values()),
                         "files": files,
+                        "tracker_events": tracker_events,
                     }
                     _add_bytes(archive, json.dumps(manifest, indent=1).encode(), MANIFEST)
         os.replace(partial, target)
@@ -270,11 +287,13 @@ def restore_backup(
     key: str = "",
     force: bool = False,
     work_dir: Path | None = None,
+    tracker_db: Path | None = None,
 ) -> RestoreResult:
-    """Restore a backup into `database_url` and `upload_dir`, then verify the manifest.
+    """Restore a backup into `database_url`, `upload_dir` and (when the backup holds one and
+    `tracker_db` is given) the engine's tracker store, then verify the manifest.
 
-    Refuses (RestoreRefused) when the database has rows and `force` is False; nothing is
-    changed then."""
+    Refuses (RestoreRefused) when the database or the tracker store has rows and `force` is
+    False; nothing is changed then."""
     started = time.monotonic()
     if not path.is_file():
         raise BackupError(f"no backup at {path}")
@@ -285,6 +304,11 @@ def restore_backup(
         raise RestoreRefused(
             f"the database holds data ({shown}...): restore into an empty database, "
             "or add --force to replace it"
+        )
+    if tracker_db is not None and backup_db.tracker_events(tracker_db) and not force:
+        raise RestoreRefused(
+            f"the engine's tracker store {tracker_db} holds conversations: stop the engine "
+            "and move it away, or add --force to replace it"
         )
     parent = work_dir or path.parent
     _owner_only_dir(parent)
@@ -307,12 +331,23 @@ def restore_backup(
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             shutil.copyfile(unpacked / name, target)
             os.chmod(target, 0o600)
+        restored_events = None
+        if tracker_db is not None and TRACKER in manifest["files"]:
+            backup_db.load_sqlite_file(unpacked / TRACKER, tracker_db)
+            os.chmod(tracker_db, 0o600)
+            restored_events = backup_db.tracker_events(tracker_db)
     verify_restored(manifest, database_url, upload_dir)
+    if restored_events is not None and restored_events != manifest.get("tracker_events"):
+        raise BackupError(
+            f"restored tracker store has {restored_events} events, the manifest "
+            f"{manifest.get('tracker_events')}"
+        )
     return RestoreResult(
         manifest=manifest,
         seconds=time.monotonic() - started,
         rows=int(manifest["rows"]),
         files=sum(1 for n in manifest["files"] if n.startswith(f"{UPLOADS}/")),
+        tracker_events=restored_events,
     )
 
 
@@ -396,6 +431,7 @@ def take_nightly(
     hour: int,
     timezone: str,
     now: datetime | None = None,
+    tracker_db: Path | None = None,
 ) -> BackupResult | None:
     """Take tonight's backup and prune old ones, unless another worker is at it or it is
     not due; None when nothing was taken. Several workers may call it at once: a file lock
@@ -413,6 +449,8 @@ def take_nightly(
             return None
         if not nightly_due(backup_dir, now, hour, timezone):
             return None
-        result = create_backup(database_url, upload_dir, backup_dir, key=key, nightly=True)
+        result = create_backup(
+            database_url, upload_dir, backup_dir, key=key, nightly=True, tracker_db=tracker_db
+        )
         prune(backup_dir, keep)
         return result

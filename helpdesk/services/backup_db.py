@@ -147,12 +147,13 @@ def load(database_url: str, source: Path) -> None:
     """Replace the database's content with the copy in `source` (the caller checked that
     it may: the database is empty, or the operator said --force)."""
     if dialect_of(database_url) == "sqlite":
-        _load_sqlite(source, sqlite_path(database_url))
+        load_sqlite_file(source, sqlite_path(database_url))
     else:
         _load_postgres(database_url, source)
 
 
-def _load_sqlite(source: Path, target: Path) -> None:
+def load_sqlite_file(source: Path, target: Path) -> None:
+    """Put a copied SQLite file back at `target` (over what is there), page by page."""
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not target.exists():
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -193,3 +194,33 @@ def _load_postgres(database_url: str, source: Path) -> None:
     )
     if result.returncode != 0:
         raise DumpFailed(f"pg_restore failed: {result.stderr.strip()}")
+
+
+def copy_sqlite(source: Path, target: Path) -> int:
+    """A consistent copy of another SQLite file (the engine's tracker store) at `target`,
+    owner-only, taken while its writer runs; returns the rows of its `events` table."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    dst = sqlite3.connect(target)
+    try:
+        src.execute("PRAGMA busy_timeout=30000")
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return tracker_events(target)
+
+
+def tracker_events(path: Path) -> int:
+    """Rows in a tracker store's `events` table (0 when the file or the table is missing)."""
+    if not path.exists():
+        return 0
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    try:
+        found = connection.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+        ).fetchone()[0]
+        return int(connection.execute("SELECT count(*) FROM events").fetchone()[0]) if found else 0
+    finally:
+        connection.close()

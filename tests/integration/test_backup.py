@@ -352,3 +352,111 @@ def test_cli_backup_and_restore(
         "a1b2c3.jpg",
         "d4e5f6.pdf",
     ]
+
+
+def _tracker(path: Path, events: int) -> None:
+    """A tracker store as Rasa's SQLTrackerStore writes it (the columns it reads)."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), "
+        "type_name VARCHAR(255), timestamp FLOAT, intent_name VARCHAR(255), "
+        "action_name VARCHAR(255), data TEXT)"
+    )
+    connection.executemany(
+        "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+        [
+            (f"conv-{n % 5}", "slot", 1_800_000_000.0 + n, f'{{"name": "service", "n": {n}}}')
+            for n in range(events)
+        ],
+    )
+    connection.commit()
+    connection.close()
+
+
+def _events(path: Path) -> list[tuple[Any, ...]]:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT * FROM events ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def test_the_engines_tracker_store_is_backed_up_and_restored(tmp_path: Path) -> None:
+    """What the bot remembers of each conversation (current service, language, a form's
+    slots) comes back with the database; a tracker store holding conversations is not
+    overwritten without --force, and nothing else is changed then."""
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    _seed(live, tmp_path / "uploads")
+    tracker = tmp_path / "rasa" / "tracker.db"
+    tracker.parent.mkdir()
+    _tracker(tracker, 30)
+    key = generate_backup_key()
+    result = create_backup(live, tmp_path / "uploads", tmp_path / "b", key=key, tracker_db=tracker)
+    assert result.manifest["tracker_events"] == 30
+    assert "tracker.sqlite" in result.manifest["files"]
+
+    restored_tracker = tmp_path / "new-rasa" / "tracker.db"
+    restored_tracker.parent.mkdir()
+    _tracker(restored_tracker, 3)  # an engine already ran here
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with pytest.raises(RestoreRefused, match="tracker store"):
+        restore_backup(result.path, fresh, tmp_path / "r", key=key, tracker_db=restored_tracker)
+    assert len(_events(restored_tracker)) == 3  # left as it was
+    assert not (tmp_path / "fresh.db").exists() or not _rows(fresh).get("conversations")
+
+    restored_tracker.unlink()
+    restored = restore_backup(
+        result.path, fresh, tmp_path / "r", key=key, tracker_db=restored_tracker
+    )
+    assert restored.tracker_events == 30
+    assert _events(restored_tracker) == _events(tracker)
+    assert stat.S_IMODE(restored_tracker.stat().st_mode) == 0o600
+
+
+def test_no_tracker_store_no_tracker_in_the_backup(tmp_path: Path) -> None:
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    _seed(live, tmp_path / "uploads")
+    missing = tmp_path / "no-engine-yet.db"
+    result = create_backup(live, tmp_path / "uploads", tmp_path / "b", tracker_db=missing)
+    assert result.manifest["tracker_events"] is None
+    assert "tracker.sqlite" not in result.manifest["files"]
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    restored = restore_backup(result.path, fresh, tmp_path / "r", tracker_db=missing)
+    assert restored.tracker_events is None and not missing.exists()
+
+
+def test_cli_backs_up_the_tracker_store_named_by_rasa_tracker_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    from helpdesk.runtime.cli import main
+
+    live = f"sqlite:///{tmp_path / 'live.db'}"
+    _seed(live, tmp_path / "uploads")
+    tracker = tmp_path / "tracker.db"
+    _tracker(tracker, 12)
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
+    monkeypatch.setenv("DATABASE_URL", live)
+    monkeypatch.setenv("BACKUP_KEY", generate_backup_key())
+    monkeypatch.setenv("RASA_TRACKER_DB", str(tracker))
+    assert main(["backup"]) == 0
+    out = capsys.readouterr().out
+    assert "tracker store (12 events)" in out
+    path = Path(out.strip().splitlines()[-1])
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "new-uploads"))
+    monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "new-tracker.db"))
+    assert main(["restore", str(path)]) == 0
+    assert "tracker store is back with 12 events" in capsys.readouterr().out
+    assert _events(tmp_path / "new-tracker.db") == _events(tracker)
+
+    monkeypatch.delenv("RASA_TRACKER_DB")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'third.db'}")
+    monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "third-uploads"))
+    assert main(["restore", str(path)]) == 0
+    assert "RASA_TRACKER_DB is not set" in capsys.readouterr().err
