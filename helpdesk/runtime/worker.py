@@ -16,11 +16,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from channels.adapters import ChannelAdapter, DeliveryError, OutgoingMessage, StatusUpdate
@@ -29,7 +28,7 @@ from helpdesk.conversation.router import Router, TurnInFlight
 from helpdesk.conversation.turns import TurnPool
 from helpdesk.infra.db import Database
 from helpdesk.infra.jobs import JobSignal
-from helpdesk.models import InboundEvent, JobStatus, OutboxItem, utcnow
+from helpdesk.models import InboundEvent, JobStatus, OutboxItem
 from helpdesk.runtime.periodic import Periodic
 from helpdesk.services import inbox, leases, outbox, privacy
 from helpdesk.services.channel_traits import traits_of
@@ -37,7 +36,6 @@ from helpdesk.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-Job = TypeVar("Job", InboundEvent, OutboxItem)
 
 RECOVERY_SECONDS = 5.0  # how often the worker looks for turns a dead process left open
 
@@ -99,7 +97,8 @@ class Worker:
             )
             session.commit()
             self.leases.hold_events(events)
-            items = self._claim(session, OutboxItem)
+            items = outbox.claim_heads(session, self.batch, self.lease)
+            session.commit()
         handled = 0
         try:
             for event_id in events:
@@ -107,12 +106,11 @@ class Worker:
         finally:  # a pass that fails midway holds nothing: the rest's leases run out
             for event_id in events:
                 self.leases.release_event(event_id)
-        for item_id in items:
-            self._deliver(item_id)
+        delivered = sum(self._deliver_chat(item_id) for item_id in items)
         recovered = self.recover_turns()
         self.periodic.run_due()  # SLA clocks, monthly reports
         alerted = self.alerts() if self.alerts is not None else 0
-        return handled + len(items) + recovered + alerted
+        return handled + delivered + recovered + alerted
 
     def recover_turns(self) -> int:
         """Take over the engine turns whose process fell silent (at most every few seconds);
@@ -166,34 +164,22 @@ class Worker:
             if not handled:
                 self.signal.wait(self.poll_seconds)
 
-    def _claim(self, session: Session, model: type[Job]) -> Sequence[int]:
-        """Lease due jobs to this worker. Each lease is a conditional UPDATE (still queued,
-        still due), so two workers never take the same job, on SQLite as on PostgreSQL."""
-        now = utcnow()
-        query = (
-            select(model.id)
-            .where(model.status == JobStatus.QUEUED, model.next_attempt_at <= now)
-            .order_by(model.id)
-            .limit(self.batch)
-        )
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        taken = [
-            job_id
-            for job_id in session.scalars(query).all()
-            if session.execute(
-                update(model)
-                .where(
-                    model.id == job_id,
-                    model.status == JobStatus.QUEUED,
-                    model.next_attempt_at <= now,
-                )
-                .values(next_attempt_at=now + self.lease)
-                .execution_options(synchronize_session=False)
-            ).rowcount  # type: ignore[attr-defined]
-        ]
-        session.commit()
-        return taken
+    def _deliver_chat(self, item_id: int) -> int:
+        """Deliver the item, then its conversation's next ones while they are due (in
+        order, at most a batch); returns how many were attempted."""
+        done = 0
+        current = item_id
+        while True:
+            finished = self._deliver(current)
+            done += 1
+            if not finished or done >= self.batch:
+                return done
+            with self.database.session() as session:
+                following = outbox.claim_next(session, current, self.lease)
+                session.commit()
+            if following is None:
+                return done
+            current = following
 
     def _process_event(self, event_id: int) -> str | None:
         """Process one event; its chat key when it is finished (done or given up), so the
@@ -251,16 +237,17 @@ class Worker:
                 return False
         return routed
 
-    def _deliver(self, item_id: int) -> None:
+    def _deliver(self, item_id: int) -> bool:
+        """Send one item; whether it is finished (sent or given up), so the next may go."""
         with self.database.session() as session:
             item = session.get(OutboxItem, item_id)
             if item is None or item.status != JobStatus.QUEUED:
-                return
+                return True
             adapter = self.adapters.get(item.channel)
             if adapter is None:
                 outbox.mark_failed_attempt(item, "channel not configured", retryable=True)
                 session.commit()
-                return
+                return item.status != JobStatus.QUEUED
             message = item.message
             outgoing = OutgoingMessage(
                 text=message.text,
@@ -283,4 +270,6 @@ class Worker:
                     privacy.forget_address(session, conversation)  # the outcome is delivered
                     session.commit()
                     privacy.compact_sqlite(self.database.engine)
+            finished = item.status != JobStatus.QUEUED
             session.commit()
+            return finished

@@ -1,10 +1,16 @@
-"""Outbound deliveries on Telegram and WhatsApp: queued with the message, sent by the worker."""
+"""Outbound deliveries on Telegram and WhatsApp: queued with the message, sent by the worker.
+
+Order per conversation: a worker takes only the oldest queued item of a conversation
+(`claim_heads`), and that conversation's next one only once it is finished
+(`claim_next`), so two workers never send one citizen's replies out of order, and a reply
+waiting for a retry holds the ones after it back instead of being overtaken.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Conversation, JobStatus, Message, OutboxItem, utcnow
@@ -12,6 +18,7 @@ from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.inbox import backoff_seconds
 
 MAX_ATTEMPTS = 8
+QUEUED_ITEM = OutboxItem.status == JobStatus.QUEUED
 
 
 def enqueue(session: Session, conversation: Conversation, message: Message) -> OutboxItem | None:
@@ -71,3 +78,58 @@ def recipient_of(session: Session, provider_message_id: str) -> str | None:
     return session.scalar(
         select(OutboxItem.recipient).where(OutboxItem.provider_message_id == provider_message_id)
     )
+
+
+def claim_heads(
+    session: Session, batch: int, lease: timedelta, now: datetime | None = None
+) -> list[int]:
+    """Lease up to `batch` due items, each the oldest queued one of its conversation.
+
+    Each lease is a conditional UPDATE (still queued, still due), so two workers never take
+    the same item, nor two items of one conversation. Commit to keep them."""
+    now = now or utcnow()
+    heads = (
+        select(func.min(OutboxItem.id))
+        .join(Message, Message.id == OutboxItem.message_id)
+        .where(QUEUED_ITEM)
+        .group_by(Message.conversation_id)
+    )
+    candidates = session.scalars(
+        select(OutboxItem.id)
+        .where(QUEUED_ITEM, OutboxItem.next_attempt_at <= now, OutboxItem.id.in_(heads))
+        .order_by(OutboxItem.id)
+        .limit(batch)
+    ).all()
+    return [item_id for item_id in candidates if _lease(session, item_id, lease, now)]
+
+
+def claim_next(
+    session: Session, finished_id: int, lease: timedelta, now: datetime | None = None
+) -> int | None:
+    """Once `finished_id` is sent or given up: its conversation's next queued item, leased
+    (None when there is none, or it is not due yet)."""
+    now = now or utcnow()
+    conversation_id = (
+        select(Message.conversation_id)
+        .join(OutboxItem, OutboxItem.message_id == Message.id)
+        .where(OutboxItem.id == finished_id)
+        .scalar_subquery()
+    )
+    head = session.scalar(
+        select(func.min(OutboxItem.id))
+        .join(Message, Message.id == OutboxItem.message_id)
+        .where(QUEUED_ITEM, Message.conversation_id == conversation_id)
+    )
+    if head is None or not _lease(session, head, lease, now):
+        return None
+    return int(head)
+
+
+def _lease(session: Session, item_id: int, lease: timedelta, now: datetime) -> bool:
+    taken = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, QUEUED_ITEM, OutboxItem.next_attempt_at <= now)
+        .values(next_attempt_at=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(taken.rowcount)  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ from helpdesk.models import (
     InboundEvent,
     JobStatus,
     Message,
+    OutboxItem,
     Sender,
     TurnState,
     utcnow,
@@ -44,7 +45,7 @@ from helpdesk.models import (
 from helpdesk.runtime.app import create_app
 from helpdesk.runtime.worker import Worker
 from helpdesk.services import conversations as convs
-from helpdesk.services import inbox, leases
+from helpdesk.services import inbox, leases, outbox
 from tests.conftest import make_settings
 from tests.fakes.telegram_api import FakeBotApi, serve, text_update
 
@@ -218,6 +219,59 @@ def test_a_chat_s_events_are_taken_one_at_a_time_oldest_first(database: Database
     assert stored[0] == key_x and "chat-x" not in key_x  # a keyed hash, not the chat id
 
 
+def _reply(db: Database, chat: str, text: str) -> int:
+    """A bot reply to `chat` queued for delivery; its outbox item's id."""
+    with db.session() as session:
+        conversation = convs.get_or_create(session, Channel.TELEGRAM, chat, "id")
+        message = convs.add_message(session, conversation, Sender.BOT, text)
+        item = OutboxItem(message_id=message.id, channel=Channel.TELEGRAM, recipient=chat)
+        session.add(item)
+        session.commit()
+        return item.id
+
+
+def _finish(db: Database, item_id: int, status: JobStatus) -> None:
+    with db.session() as session:
+        item = session.get(OutboxItem, item_id)
+        assert item is not None
+        item.status = status
+        session.commit()
+
+
+def test_a_conversation_s_replies_are_taken_one_at_a_time_oldest_first(
+    database: Database,
+) -> None:
+    lease = timedelta(seconds=60)
+    x1, y1, x2, x3 = (
+        _reply(database, "chat-x", "x1"),
+        _reply(database, "chat-y", "y1"),
+        _reply(database, "chat-x", "x2"),
+        _reply(database, "chat-x", "x3"),
+    )
+    with database.session() as session:
+        assert outbox.claim_heads(session, 10, lease) == [x1, y1]  # not x2: x1 goes first
+        session.commit()
+    with database.session() as session:
+        assert outbox.claim_heads(session, 10, lease) == []  # another worker: heads taken
+        assert outbox.claim_next(session, x1, lease) is None  # x1 is still being sent
+    _finish(database, x1, JobStatus.DONE)
+    with database.session() as session:
+        assert outbox.claim_next(session, x1, lease) == x2
+        session.commit()
+    with database.session() as session:
+        item = session.get(OutboxItem, x2)
+        assert item is not None
+        outbox.mark_failed_attempt(item, "Telegram down")  # retried after a backoff
+        session.commit()
+    with database.session() as session:
+        assert outbox.claim_heads(session, 10, lease) == []  # x3 waits for x2's retry
+        assert outbox.claim_next(session, x2, lease) is None
+    _finish(database, x2, JobStatus.FAILED)  # given up: the conversation goes on
+    with database.session() as session:
+        assert outbox.claim_heads(session, 10, lease) == [x3]
+        session.commit()
+
+
 # --- whole processes' worth of parts: router, pool, workers ------------------------------
 
 
@@ -374,8 +428,11 @@ def test_bursts_from_many_chats_keep_each_chat_s_order_with_two_workers(
     answers = _answers(database)
     assert len(answers) == chats * per_chat
     assert all(len(replies) == 1 for replies in answers.values()), answers
-    delivered = [params["text"] for params in api.sent()]
-    assert sorted(delivered) == sorted(f"jawaban: {m}" for ms in sent.values() for m in ms)
+    delivered: dict[str, list[str]] = defaultdict(list)
+    for params in api.sent():
+        delivered[str(params["chat_id"])].append(params["text"])
+    # every answer once, each chat's answers in the order its messages were written
+    assert delivered == {chat: [f"jawaban: {m}" for m in ms] for chat, ms in sent.items()}
     assert all(w.leases.held() == ([], []) for w in workers)
 
 
