@@ -451,3 +451,52 @@ def _events(db: Database) -> list[tuple[Any, ...]]:
             (e.id, e.status.value, e.attempts, e.last_error, e.next_attempt_at, e.claimed_by)
             for e in session.scalars(select(InboundEvent).where(InboundEvent.status != "done"))
         ]
+
+
+@dataclass
+class SlowFirstEngine:
+    """Stands in for Rasa behind a slow network: the first message reaches it late."""
+
+    late: str
+    calls: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reply(self, sender_id: str, message: str, metadata: dict[str, Any]) -> list[BotReply]:
+        if message == self.late:
+            time.sleep(0.6)
+        with self.lock:
+            self.calls.append(message)
+        return [BotReply(f"jawaban: {message}")]
+
+    def is_up(self) -> bool:
+        return True
+
+
+def test_one_web_chat_conversation_keeps_its_order_across_two_web_processes(
+    database_url: str, opened: list[Database]
+) -> None:
+    """Behind nginx a citizen's two quick messages may reach two web processes; the second
+    waits for the first one's answer before it goes to the engine."""
+    engine = SlowFirstEngine(late="pesan satu")
+    apps = []
+    for _ in range(2):
+        app = create_app(
+            make_settings(database_url, webchat_reply_wait_seconds=0.0), bot_engine=engine
+        )
+        opened.append(app.extensions["database"])
+        apps.append(app)
+    first, second = (app.test_client() for app in apps)
+    session_id = first.post("/webchat/sessions", json={"language": "id"}).get_json()["session_id"]
+    path = f"/webchat/sessions/{session_id}/messages"
+    assert first.post(path, json={"text": "pesan satu"}).status_code == 200
+    assert second.post(path, json={"text": "pesan dua"}).status_code == 200
+    deadline = time.monotonic() + 30
+    while len(engine.calls) < 2:
+        assert time.monotonic() < deadline, engine.calls
+        time.sleep(0.05)
+    assert engine.calls == ["pesan satu", "pesan dua"]
+    for app in apps:
+        app.extensions["turns"].shutdown()
+    messages = first.get(f"{path}?after=0").get_json()["messages"]
+    texts = [m["text"] for m in messages if m["text"].startswith(("pesan", "jawaban"))]
+    assert texts == ["pesan satu", "pesan dua", "jawaban: pesan satu", "jawaban: pesan dua"]
