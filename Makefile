@@ -36,6 +36,7 @@ run: ## Seed the demo database and start every process (Ctrl-C stops them)
 
 test: install train lint audit ## Lint, audit the pins, then the whole test suite (unit, data layer, rasa validate, end-to-end)
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-nginx.sh
 	$(VENV)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: venv ## Tests without the engine (no e2e, no rasa validate)

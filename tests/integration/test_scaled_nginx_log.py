@@ -9,6 +9,7 @@ process's engine client makes its health check, a turn and a parse through it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import time
@@ -44,6 +45,8 @@ def test_engine_token_stays_out_of_the_nginx_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        if os.environ.get("CI") == "true":  # make test installs it: a skip would hide a gap
+            pytest.fail("CI=true but nginx is not installed (scripts/ensure-nginx.sh)")
         pytest.skip("NOTICE: nginx is not installed (scripts/ensure-nginx.sh); test skipped")
     monkeypatch.setenv("RASA_TOKEN", TOKEN)
     public, internal_lb, web, internal, engine_lb, engine, actions = _free_ports(7)
