@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -56,11 +56,6 @@ FALLBACKS_BEFORE_HANDOFF = 2
 UNREADABLE = '/nlu_fallback{{"language":"{language}"}}'
 STORE_RETRY_SECONDS = 60.0  # how long an answer waits for the database to come back
 STORE_RETRY_PAUSE = 1.0
-# A turn waits while an earlier message of its conversation is still being answered
-# (perhaps by another web process); a turn whose process died is taken over within a
-# minute, so the wait is bounded.
-ORDER_WAIT_SECONDS = 30.0
-ORDER_POLL_SECONDS = 0.05
 HISTORY_MESSAGES = 5
 
 
@@ -80,8 +75,6 @@ class EngineTurn:
     sender_id: str = ""
     # The citizen message whose durable turn this is (services/leases.py); None: not durable.
     message_id: int | None = None
-    # An earlier message of the conversation was still being answered when this one came.
-    behind_earlier: bool = False
 
 
 class TurnInFlight(Exception):
@@ -308,8 +301,6 @@ class Router:
         turn = self._turn_for(conversation, citizen, notice, after)
         if self.leases is not None and turn.message_id is not None:
             self.leases.hold_turn(turn.message_id)
-            if turn_leases.earlier_turn_open(session, turn.message_id):
-                turn = replace(turn, behind_earlier=True)
         return Accepted(RouteResult(conversation, citizen, notes), turn)
 
     def _turn_for(
@@ -343,22 +334,6 @@ class Router:
         if self.leases is None:
             return True
         return turn_leases.finish(session, message_id, self.leases.owner)
-
-    def wait_for_earlier_turns(self, turn: EngineTurn) -> None:
-        """Hold the turn while an earlier message of its conversation is still being
-        answered, so the engine reads one conversation in the order the citizen wrote, also
-        when two web processes took the messages (at most ORDER_WAIT_SECONDS)."""
-        if self.leases is None or turn.message_id is None or not turn.behind_earlier:
-            return
-        deadline = time.monotonic() + ORDER_WAIT_SECONDS
-        while True:
-            with self.leases.database.session() as session:
-                if not turn_leases.earlier_turn_open(session, turn.message_id):
-                    return
-            if time.monotonic() >= deadline:
-                log.warning("message %s goes to the engine before an earlier one", turn.message_id)
-                return
-            time.sleep(ORDER_POLL_SECONDS)
 
     def call_engine(self, turn: EngineTurn) -> list[BotReply] | EngineUnavailable:
         """Ask the engine (no database work here: this is the slow part)."""

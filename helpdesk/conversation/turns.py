@@ -91,8 +91,6 @@ class TurnPool:
     def _run(self, turn: Turn) -> None:
         started = time.monotonic()
         try:
-            # Before the lock: the earlier message may be this process's next turn to run.
-            self._router.wait_for_earlier_turns(turn.turn)
             with self._conversation(turn.turn.conversation_id):
                 outcome = self._router.call_engine(turn.turn)
                 self._store(turn, outcome)

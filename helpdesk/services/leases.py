@@ -98,24 +98,6 @@ def finish(session: Session, message_id: int, owner: str) -> bool:
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def earlier_turn_open(session: Session, message_id: int) -> bool:
-    """Whether a citizen message written before `message_id` in the same conversation still
-    waits for its answer (its turn is open): then this one must not reach the engine yet."""
-    conversation_id = (
-        select(Message.conversation_id).where(Message.id == message_id).scalar_subquery()
-    )
-    earlier = session.scalar(
-        select(Message.id)
-        .where(
-            Message.conversation_id == conversation_id,
-            Message.id < message_id,
-            Message.turn_state.in_(OPEN_TURN_STATES),
-        )
-        .limit(1)
-    )
-    return earlier is not None
-
-
 def extend_turns(
     session: Session,
     owner: str,
