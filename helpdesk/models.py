@@ -462,6 +462,15 @@ class OutboxItem(Base):
     message: Mapped[Message] = relationship()
 
 
+# Only queued items are indexed: each conversation's oldest queued reply is read from this.
+Index(
+    "ix_outbox_queued",
+    OutboxItem.id,
+    sqlite_where=OutboxItem.status == JobStatus.QUEUED,
+    postgresql_where=OutboxItem.status == JobStatus.QUEUED,
+)
+
+
 class ApiToken(Base):
     """A bearer token for the REST API; only its SHA-256 digest is stored.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, text, update
 from sqlalchemy.orm import Session
 
 from helpdesk.models import Conversation, JobStatus, Message, OutboxItem, utcnow
@@ -18,7 +18,8 @@ from helpdesk.services.channel_traits import traits_of
 from helpdesk.services.inbox import backoff_seconds
 
 MAX_ATTEMPTS = 8
-QUEUED_ITEM = OutboxItem.status == JobStatus.QUEUED
+# A literal, not a bound parameter, so the planner sees the partial index ix_outbox_queued.
+QUEUED_ITEM = text("outbox.status = 'queued'")
 
 
 def enqueue(session: Session, conversation: Conversation, message: Message) -> OutboxItem | None:
@@ -88,19 +89,25 @@ def claim_heads(
     Each lease is a conditional UPDATE (still queued, still due), so two workers never take
     the same item, nor two items of one conversation. Commit to keep them."""
     now = now or utcnow()
+    candidates = session.scalars(heads_query(batch, now)).all()
+    return [item_id for item_id in candidates if _lease(session, item_id, lease, now)]
+
+
+def heads_query(batch: int, now: datetime) -> Select[int]:
+    """The due items that are their conversation's oldest queued one, oldest first (read
+    through the partial index of queued items: sent ones are nearly all rows)."""
     heads = (
         select(func.min(OutboxItem.id))
         .join(Message, Message.id == OutboxItem.message_id)
         .where(QUEUED_ITEM)
         .group_by(Message.conversation_id)
     )
-    candidates = session.scalars(
+    return (
         select(OutboxItem.id)
         .where(QUEUED_ITEM, OutboxItem.next_attempt_at <= now, OutboxItem.id.in_(heads))
         .order_by(OutboxItem.id)
         .limit(batch)
-    ).all()
-    return [item_id for item_id in candidates if _lease(session, item_id, lease, now)]
+    )
 
 
 def claim_next(

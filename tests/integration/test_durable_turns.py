@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 import uuid
@@ -270,6 +271,22 @@ def test_a_conversation_s_replies_are_taken_one_at_a_time_oldest_first(
     with database.session() as session:
         assert outbox.claim_heads(session, 10, lease) == [x3]
         session.commit()
+
+
+def test_the_worker_reads_queued_replies_through_their_partial_index(
+    database: Database,
+) -> None:
+    """Sent replies are nearly all of the outbox; each worker pass must not scan them."""
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is checked on SQLite")
+    statement = outbox.heads_query(10, utcnow())
+    compiled = statement.compile(database.engine, compile_kwargs={"literal_binds": True})
+    with database.engine.connect() as connection:
+        plan = " ".join(
+            str(row[-1]) for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+        )
+    scans = re.findall(r"SCAN outbox(?: USING [A-Z ]*INDEX \w+)?", plan)
+    assert scans == ["SCAN outbox USING INDEX ix_outbox_queued"], plan
 
 
 # --- whole processes' worth of parts: router, pool, workers ------------------------------
