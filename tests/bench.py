@@ -73,6 +73,9 @@ LOAD_ENV = {
     "WEBCHAT_RATE_LIMIT_PER_MINUTE": "100000",
     "WEBCHAT_SESSIONS_PER_ADDRESS": "100000/minute",
     "WEBCHAT_MESSAGES_PER_ADDRESS": "100000/minute",
+    # A "please wait" answer is followed by polling every 100 ms: a limited poll would count
+    # as a failed reply and send the next message before the answer.
+    "WEBCHAT_POLLS_PER_ADDRESS": "1000000/minute",
     "WEBCHAT_REPLY_WAIT_SECONDS": "3",
 }
 
