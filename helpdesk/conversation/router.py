@@ -32,7 +32,6 @@ from helpdesk.models import (
     ConversationStatus,
     Message,
     Sender,
-    SurveyStatus,
     TurnState,
     utcnow,
 )
@@ -273,7 +272,7 @@ class Router:
         """After the citizen's message is stored: a survey or journey answers it at once
         (the turn ends in that commit), or it needs the engine (the turn, held)."""
         survey = surveys.pending_survey(session, conversation)  # looked up once per turn
-        running = survey is not None and survey.status == SurveyStatus.ACTIVE
+        running = surveys.is_active(survey)
         escape = self._escape(session, conversation, citizen, running)  # a way out of a form?
         if escape is not None and escape.kind == "question":
             answered = None  # the engine answers it; the offer to go on follows

@@ -290,16 +290,12 @@ class Journeys:
 
     # --- the way out of every form (issue 17) -------------------------------------------
 
-    def form_in_progress(
-        self, session: Session, conversation: Conversation, survey_active: bool | None = None
-    ) -> str | None:
-        """The kind of the bot-led form this conversation is in, if any. `survey_active` is
-        whether an SKM survey runs, when the caller already looked (else it is looked up)."""
+    def form_in_progress(self, conversation: Conversation, survey_active: bool) -> str | None:
+        """The kind of the bot-led form this conversation is in, if any (`survey_active`:
+        whether an SKM survey runs, which the router looked up once for the turn)."""
         kind = (conversation.journey or {}).get("kind")
         if isinstance(kind, str) and kind in self.forms and kind != "survey":
             return kind
-        if survey_active is None:
-            survey_active = surveys.active_survey(session, conversation) is not None
         return "survey" if survey_active else None
 
     def escape(
@@ -309,14 +305,14 @@ class Journeys:
         text: str,
         payload: str | None = None,
         *,
-        survey_active: bool | None = None,
+        survey_active: bool,
     ) -> EscapeStep | None:
         """Inside a form: the citizen's way out (or back in), checked before the form reads
         the message; None when the form should read it as usual (see `escape.py`)."""
         said = payload if payload and not payload.startswith("/") else text
         state = dict(conversation.journey or {})
         paused = state.pop("resume", None)
-        kind = self.form_in_progress(session, conversation, survey_active)
+        kind = self.form_in_progress(conversation, survey_active)
         if paused is not None:
             self._store_state(conversation, state)
             if kind is not None and kind == paused and _any_language_word(said, "words.resume"):

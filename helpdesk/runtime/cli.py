@@ -437,7 +437,6 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.services.privacy import tracker_db_path
     from helpdesk.services.uploads import upload_dir
 
-    tracker = tracker_db_path(settings)
     try:
         result = create_backup(
             settings.database_url,
@@ -445,7 +444,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
             settings.backup_dir,
             path=Path(args.path) if args.path else None,
             key=settings.backup_key,
-            tracker_db=Path(tracker) if tracker else None,
+            tracker_db=tracker_db_path(settings),
         )
     except (BackupError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -475,7 +474,6 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     from helpdesk.services.privacy import tracker_db_path
     from helpdesk.services.uploads import upload_dir
 
-    tracker = tracker_db_path(settings)
     try:
         result = restore_backup(
             Path(args.path),
@@ -483,7 +481,7 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
             upload_dir(settings),
             key=settings.backup_key,
             force=args.force,
-            tracker_db=Path(tracker) if tracker else None,
+            tracker_db=tracker_db_path(settings),
         )
     except (BackupError, ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

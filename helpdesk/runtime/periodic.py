@@ -8,7 +8,6 @@ import logging
 import threading
 import time
 from datetime import datetime
-from pathlib import Path
 
 from flask import current_app, has_app_context
 
@@ -81,7 +80,6 @@ class Periodic:
         from helpdesk.services.uploads import upload_dir
 
         settings = self.settings
-        tracker = tracker_db_path(settings)
         if self._backup is not None and self._backup.is_alive():
             return None
         if not backup.nightly_due(
@@ -100,7 +98,7 @@ class Periodic:
                     hour=settings.backup_hour,
                     timezone=settings.timezone,
                     now=now,
-                    tracker_db=Path(tracker) if tracker else None,
+                    tracker_db=tracker_db_path(settings),
                 )
             except Exception:  # noqa: BLE001 - logged; tried again on the next tick
                 log.exception("nightly backup failed")

@@ -87,6 +87,18 @@ def dump(database_url: str, target: Path) -> tuple[dict[str, int], str]:
 def _dump_sqlite(source: Path, target: Path) -> tuple[dict[str, int], str]:
     if not source.exists():
         raise FileNotFoundError(f"no database at {source}")
+    _online_copy(source, target)
+    engine = create_engine(f"sqlite:///{target}")
+    try:
+        with engine.connect() as connection:
+            counts = count_rows(connection)
+            return counts, schema_revision(counts, connection)
+    finally:
+        engine.dispose()
+
+
+def _online_copy(source: Path, target: Path) -> None:
+    """Copy a SQLite file that is in use to a new owner-only file at `target`."""
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
@@ -97,13 +109,6 @@ def _dump_sqlite(source: Path, target: Path) -> tuple[dict[str, int], str]:
     finally:
         src.close()
         dst.close()
-    engine = create_engine(f"sqlite:///{target}")
-    try:
-        with engine.connect() as connection:
-            counts = count_rows(connection)
-            return counts, schema_revision(counts, connection)
-    finally:
-        engine.dispose()
 
 
 def _dump_postgres(database_url: str, target: Path) -> tuple[dict[str, int], str]:
@@ -199,16 +204,7 @@ def _load_postgres(database_url: str, source: Path) -> None:
 def copy_sqlite(source: Path, target: Path) -> int:
     """A consistent copy of another SQLite file (the engine's tracker store) at `target`,
     owner-only, taken while its writer runs; returns the rows of its `events` table."""
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    dst = sqlite3.connect(target)
-    try:
-        src.execute("PRAGMA busy_timeout=30000")
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    _online_copy(source, target)
     return tracker_events(target)
 
 

@@ -169,7 +169,7 @@ def decide(
 
 
 def erase_conversation(
-    session: Session, conversation: Conversation, upload_dir: Path, tracker_db: str | None
+    session: Session, conversation: Conversation, upload_dir: Path, tracker_db: Path | None
 ) -> Erasure:
     """Remove the citizen's messages, identifiers, attachments and tracker events."""
     identifiers = _identifiers(session, conversation)
@@ -258,9 +258,9 @@ def _matching_inbound_events(
     return matched
 
 
-def erase_tracker_events(tracker_db: str | None, sender_id: str) -> int:
+def erase_tracker_events(tracker_db: Path | None, sender_id: str) -> int:
     """Delete the engine's tracker events of one conversation (SQLite tracker store)."""
-    if not tracker_db or not Path(tracker_db).exists():
+    if tracker_db is None or not tracker_db.exists():
         return 0
     engine = create_engine(f"sqlite:///{tracker_db}")
     try:
@@ -339,13 +339,13 @@ def _tell(session: Session, conversation: Conversation | None, text: str) -> Non
     outbox.enqueue(session, conversation, message)
 
 
-def tracker_db_path(settings: Settings) -> str | None:
+def tracker_db_path(settings: Settings) -> Path | None:
     """The engine's SQLite tracker store (RASA_TRACKER_DB, relative to the repository), whose
     events of the citizen are erased too; None when none is configured."""
     if not settings.rasa_tracker_db:
         return None
     path = Path(settings.rasa_tracker_db)
-    return str(path if path.is_absolute() else REPO_ROOT / path)
+    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def approve_erasure(session: Session, request_id: int, actor: str) -> DataRequest:

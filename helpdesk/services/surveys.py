@@ -262,7 +262,12 @@ def parse_score(text: str) -> int | None:
 def active_survey(session: Session, conversation: Conversation) -> Survey | None:
     """The survey this conversation is answering right now (started, not finished)."""
     survey = pending_survey(session, conversation)
-    return survey if survey is not None and survey.status == SurveyStatus.ACTIVE else None
+    return survey if is_active(survey) else None
+
+
+def is_active(survey: Survey | None) -> bool:
+    """Whether this (pending) survey is being answered, not only offered."""
+    return survey is not None and survey.status == SurveyStatus.ACTIVE
 
 
 def question_again(
